@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import TreueCore
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate the knowledge base: schema, patterns, examples, answers and conversation tests.",
+        discussion: "Exits non-zero when any error is found. Warnings are printed but do not fail the check."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @OptionGroup var options: KnowledgeBaseOptions
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    @Option(help: "Folder of conversation tests (YAML dialogues). Default: <intents>/tests.")
+    var tests: String?
+
+    @Option(help: "Also measure accuracy on a labelled file (intent<TAB>lang<TAB>text, '-' = must fall back).")
+    var eval: String?
+
+    @Flag(help: "Treat warnings as errors.")
+    var strict = false
+
+    func run() throws {
+        let (kb, loadDiagnostics) = KnowledgeBase.load(directory: options.intents)
+        var diagnostics = loadDiagnostics
+        var evaluation: EvaluationReport?
+        var testCount = 0
+        if let kb {
+            let directory: CustomerDirectory
+            do {
+                directory = try CustomerDirectory.load(path: options.customers, phases: kb.phases)
+            } catch {
+                diagnostics.append(Diagnostic(.error, "customers", error.message, at: nil))
+                directory = .empty
+            }
+            let testFolder = tests ?? (options.intents as NSString).appendingPathComponent("tests")
+            let (conversationTests, testDiagnostics) = ConversationTest.load(directory: testFolder)
+            testCount = conversationTests.count
+            diagnostics += testDiagnostics
+            diagnostics += KnowledgeBaseChecker(kb: kb, directory: directory).check(tests: conversationTests)
+            if let eval {
+                guard let tsv = try? String(contentsOfFile: eval, encoding: .utf8) else {
+                    throw ValidationError("cannot read evaluation file '\(eval)'")
+                }
+                evaluation = EvaluationReport.evaluate(tsv: tsv, kb: kb)
+            }
+        }
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.count - errors
+        let failed = errors > 0 || (strict && warnings > 0)
+        var out = StandardOutput()
+        switch format {
+        case .text:
+            for diagnostic in diagnostics.sorted(by: Self.order) { out.line(diagnostic.description) }
+            if let kb {
+                out.line("\(kb.intents.count) intents, \(kb.matcher.patterns.count) patterns, \(testCount) conversation tests: \(errors) error(s), \(warnings) warning(s)")
+            } else {
+                out.line("knowledge base not loaded: \(errors) error(s), \(warnings) warning(s)")
+            }
+            if let evaluation { out.line(evaluation.text) }
+        case .json:
+            struct Summary: Encodable {
+                let ok: Bool
+                let intents: Int
+                let patterns: Int
+                let errors: Int
+                let warnings: Int
+                let diagnostics: [Diagnostic]
+                let evaluation: EvaluationReport?
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            let summary = Summary(ok: !failed, intents: kb?.intents.count ?? 0, patterns: kb?.matcher.patterns.count ?? 0,
+                                  errors: errors, warnings: warnings, diagnostics: diagnostics.sorted(by: Self.order), evaluation: evaluation)
+            out.line(String(decoding: try encoder.encode(summary), as: UTF8.self))
+        }
+        out.flush()
+        if failed { throw ExitCode(1) }
+    }
+
+    static func order(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+        let left = a.location ?? SourceLocation(file: "", line: 0, column: 0)
+        let right = b.location ?? SourceLocation(file: "", line: 0, column: 0)
+        return (left.file, left.line, left.column) < (right.file, right.line, right.column)
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import TreueCore
+
+struct MatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "match",
+        abstract: "Read messages from stdin, one per line, and print the intent chosen for each.",
+        discussion: """
+            text: intent, language and captures per line. json: one object per line with text, intent (id or null), \
+            lang, phase and captures. tsv: intent<TAB>text, '-' for no intent.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, tsv }
+
+    @OptionGroup var options: KnowledgeBaseOptions
+
+    @Option(help: "Output format: text, json or tsv.")
+    var format: Format = .text
+
+    @Option(help: "The customer's phase before the message (reported, and moved by the intent's phase signal).")
+    var phase: String?
+
+    @Option(help: "Only try patterns of this language.")
+    var lang: String?
+
+    @Flag(help: "Show every pattern that matched and why the winner won.")
+    var explain = false
+
+    func run() throws {
+        let (kb, _) = try options.loadKnowledgeBase()
+        if let phase, !kb.phases.contains(phase) {
+            throw ValidationError("unknown phase '\(phase)' (expected \(kb.phases.joined(separator: ", ")))")
+        }
+        if let lang, !kb.languages.contains(lang) {
+            throw ValidationError("unknown language '\(lang)' (expected \(kb.languages.joined(separator: ", ")))")
+        }
+        let scratch = kb.matcher.makeScratch()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var out = StandardOutput()
+        while let line = readInputLine() {
+            let report = kb.matcher.match(line, scratch: scratch)
+            let winner = lang.map { language in kb.matcher.choose(report.hits.filter { $0.language == language }) } ?? report.winner
+            let intent = winner.map { kb.intents[$0.intentIndex] }
+            let language = winner?.language ?? lang ?? kb.defaultLanguage
+            let resultPhase = intent?.phaseSignal ?? phase ?? kb.defaultPhase
+            switch format {
+            case .tsv:
+                out.line("\(intent?.id ?? "-")\t\(line)")
+            case .json:
+                let result = MatchResult(text: line, intent: intent?.id, lang: language, phase: resultPhase,
+                                         captures: winner?.captures ?? [:], explain: explain ? explanations(report, kb) : nil)
+                let json = String(decoding: try encoder.encode(result), as: UTF8.self)
+                out.line(json)
+            case .text:
+                var text = "\(intent?.id ?? "-")\t\(language)\t\(resultPhase)"
+                if let captures = winner?.captures, !captures.isEmpty {
+                    text += "\t" + captures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                }
+                out.line(text + "\t\(line)")
+                if explain {
+                    for item in explanations(report, kb) {
+                        out.line("    \(item.winner ? "*" : " ") \(item.intent) [\(item.lang), priority \(item.priority), length \(item.length)] \(item.pattern) at \(item.location): \"\(item.matched)\"")
+                    }
+                    if report.hits.isEmpty { out.line("    no pattern matched (\(report.patternsRun) candidate patterns ran)") }
+                    else { out.line("    winner: highest priority, then longest match, then load order; \(report.patternsRun) candidate patterns ran") }
+                }
+            }
+        }
+        out.flush()
+    }
+
+    /// One line of `--format json`; `intent` is written as null rather than left out.
+    struct MatchResult: Encodable {
+        let text: String
+        let intent: String?
+        let lang: String
+        let phase: String
+        let captures: [String: String]
+        let explain: [Explanation]?
+
+        enum CodingKeys: String, CodingKey { case text, intent, lang, phase, captures, explain }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(text, forKey: .text)
+            try container.encode(intent, forKey: .intent)
+            try container.encode(lang, forKey: .lang)
+            try container.encode(phase, forKey: .phase)
+            try container.encode(captures, forKey: .captures)
+            try container.encodeIfPresent(explain, forKey: .explain)
+        }
+    }
+
+    struct Explanation: Encodable {
+        let intent: String
+        let lang: String
+        let priority: Int
+        let length: Int
+        let pattern: String
+        let location: String
+        let matched: String
+        let winner: Bool
+    }
+
+    func explanations(_ report: MatchReport, _ kb: KnowledgeBase) -> [Explanation] {
+        report.hits.map { hit in
+            let pattern = kb.matcher.patterns[hit.patternNumber]
+            let intent = kb.intents[hit.intentIndex]
+            return Explanation(intent: intent.id, lang: hit.language, priority: intent.priority, length: hit.length,
+                               pattern: pattern.source.source, location: pattern.source.location.description,
+                               matched: hit.matchedText, winner: hit == report.winner)
+        }
+    }
+}

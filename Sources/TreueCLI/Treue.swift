@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Treue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "treue",
+        abstract: "Support chat for the loyalty phase of the customer journey.",
+        subcommands: [CheckCommand.self, MatchCommand.self]
+    )
+}

@@ -1,0 +1,60 @@
+/// The texts the conversation itself says (greeting, prompts, handoff, …), built in for
+/// German and English; a knowledge base overrides any of them under `messages`.
+public enum SystemMessages {
+    static let builtIn: [String: [String: String]] = [
+        "greeting": [
+            "de": "Willkommen beim Kundenservice von {shop_name|unserem Shop}! Wie kann ich Ihnen helfen? (/help zeigt die Befehle)",
+            "en": "Welcome to {shop_name|our shop}'s customer service! How can I help you? (/help lists the commands)",
+        ],
+        "help": [
+            "de": "Schreiben Sie Ihre Frage einfach in eigenen Worten. Befehle: /help, /lang de|en, /login ID [TOKEN], /phase, /feedback 1-5 [Kommentar], /rate up|down, /agent (Mitarbeiter), /reset, /why, /json, /text, /quit",
+            "en": "Just type your question in your own words. Commands: /help, /lang de|en, /login ID [TOKEN], /phase, /feedback 1-5 [comment], /rate up|down, /agent (a person), /reset, /why, /json, /text, /quit",
+        ],
+        "fallback": [
+            "de": "Das habe ich leider nicht verstanden. Vielleicht hilft eine dieser Fragen:",
+            "en": "Sorry, I did not understand that. Maybe one of these questions helps:",
+        ],
+        "handoff_offer": [
+            "de": "Ich komme hier nicht weiter. Möchten Sie mit einem Mitarbeiter sprechen? Schreiben Sie /agent.",
+            "en": "I'm stuck here. Would you like to talk to a person? Type /agent.",
+        ],
+        "handoff": [
+            "de": "Ich habe Ihr Anliegen an unser Service-Team übergeben (Ticket {ticket}). Ein Mitarbeiter meldet sich so bald wie möglich[[, oder rufen Sie uns an: {hotline}]].",
+            "en": "I have passed your request to our service team (ticket {ticket}). A member of staff will get back to you as soon as possible[[, or call us: {hotline}]].",
+        ],
+        "rating_prompt": [
+            "de": "Bevor Sie gehen: Wie zufrieden waren Sie mit diesem Chat? Antworten Sie mit 1 (gar nicht) bis 5 (sehr), oder mit etwas anderem zum Überspringen.",
+            "en": "Before you go: how satisfied were you with this chat? Answer 1 (not at all) to 5 (very), or anything else to skip.",
+        ],
+        "bye": [
+            "de": "Vielen Dank für Ihren Besuch. Auf Wiedersehen!",
+            "en": "Thank you for visiting. Goodbye!",
+        ],
+        "feedback_thanks": [
+            "de": "Danke für Ihre Bewertung!",
+            "en": "Thank you for your rating!",
+        ],
+        "rate_thanks": [
+            "de": "Danke, das hilft uns, besser zu werden.",
+            "en": "Thanks, that helps us improve.",
+        ],
+        "language_set": ["de": "Ich antworte ab jetzt auf Deutsch.", "en": "I will answer in English from now on."],
+        "phase_current": ["de": "Aktuelle Phase: {phase}", "en": "Current phase: {phase}"],
+        "phase_set": ["de": "Phase gesetzt: {phase}", "en": "Phase set to {phase}"],
+        "login_ok": ["de": "Angemeldet[[ als {name}]].", "en": "Logged in[[ as {name}]]."],
+        "reset_done": ["de": "Ich habe den Gesprächsverlauf zurückgesetzt.", "en": "I have reset our conversation."],
+        "idle_bye": [
+            "de": "Da Sie eine Weile nichts geschrieben haben, beende ich den Chat. Auf Wiedersehen!",
+            "en": "As you have been quiet for a while, I am closing this chat. Goodbye!",
+        ],
+        "shutdown_bye": [
+            "de": "Der Chat wird gerade gewartet und beendet. Bitte versuchen Sie es gleich noch einmal. Auf Wiedersehen!",
+            "en": "The chat is going down for maintenance. Please try again in a moment. Goodbye!",
+        ],
+    ]
+
+    static func template(_ key: String, language: String, overrides: [String: [String: String]], fallbackLanguage: String) -> String {
+        overrides[key]?[language] ?? builtIn[key]?[language] ?? overrides[key]?[fallbackLanguage]
+            ?? builtIn[key]?[fallbackLanguage] ?? builtIn[key]?["en"] ?? key
+    }
+}

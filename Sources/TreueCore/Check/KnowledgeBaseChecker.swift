@@ -1,0 +1,123 @@
+import Foundation
+
+/// `treue check`: everything that can be known about a knowledge base before customers
+/// see it. Loading and compiling report schema and pattern errors; this adds examples,
+/// suggestions, templates, answer coverage and the conversation tests.
+public struct KnowledgeBaseChecker {
+    public let kb: KnowledgeBase
+    public let directory: CustomerDirectory
+
+    public init(kb: KnowledgeBase, directory: CustomerDirectory) {
+        self.kb = kb
+        self.directory = directory
+    }
+
+    public func check(tests: [ConversationTest] = []) -> [Diagnostic] {
+        let scratch = kb.matcher.makeScratch()
+        var diagnostics: [Diagnostic] = []
+        checkExamples(scratch, &diagnostics)
+        checkTemplates(&diagnostics)
+        checkCoverage(&diagnostics)
+        for test in tests { diagnostics += test.run(kb: kb, directory: directory, scratch: scratch) }
+        return diagnostics
+    }
+
+    private func checkExamples(_ scratch: MatcherScratch, _ diagnostics: inout [Diagnostic]) {
+        for (index, intent) in kb.intents.enumerated() {
+            for language in kb.languages where (intent.examples[language] ?? []).isEmpty
+                && intent.patterns.contains(where: { $0.language == language }) {
+                diagnostics.append(Diagnostic(.warning, "example", "intent '\(intent.id)' has patterns but no examples in '\(language)'", at: intent.location))
+            }
+            for (language, examples) in intent.examples {
+                for example in examples {
+                    let location = intent.exampleLocations["\(language)\u{0}\(example)"] ?? intent.location
+                    let report = kb.matcher.match(example, scratch: scratch)
+                    reportLimits(report, location, &diagnostics)
+                    guard let winner = report.winner else {
+                        diagnostics.append(Diagnostic(.error, "example", "example of '\(intent.id)' matches no intent: \"\(example)\"", at: location))
+                        continue
+                    }
+                    if winner.intentIndex != index {
+                        diagnostics.append(Diagnostic(.error, "example",
+                            "example of '\(intent.id)' selects '\(kb.intents[winner.intentIndex].id)': \"\(example)\"", at: location))
+                    }
+                }
+            }
+            for (language, examples) in intent.counterExamples {
+                for example in examples {
+                    let location = intent.exampleLocations["\(language)\u{0}\(example)"] ?? intent.location
+                    let report = kb.matcher.match(example, scratch: scratch)
+                    reportLimits(report, location, &diagnostics)
+                    if report.winner?.intentIndex == index {
+                        diagnostics.append(Diagnostic(.error, "counter_example", "counter-example of '\(intent.id)' selects it: \"\(example)\"", at: location))
+                    }
+                }
+            }
+            if let suggestion = intent.suggestion {
+                for (language, text) in suggestion.byLanguage {
+                    let winner = kb.matcher.match(text, scratch: scratch).winner
+                    if winner?.intentIndex != index {
+                        diagnostics.append(Diagnostic(.error, "suggestion",
+                            "suggestion '\(text)' (\(language)) of '\(intent.id)' selects \(winner.map { "'\(kb.intents[$0.intentIndex].id)'" } ?? "no intent")",
+                            at: intent.location))
+                    }
+                }
+            }
+        }
+    }
+
+    private func reportLimits(_ report: MatchReport, _ location: SourceLocation, _ diagnostics: inout [Diagnostic]) {
+        for number in report.limitExceeded {
+            let pattern = kb.matcher.patterns[number]
+            diagnostics.append(Diagnostic(.error, "match_limit",
+                "pattern of '\(kb.intents[pattern.intentIndex].id)' hit the match limit on \"\(report.message.original.prefix(60))\": rewrite it to backtrack less",
+                at: pattern.source.location))
+        }
+    }
+
+    /// Fields a template may use without `|default` or `[[ ]]`: settings, the built-ins,
+    /// and the captures and slots of the intent. Profile fields may be unknown (anonymous
+    /// customers), so they must always be guarded.
+    private func checkTemplates(_ diagnostics: inout [Diagnostic]) {
+        let always = Set(kb.content.settings.keys).union(["phase", "lang"])
+        let profileFields = Set(directory.columns)
+        for intent in kb.intents {
+            var captures = Set(intent.slots.map(\.name))
+            for pattern in kb.matcher.patterns where kb.intents[pattern.intentIndex].id == intent.id {
+                captures.formUnion(pattern.captureGroups.map(\.name))
+            }
+            let known = always.union(captures)
+            for (phase, byLanguage) in intent.answers.variants {
+                for (language, variants) in byLanguage {
+                    for variant in variants {
+                        for field in TemplateRenderer.fieldNames(in: variant) where !field.hasDefault && !field.optional {
+                            if known.contains(field.name) { continue }
+                            let why = profileFields.contains(field.name) || ["name", "points", "tier"].contains(field.name)
+                                ? "is a profile field, unknown for anonymous customers: write {\(field.name)|…} or [[ … {\(field.name)} … ]]"
+                                : "is provided by nothing (settings, captures, slots, profile)"
+                            diagnostics.append(Diagnostic(.error, "template",
+                                "answer of '\(intent.id)' (\(phase), \(language)) uses {\(field.name)}, which \(why)", at: intent.location))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func checkCoverage(_ diagnostics: inout [Diagnostic]) {
+        for intent in kb.intents {
+            for language in kb.languages where intent.answers.variants[AnswerSet.defaultKey]?[language]?.isEmpty ?? true {
+                diagnostics.append(Diagnostic(.error, "answers", "intent '\(intent.id)' has no default answer in '\(language)'", at: intent.location))
+            }
+            for (phase, byLanguage) in intent.answers.variants where phase != AnswerSet.defaultKey {
+                for language in kb.languages where byLanguage[language] == nil {
+                    diagnostics.append(Diagnostic(.warning, "answers",
+                        "intent '\(intent.id)' answers phase '\(phase)' but not in '\(language)' (the default answer is used)", at: intent.location))
+                }
+            }
+            if intent.suggestion == nil {
+                diagnostics.append(Diagnostic(.warning, "suggestion", "intent '\(intent.id)' has no suggestion; its title is offered instead", at: intent.location))
+            }
+        }
+    }
+}

@@ -1,0 +1,372 @@
+import Foundation
+
+/// One customer's conversation: the state machine behind the line protocol. It knows
+/// nothing of sockets or files; the server, the tests and `treue check` all drive it.
+public struct Conversation: Sendable {
+    public let sessionID: String
+    public private(set) var mode: OutputMode = .text
+    public private(set) var phase: String
+    public private(set) var language: String
+    public private(set) var isClosed = false
+    public private(set) var profile: CustomerProfile?
+    /// Set by `/lang`; otherwise each answer takes the language of the pattern that matched.
+    private var chosenLanguage: String?
+    private var pendingSlot: PendingSlot?
+    private var fallbacksInARow = 0
+    private var lastAnswer: AnswerTrace?
+    private var awaitingRating = false
+    private var variantTurns: [String: Int] = [:]
+
+    struct PendingSlot: Sendable {
+        let intentID: String
+        let slot: String
+        let captures: [String: String]
+        let language: String
+    }
+
+    /// What `/why` explains and `/rate` refers to.
+    struct AnswerTrace: Sendable {
+        let intent: String?
+        let pattern: String?
+        let location: SourceLocation?
+        let captures: [String: String]
+        let phase: String
+        let language: String
+        let path: String
+    }
+
+    public init(sessionID: String = SessionID.make(), knowledgeBase kb: KnowledgeBase) {
+        self.sessionID = sessionID
+        phase = kb.defaultPhase
+        language = kb.defaultLanguage
+    }
+
+    // MARK: - Opening and closing
+
+    public mutating func open(_ kb: KnowledgeBase) -> ConversationStep {
+        ConversationStep(outputs: [greeting(kb)], events: [.sessionOpened(phase: phase, language: language)])
+    }
+
+    /// Records the end of the session once, whatever ended it.
+    public mutating func close(reason: String) -> ConversationStep {
+        guard !isClosed else { return ConversationStep() }
+        isClosed = true
+        return ConversationStep(events: [.sessionClosed(reason: reason)], closes: true)
+    }
+
+    /// Says goodbye for a reason of the server's (`idle_bye`, `shutdown_bye`) and closes.
+    public mutating func hangUp(_ kb: KnowledgeBase, messageKey: String, reason: String) -> ConversationStep {
+        guard !isClosed else { return ConversationStep() }
+        var step = ConversationStep(outputs: [.bye(text: text(messageKey, kb))])
+        step.events += close(reason: reason).events
+        step.closes = true
+        return step
+    }
+
+    /// Input the server refused before it became a line (too long, not UTF-8, …).
+    public mutating func reject(_ code: ErrorCode, detail: String, _ kb: KnowledgeBase) -> ConversationStep {
+        ConversationStep(outputs: [.error(code: code, text: errorText(code, kb))], events: [.error(code: code.rawValue, detail: detail)])
+    }
+
+    // MARK: - Input
+
+    public mutating func receive(_ line: String, kb: KnowledgeBase, identity: IdentityPolicy, scratch: MatcherScratch) -> ConversationStep {
+        guard !isClosed else { return ConversationStep() }
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if awaitingRating { return finishRating(trimmed, kb) }
+        if trimmed.isEmpty { return ConversationStep() }
+        if trimmed.hasPrefix("/") { return command(ChatCommand(line: trimmed), kb: kb, identity: identity) }
+        return message(trimmed, kb: kb, scratch: scratch)
+    }
+
+    private mutating func message(_ text: String, kb: KnowledgeBase, scratch: MatcherScratch) -> ConversationStep {
+        var step = ConversationStep(events: [.message(text: text)])
+        if let pending = pendingSlot {
+            pendingSlot = nil
+            if let value = kb.fillSlot(intentID: pending.intentID, slot: pending.slot, from: text, scratch: scratch),
+               let intent = kb.intent(id: pending.intentID) {
+                var captures = pending.captures
+                captures[pending.slot] = value
+                answer(intent, captures: captures, language: chosenLanguage ?? pending.language, pattern: nil,
+                       path: "slot '\(pending.slot)' filled from this message", kb: kb, into: &step)
+                return step
+            }
+        }
+        let report = kb.matcher.match(text, scratch: scratch)
+        for number in report.limitExceeded {
+            let pattern = kb.matcher.patterns[number]
+            step.events.append(.patternLimit(intent: kb.intents[pattern.intentIndex].id, pattern: pattern.source.location.description))
+        }
+        guard let winner = report.winner else {
+            fallback(kb, into: &step)
+            return step
+        }
+        let intent = kb.intents[winner.intentIndex]
+        let pattern = kb.matcher.patterns[winner.patternNumber].source
+        let others = Set(report.hits.map(\.intentIndex)).count - 1
+        let path = others > 0 ? "won against \(others) other matching intent(s) by priority, then match length, then order" : "only matching intent"
+        if intent.action == .handoff {
+            handoff(kb, reason: "intent", intent: intent.id, into: &step)
+            lastAnswer = AnswerTrace(intent: intent.id, pattern: pattern.source, location: pattern.location, captures: winner.captures,
+                                     phase: phase, language: language, path: path)
+            return step
+        }
+        answer(intent, captures: winner.captures, language: chosenLanguage ?? winner.language, pattern: pattern, path: path, kb: kb, into: &step)
+        return step
+    }
+
+    private mutating func answer(_ intent: Intent, captures: [String: String], language replyLanguage: String, pattern: IntentPattern?,
+                                 path: String, kb: KnowledgeBase, into step: inout ConversationStep) {
+        fallbacksInARow = 0
+        language = replyLanguage
+        if let signal = intent.phaseSignal, signal != phase, profile == nil {
+            step.events.append(.phaseChanged(from: phase, to: signal, reason: "signal"))
+            phase = signal
+        }
+        if let missing = intent.slots.first(where: { captures[$0.name] == nil }) {
+            pendingSlot = PendingSlot(intentID: intent.id, slot: missing.name, captures: captures, language: language)
+            let prompt = render(missing.prompt.text(in: language, fallbacks: kb.languages) ?? "", captures: captures, kb: kb)
+            step.outputs.append(.prompt(text: prompt, kind: .slot))
+            step.events.append(.slotPrompt(intent: intent.id, slot: missing.name))
+            lastAnswer = AnswerTrace(intent: intent.id, pattern: pattern?.source, location: pattern?.location, captures: captures,
+                                     phase: phase, language: language, path: path + "; asked for slot '\(missing.name)'")
+            return
+        }
+        let text = pickAnswer(intent.answers, key: intent.id, captures: captures, kb: kb)
+        let suggestions = intent.followups.compactMap { suggestionText($0, kb) }
+        let reply = Reply(text: text, intent: intent.id, phase: phase, language: language, suggestions: suggestions, captures: captures)
+        step.outputs.append(.reply(reply))
+        step.events.append(.reply(.init(text: text, intent: intent.id, phase: phase, language: language, captures: captures,
+                                        suggestions: suggestions, pattern: pattern?.location.description)))
+        lastAnswer = AnswerTrace(intent: intent.id, pattern: pattern?.source, location: pattern?.location, captures: captures,
+                                 phase: phase, language: language, path: path)
+    }
+
+    private mutating func fallback(_ kb: KnowledgeBase, into step: inout ConversationStep) {
+        fallbacksInARow += 1
+        let answers = kb.content.fallbackAnswers
+        var text = answers.isEmpty ? self.text("fallback", kb) : pickAnswer(answers, key: "<fallback>", captures: [:], kb: kb)
+        var path = "no pattern matched: fallback for phase '\(phase)'"
+        if fallbacksInARow >= 2 {
+            text += " " + self.text("handoff_offer", kb)
+            path += "; \(fallbacksInARow) fallbacks in a row, offered a person"
+        }
+        let ids = kb.content.fallbackSuggestions[phase] ?? kb.content.fallbackSuggestions[AnswerSet.defaultKey] ?? []
+        let suggestions = ids.compactMap { suggestionText($0, kb) }
+        step.outputs.append(.reply(Reply(text: text, intent: nil, phase: phase, language: language, suggestions: suggestions)))
+        step.events.append(.fallback(count: fallbacksInARow, phase: phase))
+        step.events.append(.reply(.init(text: text, intent: nil, phase: phase, language: language, captures: [:],
+                                        suggestions: suggestions, pattern: nil)))
+        lastAnswer = AnswerTrace(intent: nil, pattern: nil, location: nil, captures: [:], phase: phase, language: language, path: path)
+    }
+
+    private mutating func handoff(_ kb: KnowledgeBase, reason: String, intent: String?, into step: inout ConversationStep) {
+        let ticket = SessionID.makeTicket()
+        fallbacksInARow = 0
+        let text = render(self.text("handoff", kb, raw: true), captures: ["ticket": ticket], kb: kb)
+        step.events.append(.handoff(ticket: ticket, reason: reason, intent: intent))
+        step.outputs.append(.reply(Reply(text: text, intent: intent, phase: phase, language: language, suggestions: [])))
+        step.events.append(.reply(.init(text: text, intent: intent, phase: phase, language: language, captures: ["ticket": ticket],
+                                        suggestions: [], pattern: nil)))
+    }
+
+    // MARK: - Commands
+
+    private mutating func command(_ command: ChatCommand, kb: KnowledgeBase, identity: IdentityPolicy) -> ConversationStep {
+        var step = ConversationStep()
+        switch command {
+        case .help:
+            step.events.append(.command(name: "help"))
+            step.outputs.append(.info(text: text("help", kb)))
+        case .json:
+            mode = .json
+            step.events.append(.command(name: "json"))
+            step.outputs += [.mode(.json), greeting(kb)]
+        case .text:
+            mode = .text
+            step.events.append(.command(name: "text"))
+            step.outputs.append(.mode(.text))
+        case let .lang(code):
+            guard let code, kb.languages.contains(code) else {
+                return error(.badArgument, detail: "lang", kb, extra: kb.languages.joined(separator: "|"))
+            }
+            chosenLanguage = code
+            language = code
+            step.events.append(.command(name: "lang \(code)"))
+            step.outputs.append(.info(text: text("language_set", kb)))
+        case let .login(id, token):
+            return login(id: id, token: token, kb: kb, identity: identity)
+        case let .phase(name):
+            guard let name else {
+                step.events.append(.command(name: "phase"))
+                step.outputs.append(.info(text: render(text("phase_current", kb, raw: true), captures: [:], kb: kb)))
+                return step
+            }
+            guard identity.isDemoMode else { return error(.notAllowed, detail: "phase", kb) }
+            guard kb.phases.contains(name) else {
+                return error(.badArgument, detail: "phase", kb, extra: kb.phases.joined(separator: ", "))
+            }
+            if name != phase { step.events.append(.phaseChanged(from: phase, to: name, reason: "demo")) }
+            phase = name
+            step.outputs.append(.info(text: render(text("phase_set", kb, raw: true), captures: [:], kb: kb)))
+        case let .feedback(score, comment):
+            guard let score, let value = Int(score), (1...5).contains(value) else {
+                return error(.badArgument, detail: "feedback", kb)
+            }
+            step.events.append(.feedback(score: value, comment: comment))
+            step.outputs.append(.info(text: text("feedback_thanks", kb)))
+        case let .rate(direction):
+            guard direction == "up" || direction == "down" else { return error(.badArgument, detail: "rate", kb) }
+            guard let last = lastAnswer else { return error(.nothingToRate, detail: "rate", kb) }
+            step.events.append(.rating(helpful: direction == "up", intent: last.intent))
+            step.outputs.append(.info(text: text("rate_thanks", kb)))
+        case .agent:
+            step.events.append(.command(name: "agent"))
+            handoff(kb, reason: "customer", intent: nil, into: &step)
+        case .reset:
+            pendingSlot = nil
+            fallbacksInARow = 0
+            lastAnswer = nil
+            step.events.append(.command(name: "reset"))
+            step.outputs.append(.info(text: text("reset_done", kb)))
+        case .why:
+            guard identity.isDemoMode else { return error(.notAllowed, detail: "why", kb) }
+            step.events.append(.command(name: "why"))
+            step.outputs.append(.info(text: explainLastAnswer()))
+        case .quit:
+            step.events.append(.command(name: "quit"))
+            awaitingRating = true
+            step.outputs.append(.prompt(text: text("rating_prompt", kb), kind: .rating))
+        case let .unknown(name):
+            return error(.unknownCommand, detail: name, kb)
+        }
+        return step
+    }
+
+    private mutating func finishRating(_ answer: String, _ kb: KnowledgeBase) -> ConversationStep {
+        awaitingRating = false
+        var step = ConversationStep()
+        if answer.count == 1, let value = Int(answer), (1...5).contains(value) {
+            step.events.append(.feedback(score: value, comment: nil))
+        }
+        step.outputs.append(.bye(text: text("bye", kb)))
+        step.events += close(reason: "quit").events
+        step.closes = true
+        return step
+    }
+
+    private mutating func login(id: String?, token: String?, kb: KnowledgeBase, identity: IdentityPolicy) -> ConversationStep {
+        guard let id else { return error(.badArgument, detail: "login", kb) }
+        // One answer for every failure, so the port cannot be used to probe for ids.
+        guard CustomerID.isValid(id), let profile = identity.directory.profile(id: id) else {
+            return error(.loginFailed, detail: "unknown or invalid id", kb)
+        }
+        var verified = false
+        if let verifier = identity.verifier {
+            guard let token, verifier.verify(customerID: id, token: token) else {
+                return error(.loginFailed, detail: "bad or expired token", kb)
+            }
+            verified = true
+        }
+        self.profile = profile
+        pendingSlot = nil
+        var step = ConversationStep()
+        step.events.append(.login(customer: id, verified: verified, phase: profile.phase,
+                                  tier: profile.fields["tier"], segment: profile.fields["segment"]))
+        if profile.phase != phase {
+            step.events.append(.phaseChanged(from: phase, to: profile.phase, reason: "login"))
+            phase = profile.phase
+        }
+        step.outputs.append(.info(text: render(text("login_ok", kb, raw: true), captures: [:], kb: kb)))
+        return step
+    }
+
+    private func error(_ code: ErrorCode, detail: String, _ kb: KnowledgeBase, extra: String? = nil) -> ConversationStep {
+        var text = errorText(code, kb)
+        if let extra { text += " (\(extra))" }
+        return ConversationStep(outputs: [.error(code: code, text: text)], events: [.error(code: code.rawValue, detail: detail)])
+    }
+
+    // MARK: - Texts
+
+    private func greeting(_ kb: KnowledgeBase) -> ConversationOutput {
+        .greeting(text: text("greeting", kb), session: sessionID)
+    }
+
+    /// A system message in the session's language, with fields filled.
+    private func text(_ key: String, _ kb: KnowledgeBase, raw: Bool = false) -> String {
+        let template = SystemMessages.template(key, language: language, overrides: kb.content.messages, fallbackLanguage: kb.defaultLanguage)
+        return raw ? template : render(template, captures: [:], kb: kb)
+    }
+
+    private func errorText(_ code: ErrorCode, _ kb: KnowledgeBase) -> String {
+        ErrorTexts.text(code, language: language)
+    }
+
+    private func fields(_ captures: [String: String], kb: KnowledgeBase) -> (String) -> String? {
+        let profile = self.profile
+        let phase = self.phase
+        let language = self.language
+        return { name in
+            if let value = captures[name] { return value }
+            if let value = profile?.fields[name] { return value }
+            if let value = kb.content.settings[name] { return value }
+            switch name {
+            case "phase": return phase
+            case "lang": return language
+            default: return nil
+            }
+        }
+    }
+
+    private func render(_ template: String, captures: [String: String], kb: KnowledgeBase) -> String {
+        let lookup = fields(captures, kb: kb)
+        return TemplateRenderer.render(template, fields: lookup) ?? TemplateRenderer.render(template) { lookup($0) ?? "" } ?? template
+    }
+
+    /// The next variant for this session that renders with what is known; the phase's
+    /// own answers first, then `default`.
+    private mutating func pickAnswer(_ answers: AnswerSet, key: String, captures: [String: String], kb: KnowledgeBase) -> String {
+        let lookup = fields(captures, kb: kb)
+        let turn = variantTurns[key, default: Int(Self.stableHash(sessionID + key) % 997)]
+        variantTurns[key] = turn + 1
+        let languages = [language] + kb.languages.filter { $0 != language }
+        for candidateLanguage in languages {
+            for phaseKey in [phase, AnswerSet.defaultKey] {
+                guard let variants = answers.variants[phaseKey]?[candidateLanguage], !variants.isEmpty else { continue }
+                for offset in 0..<variants.count {
+                    if let text = TemplateRenderer.render(variants[(turn + offset) % variants.count], fields: lookup) { return text }
+                }
+            }
+        }
+        let variants = answers.variants(phase: phase, language: language)
+        guard let first = variants.first else { return text("fallback", kb) }
+        return TemplateRenderer.render(first) { lookup($0) ?? "" } ?? first
+    }
+
+    private func suggestionText(_ id: String, _ kb: KnowledgeBase) -> String? {
+        guard let intent = kb.intent(id: id) else { return nil }
+        return intent.suggestion?.text(in: language, fallbacks: kb.languages) ?? intent.title.text(in: language, fallbacks: kb.languages)
+    }
+
+    private func explainLastAnswer() -> String {
+        guard let last = lastAnswer else { return "Nothing answered yet." }
+        var parts: [String] = []
+        parts.append("intent: \(last.intent ?? "none (fallback)")")
+        if let pattern = last.pattern, let location = last.location { parts.append("pattern: \(pattern) at \(location)") }
+        if !last.captures.isEmpty {
+            parts.append("captures: " + last.captures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        }
+        parts.append("phase: \(last.phase)")
+        parts.append("language: \(last.language)")
+        parts.append("path: \(last.path)")
+        return parts.joined(separator: "; ")
+    }
+
+    /// FNV-1a: stable across runs, unlike `Hasher`, so a session's variant order is repeatable.
+    static func stableHash(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        return hash
+    }
+}

@@ -1,0 +1,59 @@
+import Crypto
+import Foundation
+
+/// Checks login tokens the shop's backend issued: `EXP.HEX` with
+/// `HEX = hex(HMAC-SHA256(secret, "ID.EXP"))`. Several secrets may be active at once so
+/// keys can be rotated without downtime.
+public struct LoginTokenVerifier: Sendable {
+    private let secrets: [Data]
+
+    public init(secrets: [String]) {
+        self.secrets = secrets.map { Data($0.utf8) }
+    }
+
+    /// Reads one secret per line; blank lines and `#` comments are ignored.
+    public static func parseSecrets(_ text: String) -> [String] {
+        text.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+    }
+
+    public var isEmpty: Bool { secrets.isEmpty }
+
+    /// True when the token is well formed, unexpired and signed by any active secret.
+    /// Expired and wrong tokens are indistinguishable to the caller.
+    public func verify(customerID: String, token: String, now: Date = Date()) -> Bool {
+        let parts = token.split(separator: ".", maxSplits: 1)
+        guard parts.count == 2, let expiry = Int64(parts[0]), parts[1].utf8.count == 64,
+              let signature = Self.bytes(fromHex: parts[1]) else { return false }
+        let message = Data("\(customerID).\(parts[0])".utf8)
+        var valid = false
+        for secret in secrets {
+            let key = SymmetricKey(data: secret)
+            // Every key is tried, and each check is constant-time, so timing tells nothing.
+            if HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: message, using: key) { valid = true }
+        }
+        return valid && expiry > Int64(now.timeIntervalSince1970)
+    }
+
+    /// Produces a token, as the shop's backend would (for tests and `treue token`).
+    public static func makeToken(customerID: String, expiry: Int64, secret: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(customerID).\(expiry)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return "\(expiry)." + mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func bytes(fromHex hex: Substring) -> Data? {
+        var data = Data(capacity: hex.utf8.count / 2)
+        var high: UInt8?
+        for byte in hex.utf8 {
+            let value: UInt8
+            switch byte {
+            case 48...57: value = byte - 48
+            case 97...102: value = byte - 87
+            default: return nil
+            }
+            if let h = high { data.append(h << 4 | value); high = nil } else { high = value }
+        }
+        return data
+    }
+}

@@ -1,0 +1,65 @@
+import PCRE2Swift
+
+/// A loaded, validated and compiled knowledge base: immutable, shared by every session.
+/// Reloading builds a new one and swaps it in whole.
+public final class KnowledgeBase: Sendable {
+    public let content: KnowledgeBaseContent
+    public let matcher: IntentMatcher
+    let indexByID: [String: Int]
+    /// Compiled slot patterns by intent index and slot name.
+    let slotPatterns: [Int: [String: CompiledPattern]]
+    /// Where the knowledge base came from, for messages and reloads.
+    public let directory: String?
+
+    public var intents: [Intent] { content.intents }
+    public var phases: [String] { content.phases }
+    public var defaultPhase: String { content.defaultPhase }
+    public var languages: [String] { content.languages }
+    public var defaultLanguage: String { content.defaultLanguage }
+
+    public func intent(id: String) -> Intent? { indexByID[id].map { content.intents[$0] } }
+    public func intentIndex(id: String) -> Int? { indexByID[id] }
+
+    init(content: KnowledgeBaseContent, matcher: IntentMatcher, slotPatterns: [Int: [String: CompiledPattern]], directory: String?) {
+        self.content = content
+        self.matcher = matcher
+        self.slotPatterns = slotPatterns
+        self.directory = directory
+        var index: [String: Int] = [:]
+        for (number, intent) in content.intents.enumerated() where index[intent.id] == nil { index[intent.id] = number }
+        indexByID = index
+    }
+
+    /// Loads and compiles a folder; the knowledge base is nil when any error was found.
+    public static func load(directory: String, limits: MatchLimits = .default) -> (KnowledgeBase?, [Diagnostic]) {
+        let (content, loadDiagnostics) = KnowledgeBaseLoader.load(directory: directory)
+        let (kb, diagnostics) = KnowledgeBaseCompiler.compile(content, limits: limits, directory: directory)
+        let all = loadDiagnostics + diagnostics
+        return (all.contains { $0.severity == .error } ? nil : kb, all)
+    }
+
+    /// Loads from YAML texts (tests, tools).
+    public static func load(texts: [(file: String, yaml: String)], limits: MatchLimits = .default) -> (KnowledgeBase?, [Diagnostic]) {
+        let (content, loadDiagnostics) = KnowledgeBaseLoader.load(texts: texts)
+        let (kb, diagnostics) = KnowledgeBaseCompiler.compile(content, limits: limits, directory: nil)
+        let all = loadDiagnostics + diagnostics
+        return (all.contains { $0.severity == .error } ? nil : kb, all)
+    }
+
+    /// Tries to fill a slot from a message: the slot's named group, or its whole match.
+    public func fillSlot(intentID: String, slot: String, from message: String, scratch: MatcherScratch) -> String? {
+        guard let index = indexByID[intentID], let pattern = slotPatterns[index]?[slot] else { return nil }
+        let folded = TextFolder.fold(message)
+        guard case let .match(found) = pattern.compiled(in: folded, scratch: scratch) else { return nil }
+        if let group = pattern.groupNumber(named: slot), group - 1 < found.groups.count, let range = found.groups[group - 1] {
+            return folded.originalText(for: range)
+        }
+        return folded.originalText(for: found.range)
+    }
+}
+
+private extension CompiledPattern {
+    func compiled(in text: FoldedText, scratch: MatcherScratch) -> MatchOutcome {
+        firstMatch(in: text.folded, scratch: scratch.pcre)
+    }
+}

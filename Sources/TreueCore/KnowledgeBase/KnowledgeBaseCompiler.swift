@@ -1,0 +1,136 @@
+import PCRE2Swift
+
+/// Turns loaded content into a `KnowledgeBase`: checks references between its parts and
+/// compiles every pattern, reporting problems where the author wrote them.
+enum KnowledgeBaseCompiler {
+    static func compile(_ content: KnowledgeBaseContent, limits: MatchLimits, directory: String?) -> (KnowledgeBase, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        let vocabulary = Vocabulary(content.vocabulary, diagnostics: &diagnostics)
+        checkVocabulary(vocabulary, &diagnostics)
+        checkStructure(content, &diagnostics)
+
+        var compiled: [CompiledIntentPattern] = []
+        var slotPatterns: [Int: [String: CompiledPattern]] = [:]
+        for (intentIndex, intent) in content.intents.enumerated() {
+            for pattern in intent.patterns {
+                guard let result = compilePattern(pattern.source, at: pattern.location, vocabulary: vocabulary,
+                                                  what: "pattern of '\(intent.id)'", &diagnostics) else { continue }
+                let groups = result.groupNames.filter { !vocabulary.names.contains($0.name) }
+                let info = RequiredLiterals.analyse(try! TextFolder.foldPattern(pattern.source)) { vocabulary.info($0) }
+                compiled.append(CompiledIntentPattern(intentIndex: intentIndex, language: pattern.language, source: pattern,
+                                                      compiled: result, captureGroups: groups,
+                                                      requiredLiterals: RequiredLiterals.requirement(of: info)))
+            }
+            for slot in intent.slots {
+                if let result = compilePattern(slot.pattern, at: slot.location, vocabulary: vocabulary,
+                                               what: "slot '\(slot.name)' of '\(intent.id)'", &diagnostics) {
+                    slotPatterns[intentIndex, default: [:]][slot.name] = result
+                }
+            }
+        }
+        let priorities = content.intents.map(\.priority)
+        let matcher = IntentMatcher(patterns: compiled, priorities: priorities, limits: limits)
+        return (KnowledgeBase(content: content, matcher: matcher, slotPatterns: slotPatterns, directory: directory), diagnostics)
+    }
+
+    static func compilePattern(_ source: String, at location: SourceLocation, vocabulary: Vocabulary, what: String,
+                               _ diagnostics: inout [Diagnostic]) -> CompiledPattern? {
+        let folded: String
+        do {
+            folded = try TextFolder.foldPattern(source)
+        } catch {
+            diagnostics.append(Diagnostic(.error, "pattern", "\(what): \(error.message)", at: location))
+            return nil
+        }
+        let unknown = vocabulary.unknownCalls(in: folded)
+        if !unknown.isEmpty {
+            diagnostics.append(Diagnostic(.error, "pattern",
+                "\(what) calls unknown vocabulary \(unknown.map { "(?&\($0))" }.joined(separator: ", "))", at: location))
+            return nil
+        }
+        do {
+            return try CompiledPattern(vocabulary.expand(folded))
+        } catch {
+            var place = "at offset \(error.offset)"
+            if error.offset > folded.utf8.count {
+                place = "in the vocabulary it calls"
+            } else if folded != source {
+                place = "at offset \(error.offset) of the folded pattern '\(folded)'"
+            }
+            diagnostics.append(Diagnostic(.error, "pattern", "\(what): PCRE2: \(error.message) \(place)", at: location))
+            return nil
+        }
+    }
+
+    private static func checkVocabulary(_ vocabulary: Vocabulary, _ diagnostics: inout [Diagnostic]) {
+        for name in vocabulary.order {
+            let entry = vocabulary.entries[name]!
+            let unknown = vocabulary.unknownCalls(in: entry.pattern)
+            if !unknown.isEmpty {
+                diagnostics.append(Diagnostic(.error, "pattern",
+                    "vocabulary '\(name)' calls unknown \(unknown.map { "(?&\($0))" }.joined(separator: ", "))", at: entry.location))
+                continue
+            }
+            // Compiled alone so an error points at the entry, not at every pattern using it.
+            do {
+                _ = try CompiledPattern(vocabulary.expand("(?&\(name))"))
+            } catch {
+                diagnostics.append(Diagnostic(.error, "pattern", "vocabulary '\(name)': PCRE2: \(error.message)", at: entry.location))
+            }
+        }
+    }
+
+    private static func checkStructure(_ content: KnowledgeBaseContent, _ diagnostics: inout [Diagnostic]) {
+        let phases = Set(content.phases)
+        let languages = Set(content.languages)
+        var seen: [String: SourceLocation] = [:]
+        for intent in content.intents {
+            if let earlier = seen[intent.id] {
+                diagnostics.append(Diagnostic(.error, "schema", "intent id '\(intent.id)' is already used at \(earlier)", at: intent.location))
+            } else {
+                seen[intent.id] = intent.location
+            }
+        }
+        for intent in content.intents {
+            if let phase = intent.phaseSignal, !phases.contains(phase) {
+                diagnostics.append(Diagnostic(.error, "schema", "intent '\(intent.id)' signals unknown phase '\(phase)'", at: intent.location))
+            }
+            if intent.patterns.isEmpty {
+                diagnostics.append(Diagnostic(.error, "schema", "intent '\(intent.id)' has no patterns", at: intent.location))
+            }
+            for pattern in intent.patterns where !languages.contains(pattern.language) {
+                diagnostics.append(Diagnostic(.error, "schema",
+                    "pattern language '\(pattern.language)' of '\(intent.id)' is not one of \(content.languages.joined(separator: ", "))",
+                    at: pattern.location))
+            }
+            checkAnswers(intent.answers, owner: "intent '\(intent.id)'", at: intent.location, phases: phases, languages: languages, &diagnostics)
+            for followup in intent.followups where seen[followup] == nil {
+                diagnostics.append(Diagnostic(.error, "schema", "followup '\(followup)' of '\(intent.id)' is no intent", at: intent.location))
+            }
+        }
+        checkAnswers(content.fallbackAnswers, owner: "fallback", at: nil, phases: phases, languages: languages, &diagnostics)
+        for (phase, ids) in content.fallbackSuggestions {
+            if phase != AnswerSet.defaultKey, !phases.contains(phase) {
+                diagnostics.append(Diagnostic(.error, "schema", "fallback suggestions for unknown phase '\(phase)'", at: nil))
+            }
+            for id in ids where seen[id] == nil {
+                diagnostics.append(Diagnostic(.error, "schema", "fallback suggestion '\(id)' is no intent", at: nil))
+            }
+        }
+    }
+
+    private static func checkAnswers(_ answers: AnswerSet, owner: String, at location: SourceLocation?, phases: Set<String>,
+                                     languages: Set<String>, _ diagnostics: inout [Diagnostic]) {
+        if answers.variants[AnswerSet.defaultKey] == nil {
+            diagnostics.append(Diagnostic(.error, "answers", "\(owner) has no 'default' answers", at: location))
+        }
+        for (phase, byLanguage) in answers.variants {
+            if phase != AnswerSet.defaultKey, !phases.contains(phase) {
+                diagnostics.append(Diagnostic(.error, "answers", "\(owner) has answers for unknown phase '\(phase)'", at: location))
+            }
+            for language in byLanguage.keys where !languages.contains(language) {
+                diagnostics.append(Diagnostic(.error, "answers", "\(owner) has answers in unknown language '\(language)'", at: location))
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// Everything the YAML files say, before any pattern is compiled.
+public struct KnowledgeBaseContent: Sendable {
+    public var settings: [String: String] = [:]
+    public var languages: [String] = ["de", "en"]
+    public var phases: [String] = ["awareness", "consideration", "conversion", "service", "loyalty"]
+    public var defaultPhase: String = "awareness"
+    /// Named sub-patterns in the order written.
+    public var vocabulary: [(name: String, pattern: String, location: SourceLocation)] = []
+    /// Message key → language → text; built-in texts fill what is missing.
+    public var messages: [String: [String: String]] = [:]
+    public var fallbackAnswers = AnswerSet()
+    /// Phase (or `default`) → intent ids offered after a fallback.
+    public var fallbackSuggestions: [String: [String]] = [:]
+    public var intents: [Intent] = []
+    public var files: [String] = []
+
+    public init() {}
+
+    public var defaultLanguage: String { languages.first ?? "de" }
+}

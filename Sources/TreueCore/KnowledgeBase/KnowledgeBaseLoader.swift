@@ -1,0 +1,297 @@
+import Foundation
+import Yams
+
+/// Reads `Intents/*.yaml` into a `KnowledgeBaseContent`, collecting every problem with
+/// its file, line and column instead of stopping at the first.
+public struct KnowledgeBaseLoader {
+    public private(set) var diagnostics: [Diagnostic] = []
+    private var content = KnowledgeBaseContent()
+    private var seenKeys: [String: SourceLocation] = [:]
+
+    public init() {}
+
+    /// Loads every `*.yaml`/`*.yml` file directly inside `directory`, in file-name order.
+    public static func load(directory: String) -> (KnowledgeBaseContent, [Diagnostic]) {
+        var loader = KnowledgeBaseLoader()
+        let files: [String]
+        do {
+            files = try FileManager.default.contentsOfDirectory(atPath: directory)
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                .sorted()
+        } catch {
+            return (loader.content, [Diagnostic(.error, "io", "cannot read knowledge base folder '\(directory)'",
+                                                at: nil)])
+        }
+        if files.isEmpty {
+            loader.diagnostics.append(Diagnostic(.error, "io", "no .yaml files in '\(directory)'", at: nil))
+        }
+        for file in files {
+            let path = (directory as NSString).appendingPathComponent(file)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                loader.diagnostics.append(Diagnostic(.error, "io", "cannot read file", at: SourceLocation(file: path, line: 1, column: 1)))
+                continue
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                loader.diagnostics.append(Diagnostic(.error, "io", "file is not UTF-8", at: SourceLocation(file: path, line: 1, column: 1)))
+                continue
+            }
+            loader.add(yaml: text, file: path)
+        }
+        return (loader.content, loader.diagnostics)
+    }
+
+    /// Loads a knowledge base given as YAML texts keyed by a file name (for tests and tools).
+    public static func load(texts: [(file: String, yaml: String)]) -> (KnowledgeBaseContent, [Diagnostic]) {
+        var loader = KnowledgeBaseLoader()
+        for (file, yaml) in texts { loader.add(yaml: yaml, file: file) }
+        return (loader.content, loader.diagnostics)
+    }
+
+    public mutating func add(yaml: String, file: String) {
+        content.files.append(file)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            diagnostics.append(Self.diagnostic(for: error, file: file))
+            return
+        } catch {
+            diagnostics.append(Diagnostic(.error, "yaml", "\(error)", at: SourceLocation(file: file, line: 1, column: 1)))
+            return
+        }
+        guard let root else { return }
+        let reader = YAMLReader(file: file)
+        guard let mapping = reader.mapping(root, what: "the top level", into: &diagnostics) else { return }
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.string else { continue }
+            let location = reader.location(keyNode)
+            if key != "intents" {
+                if let earlier = seenKeys[key] {
+                    diagnostics.append(Diagnostic(.error, "schema", "'\(key)' is already given at \(earlier)", at: location))
+                    continue
+                }
+                seenKeys[key] = location
+            }
+            switch key {
+            case "settings": readSettings(value, reader)
+            case "languages":
+                if let list = reader.stringList(value, what: "languages", into: &diagnostics), !list.isEmpty {
+                    content.languages = list
+                }
+            case "phases": readPhases(value, reader)
+            case "vocabulary": readVocabulary(value, reader)
+            case "messages": readMessages(value, reader)
+            case "fallback": readFallback(value, reader)
+            case "intents":
+                guard let list = reader.sequence(value, what: "intents", into: &diagnostics) else { continue }
+                for node in list { if let intent = readIntent(node, reader) { content.intents.append(intent) } }
+            default:
+                diagnostics.append(Diagnostic(.error, "schema",
+                    "unknown top-level key '\(key)' (expected settings, languages, phases, vocabulary, messages, fallback or intents)",
+                    at: location))
+            }
+        }
+    }
+
+    private mutating func readSettings(_ node: Node, _ reader: YAMLReader) {
+        guard let mapping = reader.mapping(node, what: "settings", into: &diagnostics) else { return }
+        for (key, value) in mapping {
+            guard let name = key.string else { continue }
+            guard let text = reader.scalar(value, what: "setting '\(name)'", into: &diagnostics) else { continue }
+            content.settings[name] = text
+        }
+    }
+
+    private mutating func readPhases(_ node: Node, _ reader: YAMLReader) {
+        guard let mapping = reader.mapping(node, what: "phases", into: &diagnostics) else { return }
+        var defaultLocation = reader.location(node)
+        for (key, value) in mapping {
+            switch key.string {
+            case "order":
+                if let list = reader.stringList(value, what: "phases.order", into: &diagnostics), !list.isEmpty {
+                    content.phases = list
+                }
+            case "default":
+                if let name = reader.scalar(value, what: "phases.default", into: &diagnostics) {
+                    content.defaultPhase = name
+                    defaultLocation = reader.location(value)
+                }
+            default:
+                diagnostics.append(Diagnostic(.error, "schema", "unknown key '\(key.string ?? "")' in phases (expected order, default)",
+                                              at: reader.location(key)))
+            }
+        }
+        if !content.phases.contains(content.defaultPhase) {
+            diagnostics.append(Diagnostic(.error, "schema",
+                "default phase '\(content.defaultPhase)' is not one of \(content.phases.joined(separator: ", "))", at: defaultLocation))
+        }
+    }
+
+    private mutating func readVocabulary(_ node: Node, _ reader: YAMLReader) {
+        guard let mapping = reader.mapping(node, what: "vocabulary", into: &diagnostics) else { return }
+        for (key, value) in mapping {
+            guard let name = key.string else { continue }
+            guard Self.isIdentifier(name) else {
+                diagnostics.append(Diagnostic(.error, "schema", "vocabulary name '\(name)' must be letters, digits and _ and start with a letter",
+                                              at: reader.location(key)))
+                continue
+            }
+            if let pattern = reader.scalar(value, what: "vocabulary '\(name)'", into: &diagnostics) {
+                content.vocabulary.append((name, pattern, reader.location(value)))
+            }
+        }
+    }
+
+    private mutating func readMessages(_ node: Node, _ reader: YAMLReader) {
+        guard let mapping = reader.mapping(node, what: "messages", into: &diagnostics) else { return }
+        for (key, value) in mapping {
+            guard let name = key.string else { continue }
+            if let text = reader.localized(value, what: "message '\(name)'", into: &diagnostics) {
+                content.messages[name] = text.byLanguage
+            }
+        }
+    }
+
+    private mutating func readFallback(_ node: Node, _ reader: YAMLReader) {
+        guard let mapping = reader.mapping(node, what: "fallback", into: &diagnostics) else { return }
+        for (key, value) in mapping {
+            switch key.string {
+            case "answers":
+                content.fallbackAnswers = readAnswers(value, reader, what: "fallback answers")
+            case "suggestions":
+                guard let phases = reader.mapping(value, what: "fallback suggestions", into: &diagnostics) else { continue }
+                for (phase, list) in phases {
+                    guard let phaseName = phase.string else { continue }
+                    if let ids = reader.stringList(list, what: "fallback suggestions for \(phaseName)", into: &diagnostics) {
+                        content.fallbackSuggestions[phaseName] = ids
+                    }
+                }
+            default:
+                diagnostics.append(Diagnostic(.error, "schema", "unknown key '\(key.string ?? "")' in fallback (expected answers, suggestions)",
+                                              at: reader.location(key)))
+            }
+        }
+    }
+
+    private mutating func readAnswers(_ node: Node, _ reader: YAMLReader, what: String) -> AnswerSet {
+        guard let phases = reader.mapping(node, what: what, into: &diagnostics) else { return AnswerSet() }
+        var answers: [String: [String: [String]]] = [:]
+        for (phaseKey, byLanguage) in phases {
+            guard let phase = phaseKey.string else { continue }
+            guard let languages = reader.mapping(byLanguage, what: "\(what) for '\(phase)'", into: &diagnostics) else { continue }
+            var perLanguage: [String: [String]] = [:]
+            for (languageKey, variants) in languages {
+                guard let language = languageKey.string else { continue }
+                if let list = reader.stringOrList(variants, what: "\(what) for '\(phase)' in '\(language)'", into: &diagnostics) {
+                    perLanguage[language] = list
+                }
+            }
+            answers[phase] = perLanguage
+        }
+        return AnswerSet(answers)
+    }
+
+    private static let intentKeys: Set<String> = ["id", "title", "priority", "phase", "suggestion", "patterns", "examples",
+                                                  "counter_examples", "slots", "answers", "followups", "description", "action"]
+
+    private mutating func readIntent(_ node: Node, _ reader: YAMLReader) -> Intent? {
+        guard let mapping = reader.mapping(node, what: "an intent", into: &diagnostics) else { return nil }
+        let location = reader.location(node)
+        guard let idNode = node["id"], let id = reader.scalar(idNode, what: "id", into: &diagnostics) else {
+            diagnostics.append(Diagnostic(.error, "schema", "intent without 'id'", at: location))
+            return nil
+        }
+        guard Self.isSnakeCase(id) else {
+            diagnostics.append(Diagnostic(.error, "schema", "intent id '\(id)' must be snake_case (a-z, 0-9, _)", at: reader.location(idNode)))
+            return nil
+        }
+        var intent = Intent(id: id, location: location)
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.string else { continue }
+            guard Self.intentKeys.contains(key) else {
+                diagnostics.append(Diagnostic(.error, "schema", "unknown key '\(key)' in intent '\(id)'", at: reader.location(keyNode)))
+                continue
+            }
+            switch key {
+            case "title":
+                if let text = reader.localized(value, what: "title of '\(id)'", into: &diagnostics) { intent.title = text }
+            case "priority":
+                if let text = reader.scalar(value, what: "priority", into: &diagnostics) {
+                    if let number = Int(text) { intent.priority = number } else {
+                        diagnostics.append(Diagnostic(.error, "schema", "priority of '\(id)' must be an integer, not '\(text)'", at: reader.location(value)))
+                    }
+                }
+            case "phase":
+                intent.phaseSignal = reader.scalar(value, what: "phase of '\(id)'", into: &diagnostics)
+            case "suggestion":
+                intent.suggestion = reader.localized(value, what: "suggestion of '\(id)'", into: &diagnostics)
+            case "patterns":
+                for (language, list) in reader.perLanguageNodes(value, what: "patterns of '\(id)'", into: &diagnostics) {
+                    for patternNode in list {
+                        if let source = reader.scalar(patternNode, what: "a pattern of '\(id)'", into: &diagnostics) {
+                            intent.patterns.append(IntentPattern(language: language, source: source, location: reader.location(patternNode)))
+                        }
+                    }
+                }
+            case "examples", "counter_examples":
+                var collected: [String: [String]] = [:]
+                for (language, list) in reader.perLanguageNodes(value, what: "\(key) of '\(id)'", into: &diagnostics) {
+                    for exampleNode in list {
+                        if let text = reader.scalar(exampleNode, what: "an example of '\(id)'", into: &diagnostics) {
+                            collected[language, default: []].append(text)
+                            intent.exampleLocations["\(language)\u{0}\(text)"] = reader.location(exampleNode)
+                        }
+                    }
+                }
+                if key == "examples" { intent.examples = collected } else { intent.counterExamples = collected }
+            case "slots":
+                guard let list = reader.sequence(value, what: "slots of '\(id)'", into: &diagnostics) else { continue }
+                for slotNode in list {
+                    guard let name = slotNode["name"]?.string, let prompt = slotNode["prompt"] else {
+                        diagnostics.append(Diagnostic(.error, "schema", "a slot of '\(id)' needs 'name' and 'prompt'", at: reader.location(slotNode)))
+                        continue
+                    }
+                    let pattern = slotNode["pattern"]?.string ?? "(?<\(name)>.+)"
+                    if let text = reader.localized(prompt, what: "slot prompt", into: &diagnostics) {
+                        intent.slots.append(Slot(name: name, pattern: pattern, prompt: text, location: reader.location(slotNode)))
+                    }
+                }
+            case "answers":
+                intent.answers = readAnswers(value, reader, what: "answers of '\(id)'")
+            case "action":
+                guard let text = reader.scalar(value, what: "action of '\(id)'", into: &diagnostics) else { continue }
+                if let action = IntentAction(rawValue: text) { intent.action = action } else {
+                    diagnostics.append(Diagnostic(.error, "schema", "unknown action '\(text)' of '\(id)' (expected handoff)", at: reader.location(value)))
+                }
+            case "followups":
+                intent.followups = reader.stringList(value, what: "followups of '\(id)'", into: &diagnostics) ?? []
+            default:
+                break
+            }
+        }
+        return intent
+    }
+
+    static func isSnakeCase(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+    }
+
+    static func isIdentifier(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first.properties.isAlphabetic, first.isASCII else { return false }
+        return text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
+    }
+
+    private static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            let detail = context.map { "\($0.text), " } ?? ""
+            return Diagnostic(.error, "yaml", "\(detail)\(problem)", at: SourceLocation(file: file, line: mark.line, column: mark.column))
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return Diagnostic(.error, "yaml", "duplicate keys: \(duplicates.joined(separator: ", "))",
+                              at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column))
+        default:
+            return Diagnostic(.error, "yaml", "\(error)", at: SourceLocation(file: file, line: 1, column: 1))
+        }
+    }
+}

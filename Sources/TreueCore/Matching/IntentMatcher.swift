@@ -1,0 +1,114 @@
+import PCRE2Swift
+
+/// A compiled pattern with what it belongs to.
+public struct CompiledIntentPattern: Sendable {
+    public let intentIndex: Int
+    public let language: String
+    public let source: IntentPattern
+    public let compiled: CompiledPattern
+    /// The author's named groups (vocabulary definitions left out).
+    let captureGroups: [(name: String, number: Int)]
+    /// The literals one of which every match contains; nil when none is known.
+    public let requiredLiterals: Set<String>?
+}
+
+/// Finds the intent a message asks for.
+///
+/// Only patterns whose required literal occurs in the message run (see `CandidateIndex`),
+/// so the cost follows the number of plausible patterns, not the knowledge base's size.
+/// Among matching patterns the winner has the highest intent priority, then the longest
+/// match (it explains more of the message), then the earliest place in load order.
+public final class IntentMatcher: Sendable {
+    public let patterns: [CompiledIntentPattern]
+    let priorities: [Int]
+    let index: CandidateIndex
+    public let limits: MatchLimits
+    let maxCaptureGroups: Int
+
+    init(patterns: [CompiledIntentPattern], priorities: [Int], limits: MatchLimits) {
+        self.patterns = patterns
+        self.priorities = priorities
+        self.limits = limits
+        index = CandidateIndex(requirements: patterns.map(\.requiredLiterals))
+        maxCaptureGroups = patterns.map(\.compiled.captureCount).max() ?? 0
+    }
+
+    /// Working memory for one thread; never share one between threads.
+    public func makeScratch() -> MatcherScratch {
+        MatcherScratch(patternCount: patterns.count, maxCaptureGroups: maxCaptureGroups, limits: limits)
+    }
+
+    /// Patterns that run for every message because no literal could be found in them.
+    public var unindexedPatterns: [CompiledIntentPattern] { index.unindexed.map { patterns[Int($0)] } }
+
+    public func match(_ message: String, scratch: MatcherScratch) -> MatchReport {
+        let folded = TextFolder.fold(message)
+        let candidates = candidateNumbers(for: folded.folded, scratch: scratch)
+        var hits: [PatternHit] = []
+        var limitExceeded: [Int] = []
+        for number in candidates {
+            let pattern = patterns[number]
+            switch pattern.compiled.firstMatch(in: folded.folded, scratch: scratch.pcre) {
+            case let .match(found):
+                hits.append(hit(number, pattern, found, in: folded))
+            case .limitExceeded:
+                limitExceeded.append(number)
+            default:
+                break
+            }
+        }
+        return MatchReport(message: folded, hits: hits, winner: choose(hits), limitExceeded: limitExceeded,
+                           patternsRun: candidates.count)
+    }
+
+    /// The winning rule; hits come in pattern order, which is load order.
+    public func choose(_ hits: [PatternHit]) -> PatternHit? {
+        var best: PatternHit?
+        for hit in hits {
+            guard let current = best else { best = hit; continue }
+            let priority = priorities[hit.intentIndex], bestPriority = priorities[current.intentIndex]
+            if priority > bestPriority || (priority == bestPriority && hit.length > current.length) {
+                best = hit
+            }
+        }
+        return best
+    }
+
+    private func candidateNumbers(for text: String, scratch: MatcherScratch) -> [Int] {
+        scratch.generation &+= 1
+        if scratch.generation == 0 {
+            for i in scratch.marks.indices { scratch.marks[i] = 0 }
+            scratch.generation = 1
+        }
+        let generation = scratch.generation
+        scratch.candidates.removeAll(keepingCapacity: true)
+        let lowered: [UInt8]
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            lowered = text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+        } else {
+            lowered = Array(text.lowercased().utf8)
+        }
+        index.forEachCandidate(in: lowered) { number in
+            if scratch.marks[Int(number)] != generation {
+                scratch.marks[Int(number)] = generation
+                scratch.candidates.append(number)
+            }
+        }
+        scratch.candidates.append(contentsOf: index.unindexed)
+        scratch.candidates.sort()
+        return scratch.candidates.map(Int.init)
+    }
+
+    private func hit(_ number: Int, _ pattern: CompiledIntentPattern, _ found: PatternMatch, in text: FoldedText) -> PatternHit {
+        var captures: [String: String] = [:]
+        for (name, group) in pattern.captureGroups where group - 1 < found.groups.count {
+            if let range = found.groups[group - 1] { captures[name] = text.originalText(for: range) }
+        }
+        let utf8 = text.folded.utf8
+        let start = utf8.index(utf8.startIndex, offsetBy: found.range.lowerBound)
+        let end = utf8.index(utf8.startIndex, offsetBy: found.range.upperBound)
+        let length = text.folded.unicodeScalars[start..<end].count
+        return PatternHit(patternNumber: number, intentIndex: pattern.intentIndex, language: pattern.language,
+                          matchedText: text.originalText(for: found.range), length: length, captures: captures)
+    }
+}

@@ -1,0 +1,347 @@
+/// Works out, for a PCRE2 pattern, a set of literal strings one of which every match must
+/// contain (lower-cased). The matcher indexes these so that a message only runs the
+/// patterns that could possibly match it.
+///
+/// The analysis is conservative: whatever it does not understand counts as "could match
+/// anything", which costs speed, never a match.
+struct RequiredLiterals {
+    /// What a piece of pattern can match: `exact` lists every string it can match when
+    /// that list is short; `required` is a set one of which any match contains.
+    struct Info {
+        var exact: Set<String>?
+        var required: Set<String>?
+
+        static let anything = Info(exact: nil, required: nil)
+        static let empty = Info(exact: [""], required: nil)
+        static func literal(_ text: String) -> Info { Info(exact: [text], required: [text]) }
+    }
+
+    private struct Bail: Error {}
+
+    static let maxExactStrings = 64
+
+    private let scalars: [Unicode.Scalar]
+    private var position = 0
+    private let vocabulary: (String) -> Info?
+
+    /// - Parameter vocabulary: the analysis of a `(?&name)` call's target.
+    static func analyse(_ pattern: String, vocabulary: (String) -> Info? = { _ in nil }) -> Info {
+        withoutActuallyEscaping(vocabulary) { lookup in
+            var parser = RequiredLiterals(scalars: Array(pattern.unicodeScalars), vocabulary: lookup)
+            guard let info = try? parser.parseAlternation(), parser.position >= parser.scalars.count else {
+                return .anything
+            }
+            return info
+        }
+    }
+
+    /// The requirement of a whole pattern: nil when any text might match.
+    static func requirement(of info: Info) -> Set<String>? {
+        if let exact = info.exact { return exact.contains("") ? nil : exact }
+        return info.required
+    }
+
+    private init(scalars: [Unicode.Scalar], vocabulary: @escaping (String) -> Info?) {
+        self.scalars = scalars
+        self.vocabulary = vocabulary
+    }
+
+    private var current: Unicode.Scalar? { position < scalars.count ? scalars[position] : nil }
+
+    private mutating func parseAlternation() throws -> Info {
+        var branches = [try parseSequence()]
+        while current == "|" {
+            position += 1
+            branches.append(try parseSequence())
+        }
+        if branches.count == 1 { return branches[0] }
+        var exact: Set<String>? = []
+        var required: Set<String>? = []
+        for branch in branches {
+            if let branchExact = branch.exact, var union = exact {
+                union.formUnion(branchExact)
+                exact = union.count <= Self.maxExactStrings ? union : nil
+            } else {
+                exact = nil
+            }
+            if let branchRequired = Self.requirement(of: branch), var union = required {
+                union.formUnion(branchRequired)
+                required = union
+            } else {
+                required = nil
+            }
+        }
+        return Info(exact: exact, required: required)
+    }
+
+    private mutating func parseSequence() throws -> Info {
+        var run: Set<String>? = [""]
+        var best: Set<String>?
+        var unbroken = true
+        while let scalar = current, scalar != "|", scalar != ")" {
+            var item = try parseAtom()
+            item = try applyQuantifier(to: item)
+            if let current = run, let itemExact = item.exact, current.count * itemExact.count <= Self.maxExactStrings {
+                var product = Set<String>()
+                for head in current { for tail in itemExact { product.insert(head + tail) } }
+                run = product
+            } else {
+                best = Self.better(best, run.flatMap { $0.contains("") ? nil : $0 })
+                best = Self.better(best, Self.requirement(of: item))
+                run = item.exact
+                unbroken = false
+            }
+        }
+        best = Self.better(best, run.flatMap { $0.contains("") ? nil : $0 })
+        return Info(exact: unbroken ? run : nil, required: best)
+    }
+
+    /// Prefers the set whose weakest string is longest (it indexes more selectively),
+    /// then the smaller set.
+    static func better(_ a: Set<String>?, _ b: Set<String>?) -> Set<String>? {
+        guard let a else { return b }
+        guard let b else { return a }
+        func score(_ set: Set<String>) -> (Int, Int) {
+            (min(4, set.map(\.utf8.count).min() ?? 0), -set.count)
+        }
+        return score(b) > score(a) ? b : a
+    }
+
+    private mutating func applyQuantifier(to info: Info) throws -> Info {
+        guard let scalar = current else { return info }
+        var result: Info
+        switch scalar {
+        case "?":
+            position += 1
+            result = Info(exact: info.exact.map { $0.union([""]) }, required: nil)
+        case "*":
+            position += 1
+            result = .anything
+        case "+":
+            position += 1
+            result = Info(exact: nil, required: Self.requirement(of: info))
+        case "{":
+            guard let (minimum, _) = parseBraces() else { return .literal("{") }
+            result = minimum == 0 ? .anything : Info(exact: nil, required: Self.requirement(of: info))
+        default:
+            return info
+        }
+        // Lazy or possessive suffix.
+        if current == "?" || current == "+" { position += 1 }
+        return result
+    }
+
+    /// Parses `{n}`, `{n,}`, `{n,m}` (and `{,m}`); nil when the brace is a literal.
+    private mutating func parseBraces() -> (Int, Int?)? {
+        var probe = position + 1
+        var digits = ""
+        var sawComma = false
+        var second = ""
+        while probe < scalars.count, scalars[probe] != "}" {
+            let s = scalars[probe]
+            if s == "," { if sawComma { return nil }; sawComma = true }
+            else if s == " " {}
+            else if s.properties.numericType == .decimal { if sawComma { second.unicodeScalars.append(s) } else { digits.unicodeScalars.append(s) } }
+            else { return nil }
+            probe += 1
+        }
+        guard probe < scalars.count, !(digits.isEmpty && second.isEmpty) else { return nil }
+        position = probe + 1
+        return (Int(digits) ?? 0, sawComma ? Int(second) : Int(digits))
+    }
+
+    private mutating func parseAtom() throws -> Info {
+        guard let scalar = current else { return .empty }
+        switch scalar {
+        case "\\": return try parseEscape()
+        case ".": position += 1; return .anything
+        case "^", "$": position += 1; return .empty
+        case "[": try skipClass(); return .anything
+        case "(": return try parseGroup()
+        case "*", "+", "?":
+            // A quantifier with nothing to repeat; PCRE2 will refuse the pattern anyway.
+            throw Bail()
+        default:
+            position += 1
+            return .literal(String(scalar).lowercased())
+        }
+    }
+
+    private mutating func parseEscape() throws -> Info {
+        position += 1
+        guard let scalar = current else { throw Bail() }
+        position += 1
+        switch scalar {
+        case "b", "B", "A", "z", "Z", "G", "K", "E":
+            return .empty
+        case "d", "D", "w", "W", "s", "S", "h", "H", "v", "V", "R", "N", "X", "C":
+            return .anything
+        case "p", "P":
+            if current == "{" { try skip(past: "}") } else { position += 1 }
+            return .anything
+        case "g", "k":
+            if let open = current, open == "{" || open == "<" || open == "'" {
+                let close: Unicode.Scalar = open == "{" ? "}" : open == "<" ? ">" : "'"
+                try skip(past: close)
+            } else {
+                while let c = current, c.properties.numericType == .decimal || c == "-" || c == "+" { position += 1 }
+            }
+            return .anything
+        case "x", "o":
+            if current == "{" { try skip(past: "}") } else {
+                var count = 0
+                while count < 2, let c = current, c.properties.isASCIIHexDigit { position += 1; count += 1 }
+            }
+            return .anything
+        case "c":
+            position += 1
+            return .anything
+        case "Q":
+            var literal = ""
+            while let c = current {
+                if c == "\\", position + 1 < scalars.count, scalars[position + 1] == "E" { position += 2; break }
+                literal.unicodeScalars.append(c)
+                position += 1
+            }
+            // A quantifier after \E applies to the last character only: give up precision.
+            if let next = current, "?*+{".unicodeScalars.contains(next) { return .anything }
+            return literal.isEmpty ? .empty : .literal(literal.lowercased())
+        default:
+            if scalar.properties.numericType == .decimal { return .anything }
+            if scalar.properties.isAlphabetic { return .anything }
+            return .literal(String(scalar).lowercased())
+        }
+    }
+
+    private mutating func skip(past close: Unicode.Scalar) throws {
+        while let c = current, c != close { position += 1 }
+        guard current == close else { throw Bail() }
+        position += 1
+    }
+
+    private mutating func skipClass() throws {
+        position += 1
+        if current == "^" { position += 1 }
+        if current == "]" { position += 1 }
+        while let c = current {
+            if c == "\\" { position += 2; continue }
+            if c == "[", position + 1 < scalars.count, scalars[position + 1] == ":" {
+                position += 2
+                try skip(past: "]")
+                continue
+            }
+            if c == "]" { position += 1; return }
+            position += 1
+        }
+        throw Bail()
+    }
+
+    /// Skips a balanced group body up to and including its `)`.
+    private mutating func skipGroupBody() throws {
+        var depth = 1
+        while let c = current {
+            if c == "\\" { position += 2; continue }
+            if c == "[" { try skipClass(); continue }
+            if c == "(" { depth += 1 }
+            if c == ")" { depth -= 1; if depth == 0 { position += 1; return } }
+            position += 1
+        }
+        throw Bail()
+    }
+
+    private func peek(_ text: String) -> Bool {
+        var probe = position
+        for s in text.unicodeScalars {
+            guard probe < scalars.count, scalars[probe] == s else { return false }
+            probe += 1
+        }
+        return true
+    }
+
+    private mutating func parseGroup() throws -> Info {
+        position += 1
+        if current == "*" {
+            // A backtracking verb like (*MARK:x) matches nothing; anything else is unknown.
+            var name = ""
+            var probe = position + 1
+            while probe < scalars.count, scalars[probe] != ")", scalars[probe] != ":" {
+                name.unicodeScalars.append(scalars[probe]); probe += 1
+            }
+            let verbs: Set<String> = ["", "MARK", "PRUNE", "SKIP", "THEN", "COMMIT", "ACCEPT", "FAIL", "F", "UTF", "UCP"]
+            try skipGroupBody()
+            if verbs.contains(name) && name != "ACCEPT" { return name == "FAIL" || name == "F" ? .empty : .empty }
+            return .anything
+        }
+        guard current == "?" else { return try parseGroupBody() }
+        position += 1
+        guard let kind = current else { throw Bail() }
+        switch kind {
+        case "#":
+            try skip(past: ")")
+            return .empty
+        case ":", "|", ">":
+            position += 1
+            return try parseGroupBody()
+        case "=", "!":
+            position += 1
+            try skipGroupBody()
+            return .empty
+        case "<":
+            if peek("<=") || peek("<!") {
+                position += 2
+                try skipGroupBody()
+                return .empty
+            }
+            try skip(past: ">")
+            return try parseGroupBody()
+        case "'":
+            position += 1
+            try skip(past: "'")
+            return try parseGroupBody()
+        case "P":
+            position += 1
+            if current == "<" { try skip(past: ">"); return try parseGroupBody() }
+            if current == ">" {
+                position += 1
+                return try call()
+            }
+            try skipGroupBody()
+            return .anything
+        case "&":
+            position += 1
+            return try call()
+        case "(":
+            // Conditional; (?(DEFINE)…) only defines and matches nothing.
+            let isDefine = peek("(DEFINE)")
+            try skipGroupBody()
+            return isDefine ? .empty : .anything
+        default:
+            // Inline flags `(?i)`, `(?-i:…)`, or a numbered call `(?1)`, `(?R)`.
+            var flags = ""
+            while let c = current, c != ")", c != ":" { flags.unicodeScalars.append(c); position += 1 }
+            if flags.contains("x") { throw Bail() }
+            if flags.unicodeScalars.contains(where: { $0.properties.numericType == .decimal }) || flags == "R" {
+                position += 1
+                return .anything
+            }
+            if current == ":" { position += 1; return try parseGroupBody() }
+            position += 1
+            return .empty
+        }
+    }
+
+    private mutating func call() throws -> Info {
+        var name = ""
+        while let c = current, c != ")" { name.unicodeScalars.append(c); position += 1 }
+        guard current == ")" else { throw Bail() }
+        position += 1
+        return vocabulary(name) ?? .anything
+    }
+
+    private mutating func parseGroupBody() throws -> Info {
+        let info = try parseAlternation()
+        guard current == ")" else { throw Bail() }
+        position += 1
+        return info
+    }
+}

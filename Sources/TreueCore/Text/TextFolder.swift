@@ -1,0 +1,154 @@
+import Foundation
+
+/// Folds text so that the spellings customers type without a German keyboard meet the
+/// patterns authors write with one: `zurück`, `zurueck` and `ZURÜCK` all become
+/// `zurueck`/`ZURUECK`, and PCRE2's caseless matching does the rest. PCRE2 folds one
+/// character to one character, so `ß`/`ss` cannot be left to it.
+public enum TextFolder {
+    /// Folds a customer message, keeping the way back to the original.
+    public static func fold(_ text: String) -> FoldedText {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return FoldedText(original: text, folded: text, originalOffsets: nil)
+        }
+        let original = text.precomposedStringWithCanonicalMapping
+        var folded = ""
+        folded.reserveCapacity(original.utf8.count + 8)
+        var offsets: [Int] = []
+        offsets.reserveCapacity(original.utf8.count + 9)
+        var originalOffset = 0
+        var changed = false
+        for scalar in original.unicodeScalars {
+            let width = UTF8.width(scalar)
+            if let replacement = replacement(for: scalar) {
+                changed = true
+                folded.append(replacement)
+                offsets.append(contentsOf: repeatElement(originalOffset, count: replacement.utf8.count))
+            } else {
+                folded.unicodeScalars.append(scalar)
+                for byte in 0..<width { offsets.append(originalOffset + byte) }
+            }
+            originalOffset += width
+        }
+        offsets.append(originalOffset)
+        return FoldedText(original: original, folded: folded, originalOffsets: changed ? offsets : nil)
+    }
+
+    /// Folds a literal string (an example, a vocabulary word) the same way as messages.
+    public static func foldLiteral(_ text: String) -> String { fold(text).folded }
+
+    /// Folds a pattern's literal characters without changing its meaning: an umlaut
+    /// followed by a quantifier becomes a group (`ü?` → `(?:ue)?`). Umlauts inside a
+    /// character class have no two-letter form and are refused.
+    public static func foldPattern(_ pattern: String) throws(PatternFoldError) -> String {
+        let scalars = Array(pattern.precomposedStringWithCanonicalMapping.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var index = 0
+        var inClass = false
+        var classStart = 0
+        var byteOffset = 0
+        var offsets: [Int] = []
+        for scalar in scalars { offsets.append(byteOffset); byteOffset += UTF8.width(scalar) }
+
+        func isQuantifier(_ position: Int) -> Bool {
+            guard position < scalars.count else { return false }
+            return "?*+{".unicodeScalars.contains(scalars[position])
+        }
+        func emit(_ scalar: Unicode.Scalar, at position: Int) throws(PatternFoldError) {
+            guard let replacement = replacement(for: scalar) else { out.append(scalar); return }
+            if inClass {
+                throw PatternFoldError(offset: offsets[position], character: Character(scalar))
+            }
+            if isQuantifier(position + 1) {
+                out.append(contentsOf: "(?:\(replacement))".unicodeScalars)
+            } else {
+                out.append(contentsOf: replacement.unicodeScalars)
+            }
+        }
+
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "\\", index + 1 < scalars.count {
+                let next = scalars[index + 1]
+                if next == "Q" {
+                    // \Q…\E is literal text: fold it as such.
+                    out.append(contentsOf: "\\Q".unicodeScalars)
+                    index += 2
+                    while index < scalars.count {
+                        if scalars[index] == "\\", index + 1 < scalars.count, scalars[index + 1] == "E" { break }
+                        if let replacement = replacement(for: scalars[index]) {
+                            out.append(contentsOf: replacement.unicodeScalars)
+                        } else {
+                            out.append(scalars[index])
+                        }
+                        index += 1
+                    }
+                    continue
+                }
+                if replacement(for: next) != nil {
+                    try emit(next, at: index + 1)
+                } else {
+                    out.append(scalar)
+                    out.append(next)
+                }
+                index += 2
+                continue
+            }
+            if inClass {
+                if scalar == "[", index + 1 < scalars.count, scalars[index + 1] == ":" {
+                    // A POSIX class like [:alpha:] inside a class.
+                    out.append(scalar)
+                    index += 1
+                    while index < scalars.count {
+                        out.append(scalars[index])
+                        if scalars[index] == "]" { break }
+                        index += 1
+                    }
+                    index += 1
+                    continue
+                }
+                if scalar == "]", index > classStart { inClass = false }
+                try emit(scalar, at: index)
+                index += 1
+                continue
+            }
+            if scalar == "[" {
+                inClass = true
+                out.append(scalar)
+                index += 1
+                if index < scalars.count, scalars[index] == "^" { out.append(scalars[index]); index += 1 }
+                // A `]` first in a class is a literal.
+                classStart = index + 1
+                continue
+            }
+            try emit(scalar, at: index)
+            index += 1
+        }
+        return String(out)
+    }
+
+    static func replacement(for scalar: Unicode.Scalar) -> String? {
+        switch scalar.value {
+        case 0xE4: "ae"
+        case 0xF6: "oe"
+        case 0xFC: "ue"
+        case 0xC4: "Ae"
+        case 0xD6: "Oe"
+        case 0xDC: "Ue"
+        case 0xDF: "ss"
+        case 0x1E9E: "SS"
+        case 0x2018, 0x2019, 0x201A, 0x2032, 0x00B4: "'"
+        case 0x201C, 0x201D, 0x201E, 0x00AB, 0x00BB: "\""
+        default: nil
+        }
+    }
+}
+
+/// An umlaut inside a character class, which folding cannot express.
+public struct PatternFoldError: Error, Sendable {
+    public let offset: Int
+    public let character: Character
+
+    public var message: String {
+        "'\(character)' inside a character class cannot match folded text; write (\(character)|…) instead (offset \(offset))"
+    }
+}

@@ -1,0 +1,28 @@
+/// Something that happened in a conversation and belongs in its transcript. The
+/// conversation emits these; the transcript writer stamps, redacts and stores them.
+public enum TranscriptEvent: Sendable, Equatable {
+    case sessionOpened(phase: String, language: String)
+    case sessionClosed(reason: String)
+    case message(text: String)
+    case command(name: String)
+    case reply(ReplyRecord)
+    case phaseChanged(from: String, to: String, reason: String)
+    case slotPrompt(intent: String, slot: String)
+    case fallback(count: Int, phase: String)
+    case handoff(ticket: String, reason: String, intent: String?)
+    case rating(helpful: Bool, intent: String?)
+    case feedback(score: Int, comment: String?)
+    case login(customer: String, verified: Bool, phase: String, tier: String?, segment: String?)
+    case error(code: String, detail: String)
+    case patternLimit(intent: String, pattern: String)
+
+    public struct ReplyRecord: Sendable, Equatable {
+        public var text: String
+        public var intent: String?
+        public var phase: String
+        public var language: String
+        public var captures: [String: String]
+        public var suggestions: [String]
+        public var pattern: String?
+    }
+}
