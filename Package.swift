@@ -41,7 +41,9 @@ let package = Package(
             name: "TreueServer",
             dependencies: [
                 "TreueCore",
+                "PCRE2Swift",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
@@ -53,6 +55,8 @@ let package = Package(
             dependencies: [
                 "TreueCore",
                 "TreueServer",
+                "PCRE2Swift",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -61,7 +65,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "PCRE2SwiftTests", dependencies: ["PCRE2Swift"], swiftSettings: strict),
-        .testTarget(name: "TreueCoreTests", dependencies: ["TreueCore"], swiftSettings: strict),
+        .testTarget(name: "TreueCoreTests", dependencies: ["TreueCore", "PCRE2Swift"], swiftSettings: strict),
         .testTarget(
             name: "TreueServerTests",
             dependencies: [

@@ -37,21 +37,21 @@ public final class CompiledPattern: @unchecked Sendable {
     deinit { pcre2_code_free_8(code) }
 
     /// Matches a Swift string, which is always valid UTF-8, so PCRE2's UTF check is skipped.
-    public func firstMatch(in subject: String, scratch: MatchScratch) -> MatchOutcome {
+    public func firstMatch(in subject: String, from startOffset: Int = 0, scratch: MatchScratch) -> MatchOutcome {
         var subject = subject
-        return subject.withUTF8 { run($0, options: PCRE2_NO_UTF_CHECK, scratch: scratch) }
+        return subject.withUTF8 { run($0, from: startOffset, options: PCRE2_NO_UTF_CHECK, scratch: scratch) }
     }
 
     /// Matches raw bytes from the outside world; invalid UTF-8 is reported, never matched.
     public func firstMatch(inBytes subject: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) -> MatchOutcome {
-        run(subject, options: 0, scratch: scratch)
+        run(subject, from: 0, options: 0, scratch: scratch)
     }
 
-    private func run(_ subject: UnsafeBufferPointer<UInt8>, options: UInt32, scratch: MatchScratch) -> MatchOutcome {
+    private func run(_ subject: UnsafeBufferPointer<UInt8>, from startOffset: Int, options: UInt32, scratch: MatchScratch) -> MatchOutcome {
         // An empty buffer may have no base address; PCRE2 needs a valid pointer.
         let empty: UInt8 = 0
         let rc: Int32 = withUnsafePointer(to: empty) { fallback in
-            pcre2_match_8(code, subject.baseAddress ?? fallback, subject.count, 0, options,
+            pcre2_match_8(code, subject.baseAddress ?? fallback, subject.count, startOffset, options,
                           scratch.matchData, scratch.context)
         }
         if rc == PCRE2_ERROR_NOMATCH { return .noMatch }

@@ -108,7 +108,7 @@ enum KnowledgeBaseCompiler {
                 diagnostics.append(Diagnostic(.error, "schema", "followup '\(followup)' of '\(intent.id)' is no intent", at: intent.location))
             }
         }
-        checkAnswers(content.fallbackAnswers, owner: "fallback", at: nil, phases: phases, languages: languages, &diagnostics)
+        if !content.fallbackAnswers.isEmpty { checkAnswers(content.fallbackAnswers, owner: "fallback", at: nil, phases: phases, languages: languages, &diagnostics) }
         for (phase, ids) in content.fallbackSuggestions {
             if phase != AnswerSet.defaultKey, !phases.contains(phase) {
                 diagnostics.append(Diagnostic(.error, "schema", "fallback suggestions for unknown phase '\(phase)'", at: nil))

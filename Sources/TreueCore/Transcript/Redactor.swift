@@ -1,0 +1,88 @@
+import PCRE2Swift
+
+/// Replaces personal data in free text with placeholders before it is written anywhere:
+/// e-mail addresses, phone numbers, IBANs and card numbers (Luhn-checked, so an order
+/// number is never mistaken for one). Rules are PCRE2 patterns and can be replaced.
+public final class Redactor: Sendable {
+    public struct Rule: Sendable {
+        public let name: String
+        public let pattern: String
+        public let placeholder: String
+        /// Card numbers are only redacted when their digits pass the Luhn check.
+        public let requiresLuhn: Bool
+
+        public init(name: String, pattern: String, placeholder: String, requiresLuhn: Bool = false) {
+            self.name = name
+            self.pattern = pattern
+            self.placeholder = placeholder
+            self.requiresLuhn = requiresLuhn
+        }
+    }
+
+    /// The built-in rules. Order matters: an IBAN holds digit runs a phone rule would take.
+    public static let defaultRules: [Rule] = [
+        Rule(name: "email", pattern: #"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}"#, placeholder: "[email]"),
+        Rule(name: "iban", pattern: #"\b[a-z]{2}\d{2}(?:[ ]?[a-z0-9]){11,30}\b"#, placeholder: "[iban]"),
+        Rule(name: "card", pattern: #"\b\d(?:[ -]?\d){12,18}\b"#, placeholder: "[card]", requiresLuhn: true),
+        // International prefix, or a leading 0 with a separator or mobile prefix: order
+        // numbers (6–10 digits without either) are left alone.
+        Rule(name: "phone", pattern: #"(?:(?:\+|\b00)\d{1,3}[ /-]?(?:\(0\)[ ]?)?\d(?:[ /-]?\d){5,12}|\b0\d{2,5}[ /-]\d(?:[ -]?\d){3,10}|\b01[5-7]\d{7,9})\b"#,
+             placeholder: "[phone]"),
+    ]
+
+    private let rules: [(Rule, CompiledPattern)]
+
+    public init(rules: [Rule] = Redactor.defaultRules) throws(PCRE2CompileError) {
+        var compiled: [(Rule, CompiledPattern)] = []
+        for rule in rules { compiled.append((rule, try CompiledPattern(rule.pattern))) }
+        self.rules = compiled
+    }
+
+    public func makeScratch() -> MatchScratch { MatchScratch(maxCaptureGroups: 4) }
+
+    public func redact(_ text: String, scratch: MatchScratch) -> String {
+        // Nearly every message has no digit and no @: skip the patterns for those.
+        guard text.utf8.contains(where: { ($0 >= 48 && $0 <= 57) || $0 == 64 }) else { return text }
+        var result = text
+        for (rule, pattern) in rules {
+            result = replaceAll(in: result, rule: rule, pattern: pattern, scratch: scratch)
+        }
+        return result
+    }
+
+    private func replaceAll(in text: String, rule: Rule, pattern: CompiledPattern, scratch: MatchScratch) -> String {
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        var copied = 0
+        var offset = 0
+        while offset <= bytes.count, case let .match(found) = pattern.firstMatch(in: text, from: offset, scratch: scratch) {
+            let range = found.range
+            if rule.requiresLuhn && !Self.passesLuhn(bytes[range]) {
+                offset = range.lowerBound + 1
+                continue
+            }
+            output.append(contentsOf: bytes[copied..<range.lowerBound])
+            output.append(contentsOf: rule.placeholder.utf8)
+            copied = range.upperBound
+            offset = max(range.upperBound, range.lowerBound + 1)
+        }
+        guard copied > 0 else { return text }
+        output.append(contentsOf: bytes[copied...])
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func passesLuhn(_ characters: ArraySlice<UInt8>) -> Bool {
+        let digits = characters.filter { $0 >= 48 && $0 <= 57 }.map { Int($0 - 48) }
+        guard digits.count >= 13 else { return false }
+        var sum = 0
+        for (index, digit) in digits.reversed().enumerated() {
+            if index % 2 == 1 {
+                let doubled = digit * 2
+                sum += doubled > 9 ? doubled - 9 : doubled
+            } else {
+                sum += digit
+            }
+        }
+        return sum % 10 == 0
+    }
+}

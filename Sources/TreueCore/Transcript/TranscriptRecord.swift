@@ -1,0 +1,134 @@
+import Foundation
+
+/// One line of a transcript file (JSON Lines, schema version 1). Every record has
+/// `v`, `ts`, `session`, `seq` and `type`; the other fields depend on the type (see
+/// docs/transcripts.md). Absent fields are left out of the JSON.
+public struct TranscriptRecord: Codable, Sendable, Equatable {
+    public static let schemaVersion = 1
+
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case sessionOpen = "session_open"
+        case sessionClose = "session_close"
+        case message
+        case command
+        case reply
+        case phaseChange = "phase_change"
+        case slotPrompt = "slot_prompt"
+        case fallback
+        case handoff
+        case rating
+        case feedback
+        case login
+        case error
+        case patternLimit = "pattern_limit"
+    }
+
+    public var v: Int = TranscriptRecord.schemaVersion
+    /// UTC, ISO 8601 with milliseconds.
+    public var ts: String
+    public var session: String
+    public var seq: Int
+    public var type: Kind
+    public var instance: String?
+
+    public var text: String?
+    public var intent: String?
+    public var phase: String?
+    public var lang: String?
+    public var captures: [String: String]?
+    public var suggestions: [String]?
+    public var pattern: String?
+    public var from: String?
+    public var to: String?
+    public var reason: String?
+    public var slot: String?
+    public var count: Int?
+    public var ticket: String?
+    public var helpful: Bool?
+    public var score: Int?
+    public var comment: String?
+    public var customer: String?
+    public var verified: Bool?
+    public var tier: String?
+    public var segment: String?
+    public var code: String?
+    public var detail: String?
+    public var name: String?
+
+    public init(ts: String, session: String, seq: Int, type: Kind, instance: String? = nil) {
+        self.ts = ts
+        self.session = session
+        self.seq = seq
+        self.type = type
+        self.instance = instance
+    }
+
+    /// The record for a conversation event; free text goes through `redact`.
+    public init(event: TranscriptEvent, ts: String, session: String, seq: Int, instance: String?, redact: (String) -> String) {
+        switch event {
+        case let .sessionOpened(phase, language):
+            self.init(ts: ts, session: session, seq: seq, type: .sessionOpen, instance: instance)
+            self.phase = phase
+            self.lang = language
+        case let .sessionClosed(reason):
+            self.init(ts: ts, session: session, seq: seq, type: .sessionClose, instance: instance)
+            self.reason = reason
+        case let .message(text):
+            self.init(ts: ts, session: session, seq: seq, type: .message, instance: instance)
+            self.text = redact(text)
+        case let .command(name):
+            self.init(ts: ts, session: session, seq: seq, type: .command, instance: instance)
+            self.name = name
+        case let .reply(reply):
+            self.init(ts: ts, session: session, seq: seq, type: .reply, instance: instance)
+            text = redact(reply.text)
+            intent = reply.intent
+            phase = reply.phase
+            lang = reply.language
+            captures = reply.captures.mapValues(redact)
+            suggestions = reply.suggestions
+            pattern = reply.pattern
+        case let .phaseChanged(from, to, reason):
+            self.init(ts: ts, session: session, seq: seq, type: .phaseChange, instance: instance)
+            self.from = from
+            self.to = to
+            self.reason = reason
+        case let .slotPrompt(intent, slot):
+            self.init(ts: ts, session: session, seq: seq, type: .slotPrompt, instance: instance)
+            self.intent = intent
+            self.slot = slot
+        case let .fallback(count, phase):
+            self.init(ts: ts, session: session, seq: seq, type: .fallback, instance: instance)
+            self.count = count
+            self.phase = phase
+        case let .handoff(ticket, reason, intent):
+            self.init(ts: ts, session: session, seq: seq, type: .handoff, instance: instance)
+            self.ticket = ticket
+            self.reason = reason
+            self.intent = intent
+        case let .rating(helpful, intent):
+            self.init(ts: ts, session: session, seq: seq, type: .rating, instance: instance)
+            self.helpful = helpful
+            self.intent = intent
+        case let .feedback(score, comment):
+            self.init(ts: ts, session: session, seq: seq, type: .feedback, instance: instance)
+            self.score = score
+            self.comment = comment.map(redact)
+        case let .login(customer, verified, phase, tier, segment):
+            self.init(ts: ts, session: session, seq: seq, type: .login, instance: instance)
+            self.customer = customer
+            self.verified = verified
+            self.phase = phase
+            self.tier = tier
+            self.segment = segment
+        case let .error(code, detail):
+            self.init(ts: ts, session: session, seq: seq, type: .error, instance: instance)
+            self.code = code
+            self.detail = redact(detail)
+        case let .patternLimit(intent, pattern):
+            self.init(ts: ts, session: session, seq: seq, type: .patternLimit, instance: instance)
+            self.intent = intent
+            self.pattern = pattern
+        }
+    }
+}

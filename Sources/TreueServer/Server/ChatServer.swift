@@ -1,0 +1,87 @@
+import Logging
+import NIOCore
+import NIOExtras
+import NIOPosix
+import TreueCore
+
+/// The TCP chat server: a pipeline of small handlers per connection in front of the
+/// conversation core, with connection limits and a graceful drain.
+public final class ChatServer: Sendable {
+    public let services: ChatServices
+    private let group: MultiThreadedEventLoopGroup
+    private let quiesce: ServerQuiescingHelper
+    private let gate: ConnectionGate
+    private let channel: any Channel
+
+    /// Binds and starts accepting.
+    public init(services: ChatServices) async throws {
+        let configuration = services.configuration
+        self.services = services
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+        quiesce = ServerQuiescingHelper(group: group)
+        let gate = ConnectionGate(maxConnections: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress)
+        self.gate = gate
+        let quiesce = self.quiesce
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.socketOption(.so_keepalive), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 4)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 16 * 1024, high: 64 * 1024))
+            // Idle connections hold no large receive buffer.
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 16 * 1024))
+            .childChannelInitializer { channel in
+                Self.initialize(channel, services: services, gate: gate)
+            }
+        channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+    }
+
+    static func initialize(_ channel: any Channel, services: ChatServices, gate: ConnectionGate) -> EventLoopFuture<Void> {
+        let address = channel.remoteAddress?.ipAddress ?? "unknown"
+        switch gate.admit(address: address) {
+        case .admitted:
+            channel.closeFuture.whenComplete { _ in gate.release(address: address) }
+            return channel.eventLoop.makeCompletedFuture {
+                let pipeline = channel.pipeline.syncOperations
+                try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineBytes: services.configuration.maxLineBytes)))
+                try pipeline.addHandler(LineValidationHandler())
+                try pipeline.addHandler(ChatSessionHandler(services: services))
+            }
+        case let verdict:
+            services.logger.warning("connection refused", metadata: ["reason": "\(verdict)", "open": "\(gate.openConnections)"])
+            var buffer = channel.allocator.buffer(capacity: 128)
+            buffer.writeString(ErrorCode.serverBusy.customerText + "\n")
+            channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
+            return channel.eventLoop.makeSucceededVoidFuture()
+        }
+    }
+
+    /// The port actually bound (useful with port 0 in tests).
+    public var port: Int { channel.localAddress?.port ?? services.configuration.port }
+
+    public var openConnections: Int { gate.openConnections }
+
+    /// Stops accepting, says goodbye to every customer, waits until their records are
+    /// stored and the connections are closed (or the drain timeout passes), then stops.
+    public func shutdown() async {
+        let promise = group.next().makePromise(of: Void.self)
+        quiesce.initiateShutdown(promise: promise)
+        let timeout = services.configuration.drainTimeout
+        let deadline = group.next().scheduleTask(in: timeout) { promise.succeed(()) }
+        _ = try? await promise.futureResult.get()
+        deadline.cancel()
+        services.writer.close()
+        try? await group.shutdownGracefully()
+    }
+
+    /// Waits until the listening socket closes.
+    public func waitUntilClosed() async {
+        _ = try? await channel.closeFuture.get()
+    }
+}

@@ -1,0 +1,25 @@
+import Logging
+import TreueCore
+
+/// What every connection shares: the knowledge base, identity rules, the transcript
+/// writer, redaction, logging and the limits.
+public final class ChatServices: Sendable {
+    public let store: KnowledgeBaseStore
+    public let identity: IdentityPolicy
+    public let writer: TranscriptWriter
+    public let configuration: ServerConfiguration
+    public let logger: Logger
+    let scratches = MatcherScratchCache()
+    let redaction: RedactorCache
+    let clock = TranscriptClock()
+
+    public init(store: KnowledgeBaseStore, identity: IdentityPolicy, writer: TranscriptWriter, redactor: Redactor,
+                configuration: ServerConfiguration, logger: Logger) {
+        self.store = store
+        self.identity = identity
+        self.writer = writer
+        self.configuration = configuration
+        self.logger = logger
+        redaction = RedactorCache(redactor: redactor)
+    }
+}

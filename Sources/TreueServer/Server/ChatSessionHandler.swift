@@ -1,0 +1,216 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOExtras
+import TreueCore
+
+/// Drives one customer's `Conversation` from validated lines. Every step's transcript
+/// records go to the writer first; the step's output reaches the socket only once they
+/// are stored, so no customer ever sees a reply whose record could be lost.
+public final class ChatSessionHandler: ChannelInboundHandler {
+    public typealias InboundIn = ChatInput
+    public typealias OutboundOut = ByteBuffer
+
+    private let services: ChatServices
+    private var conversation: Conversation?
+    private var wire = WireFormat()
+    private var sequence = 0
+    private var limiter: RateLimiter
+    private var pendingReplies = 0
+    private var closeAfterPending = false
+    private var lastLine = NIODeadline.now()
+    private var idleCheck: RepeatedTask?
+    private let encoder: JSONEncoder
+    private var logger: Logger
+
+    public init(services: ChatServices) {
+        self.services = services
+        limiter = RateLimiter(perSecond: services.configuration.linesPerSecond, burst: services.configuration.burst)
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        logger = services.logger
+    }
+
+    public func channelActive(context: ChannelHandlerContext) {
+        let kb = services.store.knowledgeBase
+        var conversation = Conversation(knowledgeBase: kb)
+        let step = conversation.open(kb)
+        self.conversation = conversation
+        logger[metadataKey: "session"] = "\(conversation.sessionID)"
+        lastLine = .now()
+        let idle = services.configuration.idleTimeout
+        let interval = TimeAmount.nanoseconds(max(TimeAmount.milliseconds(100).nanoseconds, min(idle.nanoseconds / 4, TimeAmount.seconds(5).nanoseconds)))
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        idleCheck = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            let (handler, context) = loopBound.value
+            handler.checkIdle(context: context)
+        }
+        perform(step, context: context)
+        context.fireChannelActive()
+    }
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard var conversation, !conversation.isClosed else { return }
+        let kb = services.store.knowledgeBase
+        let step: ConversationStep
+        switch unwrapInboundIn(data) {
+        case let .rejected(code, detail):
+            lastLine = .now()
+            step = conversation.reject(code, detail: detail, kb)
+        case let .line(text):
+            lastLine = .now()
+            guard limiter.allow() else {
+                rateLimited(context: context)
+                return
+            }
+            step = conversation.receive(text, kb: kb, identity: services.identity, scratch: services.scratches.scratch(for: kb))
+        }
+        self.conversation = conversation
+        perform(step, context: context)
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        idleCheck?.cancel()
+        idleCheck = nil
+        if var conversation, !conversation.isClosed {
+            let step = conversation.close(reason: "disconnect")
+            self.conversation = conversation
+            store(step.events, then: nil)
+        }
+        context.fireChannelInactive()
+    }
+
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            hangUp(context: context, messageKey: "shutdown_bye", reason: "shutdown")
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    public func channelWritabilityChanged(context: ChannelHandlerContext) {
+        updateReading(context: context)
+        context.fireChannelWritabilityChanged()
+    }
+
+    public func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Resets and broken pipes are how customers leave; nothing to report.
+        if let ioError = error as? IOError, [ECONNRESET, EPIPE, ETIMEDOUT].contains(ioError.errnoCode) {
+            context.close(promise: nil)
+            return
+        }
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    // MARK: - Steps
+
+    private func rateLimited(context: ChannelHandlerContext) {
+        guard var conversation else { return }
+        let kb = services.store.knowledgeBase
+        let refused = limiter.refusedInARow
+        if refused >= services.configuration.floodDisconnectAfter {
+            logger.warning("disconnecting a flooding client", metadata: ["refused": "\(refused)"])
+            var step = conversation.reject(.rateLimited, detail: "flood: disconnected", kb)
+            step.events += conversation.close(reason: "flood").events
+            step.closes = true
+            self.conversation = conversation
+            perform(step, context: context)
+        } else if refused == 1 || refused % 10 == 0 {
+            // Warn on the first refused line and now and then, not on every one.
+            let step = conversation.reject(.rateLimited, detail: "rate limit", kb)
+            self.conversation = conversation
+            perform(step, context: context)
+        }
+    }
+
+    private func checkIdle(context: ChannelHandlerContext) {
+        guard NIODeadline.now() - lastLine >= services.configuration.idleTimeout else { return }
+        hangUp(context: context, messageKey: "idle_bye", reason: "idle")
+    }
+
+    private func hangUp(context: ChannelHandlerContext, messageKey: String, reason: String) {
+        guard var conversation, !conversation.isClosed else { return }
+        let step = conversation.hangUp(services.store.knowledgeBase, messageKey: messageKey, reason: reason)
+        self.conversation = conversation
+        idleCheck?.cancel()
+        perform(step, context: context)
+    }
+
+    /// Stores the step's records, then writes its outputs, then closes if it asks to.
+    private func perform(_ step: ConversationStep, context: ChannelHandlerContext) {
+        guard !step.outputs.isEmpty || !step.events.isEmpty else { return }
+        if step.closes { closeAfterPending = true }
+        pendingReplies += 1
+        updateReading(context: context)
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        store(step.events, then: promise)
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        promise.futureResult.whenComplete { result in
+            let (handler, context) = loopBound.value
+            handler.pendingReplies -= 1
+            switch result {
+            case .success:
+                handler.send(step, context: context)
+            case let .failure(error):
+                handler.logger.error("transcript write failed; refusing to answer", metadata: ["error": "\(error)"])
+                var buffer = context.channel.allocator.buffer(capacity: 128)
+                buffer.writeString(handler.wire.render(.error(code: .unavailable, text: ErrorCode.unavailable.customerText)))
+                context.writeAndFlush(handler.wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
+                return
+            }
+            handler.updateReading(context: context)
+        }
+    }
+
+    private func send(_ step: ConversationStep, context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        var buffer = context.channel.allocator.buffer(capacity: 256)
+        for output in step.outputs { buffer.writeString(wire.render(output)) }
+        if buffer.readableBytes > 0 {
+            let written = context.writeAndFlush(wrapOutboundOut(buffer))
+            if step.closes { written.whenComplete { _ in context.close(promise: nil) } }
+        } else if step.closes {
+            context.close(promise: nil)
+        }
+    }
+
+    /// Encodes and queues records; the promise, if any, completes when they are stored.
+    private func store(_ events: [TranscriptEvent], then promise: EventLoopPromise<Void>?) {
+        guard let conversation else { promise?.succeed(()); return }
+        let ts = services.clock.timestamp(Date())
+        var lines: [[UInt8]] = []
+        lines.reserveCapacity(events.count)
+        for event in events {
+            sequence += 1
+            let record = TranscriptRecord(event: event, ts: ts, session: conversation.sessionID, seq: sequence,
+                                          instance: services.configuration.instance, redact: services.redaction.redact)
+            if let data = try? encoder.encode(record) { lines.append(Array(data)) }
+        }
+        let day = String(TranscriptClock.day(ofTimestamp: ts))
+        services.writer.append(lines: lines, day: day) { result in
+            switch result {
+            case .success: promise?.succeed(())
+            case let .failure(error): promise?.fail(error)
+            }
+        }
+    }
+
+    /// Reads pause while the client is not reading its replies (backpressure) or too many
+    /// replies wait for the disk, so neither can grow the server's memory without bound.
+    private func updateReading(context: ChannelHandlerContext) {
+        let read = context.channel.isWritable && pendingReplies < services.configuration.maxPendingReplies && !closeAfterPending
+        context.channel.setOption(ChannelOptions.autoRead, value: read).whenFailure { _ in }
+        if read { context.read() }
+    }
+}
+
+extension ErrorCode {
+    var customerText: String {
+        switch self {
+        case .unavailable: "Der Chat ist gerade nicht verfügbar, Ihre Nachricht wurde nicht gespeichert. / The chat is unavailable; your message was not stored."
+        case .serverBusy: "Gerade sind alle Leitungen belegt. Bitte versuchen Sie es gleich noch einmal. / All lines are busy, please try again shortly."
+        default: rawValue
+        }
+    }
+}

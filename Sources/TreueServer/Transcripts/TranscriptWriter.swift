@@ -1,0 +1,232 @@
+import Foundation
+import TreueCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one component that writes transcripts. Sessions hand it encoded records; a single
+/// writer thread appends everything queued meanwhile with one `write` per file and one
+/// `fsync` (group commit), then reports back to every waiting session at once.
+public final class TranscriptWriter: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var directory: String
+        public var instance: String?
+        public var sync: TranscriptSyncPolicy
+        /// 0600 by default; 0640 lets a log-reading group in.
+        public var fileMode: mode_t
+        /// Files older than this many days are deleted at start and daily; nil keeps all.
+        public var retainDays: Int?
+
+        public init(directory: String, instance: String? = nil, sync: TranscriptSyncPolicy = .always,
+                    fileMode: mode_t = 0o600, retainDays: Int? = nil) {
+            self.directory = directory
+            self.instance = instance
+            self.sync = sync
+            self.fileMode = fileMode
+            self.retainDays = retainDays
+        }
+    }
+
+    public typealias Completion = @Sendable (Result<Void, TranscriptWriteError>) -> Void
+
+    private struct Entry {
+        let day: String
+        let bytes: [UInt8]
+        let completion: Completion?
+    }
+
+    public let configuration: Configuration
+    private let condition = NSCondition()
+    // Guarded by `condition`.
+    private var queue: [Entry] = []
+    private var closing = false
+    private var finished = false
+    // Owned by the writer thread.
+    private var openDay: String?
+    private var descriptor: Int32 = -1
+    private var lastSync = Date.distantPast
+    private var dirty = false
+    private var lastRetention = Date.distantPast
+    private var thread: Thread?
+
+    /// Creates the directory if needed and starts the writer thread.
+    public init(configuration: Configuration) throws(TranscriptWriteError) {
+        self.configuration = configuration
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: configuration.directory, isDirectory: &isDirectory) {
+            if mkdir(configuration.directory, configuration.fileMode == 0o600 ? 0o700 : 0o750) != 0 {
+                throw TranscriptWriteError(message: "cannot create transcript directory '\(configuration.directory)': \(String(cString: strerror(errno)))")
+            }
+        } else if !isDirectory.boolValue {
+            throw TranscriptWriteError(message: "transcript path '\(configuration.directory)' is not a directory")
+        }
+        if access(configuration.directory, W_OK) != 0 {
+            throw TranscriptWriteError(message: "transcript directory '\(configuration.directory)' is not writable")
+        }
+        let thread = Thread { [self] in self.run() }
+        thread.name = "treue-transcripts"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Queues records (each already one JSON line without the newline) for the day file of
+    /// `day` (`YYYY-MM-DD`). `completion` runs on the writer thread once they are stored
+    /// as the sync policy promises.
+    public func append(lines: [[UInt8]], day: String, completion: Completion?) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lines.reduce(0) { $0 + $1.count + 1 })
+        for line in lines {
+            bytes.append(contentsOf: line)
+            bytes.append(10)
+        }
+        condition.lock()
+        guard !closing else {
+            condition.unlock()
+            completion?(.failure(TranscriptWriteError(message: "transcript writer is closed")))
+            return
+        }
+        queue.append(Entry(day: day, bytes: bytes, completion: completion))
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Writes what is queued, syncs, and stops the thread. Safe to call more than once.
+    public func close() {
+        condition.lock()
+        closing = true
+        condition.broadcast()
+        while !finished { condition.wait() }
+        condition.unlock()
+    }
+
+    private func run() {
+        applyRetention()
+        while true {
+            condition.lock()
+            while queue.isEmpty && !closing {
+                // Wake at least once a second for batch syncs and the daily retention run.
+                _ = condition.wait(until: Date(timeIntervalSinceNow: 1))
+                if queue.isEmpty { break }
+            }
+            let batch = queue
+            queue.removeAll(keepingCapacity: true)
+            let stop = closing && batch.isEmpty
+            condition.unlock()
+
+            if !batch.isEmpty { write(batch) }
+            housekeeping()
+            if stop { break }
+        }
+        if descriptor >= 0 {
+            if dirty && configuration.sync != .never { fsync(descriptor) }
+            Glibc.close(descriptor)
+            descriptor = -1
+        }
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func write(_ batch: [Entry]) {
+        var failure: TranscriptWriteError?
+        var start = 0
+        // Entries arrive in order; consecutive ones for the same day share one write.
+        while start < batch.count {
+            var end = start
+            var bytes: [UInt8] = []
+            while end < batch.count, batch[end].day == batch[start].day {
+                bytes.append(contentsOf: batch[end].bytes)
+                end += 1
+            }
+            if failure == nil { failure = append(bytes, day: batch[start].day) }
+            start = end
+        }
+        if failure == nil, configuration.sync == .always, descriptor >= 0 {
+            if fsync(descriptor) != 0 { failure = TranscriptWriteError(message: "fsync failed: \(String(cString: strerror(errno)))") }
+            dirty = false
+            lastSync = Date()
+        }
+        let result: Result<Void, TranscriptWriteError> = failure.map { .failure($0) } ?? .success(())
+        for entry in batch { entry.completion?(result) }
+    }
+
+    private func append(_ bytes: [UInt8], day: String) -> TranscriptWriteError? {
+        if openDay != day || descriptor < 0 {
+            if let error = open(day: day) { return error }
+        }
+        var offset = 0
+        let error: TranscriptWriteError? = bytes.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return TranscriptWriteError(message: "writing transcript failed: \(String(cString: strerror(errno)))")
+                }
+                offset += written
+            }
+            return nil
+        }
+        if error != nil {
+            // A partial line may be on disk now; the next open starts a fresh line.
+            Glibc.close(descriptor)
+            descriptor = -1
+        }
+        dirty = true
+        return error
+    }
+
+    private func open(day: String) -> TranscriptWriteError? {
+        if descriptor >= 0 {
+            if dirty && configuration.sync != .never { fsync(descriptor) }
+            Glibc.close(descriptor)
+            descriptor = -1
+        }
+        let path = (configuration.directory as NSString).appendingPathComponent(
+            TranscriptClock.fileName(day: Substring(day), instance: configuration.instance))
+        let existed = access(path, F_OK) == 0
+        let fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, configuration.fileMode)
+        guard fd >= 0 else {
+            return TranscriptWriteError(message: "cannot open transcript '\(path)': \(String(cString: strerror(errno)))")
+        }
+        fchmod(fd, configuration.fileMode)
+        // After a crash the last line may be torn: start our records on a line of their own.
+        var size = stat()
+        if fstat(fd, &size) == 0, size.st_size > 0 {
+            var last: UInt8 = 0
+            let readFD = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+            if readFD >= 0 {
+                if pread(readFD, &last, 1, size.st_size - 1) == 1, last != 10 {
+                    var newline: UInt8 = 10
+                    _ = Glibc.write(fd, &newline, 1)
+                }
+                Glibc.close(readFD)
+            }
+        }
+        if !existed {
+            // The new file's directory entry must survive a crash too.
+            let directoryFD = Glibc.open(configuration.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if directoryFD >= 0 { fsync(directoryFD); Glibc.close(directoryFD) }
+        }
+        descriptor = fd
+        openDay = day
+        return nil
+    }
+
+    private func housekeeping() {
+        if configuration.sync == .batch, dirty, descriptor >= 0, Date().timeIntervalSince(lastSync) >= 1 {
+            fsync(descriptor)
+            dirty = false
+            lastSync = Date()
+        }
+        if Date().timeIntervalSince(lastRetention) >= 86_400 { applyRetention() }
+    }
+
+    /// Deletes this instance's day files older than the retention period.
+    private func applyRetention() {
+        lastRetention = Date()
+        guard let days = configuration.retainDays else { return }
+        let deleted = TranscriptRetention.apply(directory: configuration.directory, retainDays: days, now: Date())
+        _ = deleted
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import PCRE2Swift
+@testable import TreueCore
+
+struct IntentMatcherTests {
+    let kb = TestKnowledgeBase.load()
+
+    func intent(_ text: String) -> String? {
+        let report = kb.matcher.match(text, scratch: kb.matcher.makeScratch())
+        return report.winner.map { kb.intents[$0.intentIndex].id }
+    }
+
+    @Test(arguments: [
+        ("Wo ist meine Bestellung 12345678?", "order_status"),
+        ("ich will das zurueckschicken", "return_item"),
+        ("ICH WILL DAS ZURÜCKSCHICKEN", "return_item"),
+        ("Rücksendung", "return_item"),
+        ("Ruecksendung", "return_item"),
+        ("Hallo", "greeting"),
+        ("Hallo, wo bleibt mein Paket?", "order_status"),
+        ("wie wird das wetter morgen", nil),
+    ] as [(String, String?)])
+    func choosesTheIntent(_ text: String, _ expected: String?) {
+        #expect(intent(text) == expected)
+    }
+
+    @Test func priorityBeatsALongerMatch() {
+        // greeting (-10) and complaint (-5) both match; the higher priority wins although
+        // the greeting's match starts first.
+        #expect(intent("Hallo, das ist eine Frechheit") == "complaint")
+    }
+
+    @Test func capturesKeepTheCustomersSpelling() throws {
+        let report = kb.matcher.match("wo ist mein paket #1234567", scratch: kb.matcher.makeScratch())
+        let winner = try #require(report.winner)
+        #expect(winner.captures["order"] == "#1234567")
+        #expect(winner.language == "de")
+    }
+
+    @Test func onlyCandidatePatternsRun() {
+        let report = kb.matcher.match("Rücksendung bitte", scratch: kb.matcher.makeScratch())
+        #expect(report.patternsRun < kb.matcher.patterns.count)
+    }
+
+    @Test func aCatastrophicPatternFallsBackAndIsReported() throws {
+        let yaml = #"""
+        intents:
+          - id: slow
+            patterns: { en: ['(a+)+$'] }
+            answers: { default: { en: slow, de: langsam } }
+          - id: fine
+            patterns: { en: ['\bhello\b'] }
+            answers: { default: { en: hi, de: hallo } }
+        """#
+        let kb = try #require(KnowledgeBase.load(texts: [("kb.yaml", yaml)]).0)
+        let line = String(repeating: "a", count: 10_000) + "! hello"
+        let report = kb.matcher.match(line, scratch: kb.matcher.makeScratch())
+        #expect(report.limitExceeded.count == 1)
+        #expect(report.winner.map { kb.intents[$0.intentIndex].id } == "fine")
+    }
+
+    /// The literal index must never change which intent wins: compare with trying every
+    /// pattern on a generated knowledge base.
+    @Test func indexAgreesWithTryingEveryPattern() throws {
+        let words = ["bestellung", "paket", "gutschein", "punkte", "rechnung", "konto", "retoure", "größe", "rabatt", "abo"]
+        let verbs = ["einlösen", "prüfen", "ändern", "löschen", "stornieren", "verlängern", "zurückgeben", "finden"]
+        var yaml = "intents:\n"
+        var phrases: [String] = []
+        for (i, word) in words.enumerated() {
+            for (j, verb) in verbs.enumerated() {
+                phrases.append("\(word) \(verb)")
+                yaml += "  - id: i\(i)_\(j)\n    patterns: { de: ['\\b\(word)\\s+\(verb)\\b'] }\n    answers: { default: { de: a, en: b } }\n"
+            }
+        }
+        let kb = try #require(KnowledgeBase.load(texts: [("gen.yaml", yaml)]).0)
+        let scratch = kb.matcher.makeScratch()
+        let messages = phrases.map { "hallo, ich möchte \($0.uppercased()) bitte" } + phrases.map { "frage zu \($0.replacingOccurrences(of: "ö", with: "oe"))" }
+            + ["nichts davon", "bestellung", "punkte sammeln"]
+        for message in messages {
+            let indexed = kb.matcher.match(message, scratch: scratch).winner?.intentIndex
+            let folded = TextFolder.fold(message).folded
+            let naive = kb.matcher.patterns.first { pattern in
+                pattern.compiled.firstMatch(in: folded, scratch: scratch.pcre).isMatch
+            }?.intentIndex
+            #expect(indexed == naive, "\(message)")
+        }
+    }
+}
+
+extension MatchOutcome {
+    var isMatch: Bool {
+        if case .match = self { return true }
+        return false
+    }
+}
