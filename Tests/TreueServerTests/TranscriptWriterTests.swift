@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import TreueCore
+@testable import TreueServer
+
+struct TranscriptWriterTests {
+    func temporaryDirectory() -> String {
+        let path = NSTemporaryDirectory() + "treue-writer-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    func appendAndWait(_ writer: TranscriptWriter, _ lines: [String], day: String) throws {
+        let done = DispatchSemaphore(value: 0)
+        let failed = NIOLockedFlag()
+        writer.append(lines: lines.map { Array($0.utf8) }, day: day) { result in
+            if case .failure = result { failed.set() }
+            done.signal()
+        }
+        done.wait()
+        #expect(!failed.value)
+    }
+
+    @Test func writesDayFilesWithPrivateModeAndInstanceName() throws {
+        let directory = temporaryDirectory()
+        let writer = try TranscriptWriter(configuration: .init(directory: directory, instance: "a"))
+        try appendAndWait(writer, [#"{"n":1}"#, #"{"n":2}"#], day: "2026-11-26")
+        writer.close()
+        let path = directory + "/2026-11-26.a.jsonl"
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "{\"n\":1}\n{\"n\":2}\n")
+        let mode = try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
+    }
+
+    @Test func appendsAfterATornLineOnANewLine() throws {
+        let directory = temporaryDirectory()
+        let path = directory + "/2026-11-26.jsonl"
+        try "{\"n\":1}\n{\"n\":2,\"te".write(toFile: path, atomically: false, encoding: .utf8)
+        let writer = try TranscriptWriter(configuration: .init(directory: directory))
+        try appendAndWait(writer, [#"{"n":3}"#], day: "2026-11-26")
+        writer.close()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines.last == #"{"n":3}"#)
+    }
+
+    @Test func concurrentSessionsAllGetTheirRecordsStored() throws {
+        let directory = temporaryDirectory()
+        let writer = try TranscriptWriter(configuration: .init(directory: directory))
+        let group = DispatchGroup()
+        for session in 0..<8 {
+            DispatchQueue.global().async(group: group) {
+                for n in 0..<50 {
+                    let done = DispatchSemaphore(value: 0)
+                    writer.append(lines: [Array(#"{"s":\#(session),"n":\#(n)}"#.utf8)], day: "2026-11-26") { _ in done.signal() }
+                    done.wait()
+                }
+            }
+        }
+        group.wait()
+        writer.close()
+        let lines = try String(contentsOfFile: directory + "/2026-11-26.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 400)
+        #expect(Set(lines).count == 400)
+    }
+
+    @Test func retentionDeletesOnlyOldDayFiles() throws {
+        let directory = temporaryDirectory()
+        for name in ["2020-01-01.jsonl", "2020-01-02.b.jsonl", "2026-11-25.jsonl", "notes.jsonl", "README.md"] {
+            FileManager.default.createFile(atPath: directory + "/" + name, contents: Data())
+        }
+        let now = try Date("2026-11-26T12:00:00Z", strategy: .iso8601)
+        let deleted = TranscriptRetention.apply(directory: directory, retainDays: 30, now: now)
+        #expect(Set(deleted) == ["2020-01-01.jsonl", "2020-01-02.b.jsonl"])
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(Set(left) == ["2026-11-25.jsonl", "notes.jsonl", "README.md"])
+    }
+
+    @Test func anUnwritableDirectoryIsRefusedAtStart() {
+        #expect(throws: TranscriptWriteError.self) {
+            _ = try TranscriptWriter(configuration: .init(directory: "/proc/treue-cannot-exist"))
+        }
+    }
+}
+
+/// A flag set from a completion handler on the writer thread.
+final class NIOLockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    func set() { lock.lock(); flag = true; lock.unlock() }
+    var value: Bool { lock.lock(); defer { lock.unlock() }; return flag }
+}

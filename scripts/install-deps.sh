@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a target needs, only those missing. Usage:
+#   scripts/install-deps.sh build     # PCRE2 headers, pkg-config
+#   scripts/install-deps.sh test      # + netcat, chromium, websockify, haproxy for the end-to-end tests
+set -euo pipefail
+
+packages=(libpcre2-dev pkg-config)
+case "${1:-build}" in
+  build) ;;
+  test) packages+=(netcat-openbsd python3 chromium websockify haproxy) ;;
+  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
