@@ -119,6 +119,10 @@ public struct Conversation: Sendable {
                                  path: String, kb: KnowledgeBase, into step: inout ConversationStep) {
         fallbacksInARow = 0
         language = replyLanguage
+        // The answer fits the phase the customer asked from (a prospect asking about points
+        // is invited to join); the question's signal then moves the session, and the reply
+        // reports where the journey is now.
+        let askedFrom = phase
         if let signal = intent.phaseSignal, signal != phase, profile == nil {
             step.events.append(.phaseChanged(from: phase, to: signal, reason: "signal"))
             phase = signal
@@ -132,7 +136,7 @@ public struct Conversation: Sendable {
                                      phase: phase, language: language, path: path + "; asked for slot '\(missing.name)'")
             return
         }
-        let text = pickAnswer(intent.answers, key: intent.id, captures: captures, kb: kb)
+        let text = pickAnswer(intent.answers, key: intent.id, captures: captures, phase: askedFrom, kb: kb)
         let suggestions = intent.followups.compactMap { suggestionText($0, kb) }
         let reply = Reply(text: text, intent: intent.id, phase: phase, language: language, suggestions: suggestions, captures: captures)
         step.outputs.append(.reply(reply))
@@ -326,7 +330,9 @@ public struct Conversation: Sendable {
 
     /// The next variant for this session that renders with what is known; the phase's
     /// own answers first, then `default`.
-    private mutating func pickAnswer(_ answers: AnswerSet, key: String, captures: [String: String], kb: KnowledgeBase) -> String {
+    private mutating func pickAnswer(_ answers: AnswerSet, key: String, captures: [String: String], phase: String? = nil,
+                                     kb: KnowledgeBase) -> String {
+        let phase = phase ?? self.phase
         let lookup = fields(captures, kb: kb)
         let turn = variantTurns[key, default: Int(Self.stableHash(sessionID + key) % 997)]
         variantTurns[key] = turn + 1
