@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import TreueCore
+
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "Report on transcripts: match rate, unmatched messages, satisfaction, handoffs, phases, volume.",
+        discussion: """
+            Streams every *.jsonl file in the given directories (default: Transcripts) in bounded memory. \
+            Malformed lines and torn last lines are counted and skipped. --since/--until take a day \
+            (YYYY-MM-DD, the whole day) or an ISO 8601 timestamp (2025-03-01T14:00:00Z). \
+            text: a readable report; json: every figure as one document; html: one self-contained page \
+            with charts; csv: the unmatched messages (count, normalized, example) for knowledge-base authors.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, html, csv }
+
+    @Argument(help: "Transcript directories or files. Default: Transcripts.")
+    var directories: [String] = []
+
+    @Option(help: "Output format: text, json, html or csv.")
+    var format: Format = .text
+
+    @Option(help: "Write the report to this file instead of standard output.")
+    var out: String?
+
+    @Option(help: "Only records at or after this day or timestamp (UTC).")
+    var since: String?
+
+    @Option(help: "Only records up to this day (inclusive) or timestamp.")
+    var until: String?
+
+    @Option(help: "Unmatched message groups to list (default: text 20, html 50, json 100, csv all).")
+    var top: Int?
+
+    func validate() throws {
+        if let top, top < 1 { throw ValidationError("--top must be at least 1") }
+    }
+
+    func run() throws {
+        let range: TranscriptReader.TimeRange
+        do {
+            range = try TranscriptReader.TimeRange(since: since, until: until)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if let lower = range.since, let upper = range.until, range.untilInclusive ? upper < lower : upper <= lower {
+            throw ValidationError("--until is before --since")
+        }
+        let reader = TranscriptReader(paths: directories.isEmpty ? ["Transcripts"] : directories, range: range)
+        let limit = top ?? [.text: 20, .html: 50, .json: 100, .csv: Int.max][format] ?? 100
+        let report: ReviewReport
+        do {
+            report = try ReviewAggregator.review(reader, unmatchedLimit: limit)
+        } catch let failure as TranscriptReader.Failure {
+            throw ValidationError(failure.description)
+        }
+        let output: String
+        switch format {
+        case .text: output = ReviewTextRenderer(rows: limit).render(report)
+        case .html: output = ReviewHTMLRenderer(rows: limit).render(report)
+        case .csv: output = ReviewCSVRenderer().render(report)
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            output = String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+        }
+        if let out {
+            do {
+                try Data(output.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            } catch {
+                throw ValidationError("cannot write '\(out)': \(error.localizedDescription)")
+            }
+        } else {
+            var stdout = StandardOutput()
+            stdout.write(output)
+            stdout.flush()
+        }
+    }
+}

@@ -1,0 +1,126 @@
+/// The figures `treue review` reports, computed by `ReviewAggregator`. Encoded as JSON
+/// (sorted keys) it is the `--format json` output; rates are fractions (0…1) and are left
+/// out when their denominator is zero.
+public struct ReviewReport: Codable, Sendable, Equatable {
+    public struct Count: Codable, Sendable, Equatable {
+        public var name: String
+        public var count: Int
+
+        public init(name: String, count: Int) {
+            self.name = name
+            self.count = count
+        }
+    }
+
+    public struct PhaseIntents: Codable, Sendable, Equatable {
+        public var phase: String
+        /// Replies with an intent in this phase.
+        public var matched: Int
+        /// Fallback replies in this phase.
+        public var fallbacks: Int
+        /// Most frequent first.
+        public var intents: [Count]
+    }
+
+    /// Customer messages that fell back, grouped by normalized text.
+    public struct UnmatchedGroup: Codable, Sendable, Equatable {
+        /// Lower-cased, whitespace collapsed, every digit replaced by `#`.
+        public var normalized: String
+        public var count: Int
+        /// The first message seen in this group, as written (after redaction).
+        public var example: String
+    }
+
+    public struct ScoreStats: Codable, Sendable, Equatable {
+        public var count: Int
+        public var mean: Double?
+        /// How many scores of 1, 2, 3, 4, 5 (index 0 is score 1).
+        public var distribution: [Int]
+
+        public init(distribution: [Int]) {
+            self.distribution = distribution
+            count = distribution.reduce(0, +)
+            let sum = distribution.enumerated().reduce(0) { $0 + ($1.offset + 1) * $1.element }
+            mean = count == 0 ? nil : Double(sum) / Double(count)
+        }
+    }
+
+    public struct ScoreGroup: Codable, Sendable, Equatable {
+        public var name: String
+        public var scores: ScoreStats
+    }
+
+    public struct Satisfaction: Codable, Sendable, Equatable {
+        public var overall: ScoreStats
+        /// Phase the session was in when the score was given.
+        public var byPhase: [ScoreGroup]
+        /// Last intent answered before the score; `(none)` when nothing was answered.
+        public var byIntent: [ScoreGroup]
+        /// From the session's login record; `(anonymous)` without login, `(unknown)` when
+        /// the customer directory has no such field.
+        public var byTier: [ScoreGroup]
+        public var bySegment: [ScoreGroup]
+    }
+
+    public struct Helpfulness: Codable, Sendable, Equatable {
+        public var intent: String
+        public var up: Int
+        public var down: Int
+    }
+
+    public struct PhaseMovement: Codable, Sendable, Equatable {
+        public var from: String
+        public var to: String
+        public var count: Int
+    }
+
+    public struct DayVolume: Codable, Sendable, Equatable {
+        /// `YYYY-MM-DD` (UTC).
+        public var day: String
+        /// Sessions opened that day.
+        public var sessions: Int
+        public var messages: Int
+    }
+
+    /// First and last record timestamps seen.
+    public var firstTimestamp: String?
+    public var lastTimestamp: String?
+    public var input: TranscriptReader.Statistics
+
+    public var sessions: Int
+    public var messages: Int
+    /// Bot replies of every kind (answers, fallbacks, handoff notices).
+    public var replies: Int
+    /// Customer messages the bot answered (a reply or a slot question).
+    public var answeredMessages: Int
+    /// Of those, answered with an intent (a slot question counts: the intent was recognized).
+    public var matchedMessages: Int
+    public var matchRate: Double?
+    public var fallbacks: Int
+    public var commands: Int
+    public var errors: [Count]
+
+    public var intentsByPhase: [PhaseIntents]
+    /// Ranked by count, then text; at most the aggregator's limit.
+    public var unmatched: [UnmatchedGroup]
+    /// Unmatched messages in total, and distinct normalized texts.
+    public var unmatchedMessages: Int
+    public var unmatchedDistinct: Int
+
+    public var satisfaction: Satisfaction
+    public var helpfulness: [Helpfulness]
+
+    public var handoffs: Int
+    public var handoffReasons: [Count]
+    public var sessionsWithHandoff: Int
+    public var handoffRate: Double?
+    /// Sessions ending without a handoff, over all sessions.
+    public var containmentRate: Double?
+
+    /// Most frequent first.
+    public var phaseMovements: [PhaseMovement]
+    /// Chronological.
+    public var days: [DayVolume]
+    /// Customer messages per UTC hour, index 0 is 00:00–00:59.
+    public var messagesByHour: [Int]
+}

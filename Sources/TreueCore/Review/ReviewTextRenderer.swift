@@ -1,0 +1,129 @@
+import Foundation
+
+/// The review as plain text for a terminal: one section per figure, tables aligned.
+public struct ReviewTextRenderer: Sendable {
+    /// Rows per ranked table (unmatched messages, intents).
+    public var rows: Int
+
+    public init(rows: Int = 20) {
+        self.rows = rows
+    }
+
+    public func render(_ report: ReviewReport) -> String {
+        var out: [String] = []
+        out.append("Transcript review")
+        let period = [report.firstTimestamp, report.lastTimestamp].compactMap { $0 }
+        out.append(period.isEmpty ? "no records" : "period \(period.first ?? "") … \(period.last ?? "") (UTC)")
+        let input = report.input
+        out.append("\(input.files) file(s), \(Self.bytes(input.bytes)), \(input.records) record(s); skipped: \(input.malformed) malformed line(s), \(input.torn) torn last line(s), \(input.outOfRange) out of range")
+
+        section("Overview", into: &out)
+        out += table([
+            ["Sessions", "\(report.sessions)"],
+            ["Customer messages", "\(report.messages)"],
+            ["Bot replies", "\(report.replies)"],
+            ["Match rate", "\(Self.percent(report.matchRate)) (\(report.matchedMessages) of \(report.answeredMessages) answered messages)"],
+            ["Fallbacks", "\(report.fallbacks)"],
+            ["Handoffs", "\(report.handoffs) in \(report.sessionsWithHandoff) session(s)"],
+            ["Handoff rate", Self.percent(report.handoffRate)],
+            ["Containment rate", "\(Self.percent(report.containmentRate)) (sessions without handoff)"],
+            ["Mean satisfaction", "\(Self.mean(report.satisfaction.overall.mean)) (\(report.satisfaction.overall.count) score(s))"],
+            ["Commands", "\(report.commands)"],
+        ])
+
+        section("Unmatched messages (\(report.unmatchedMessages) total, \(report.unmatchedDistinct) distinct)", into: &out)
+        if report.unmatched.isEmpty { out.append("  none") }
+        out += table([["Count", "Normalized", "Example"]] + report.unmatched.prefix(rows).map {
+            ["\($0.count)", Self.clip($0.normalized, 50), Self.clip($0.example, 50)]
+        }, numeric: [0])
+
+        section("Intents by phase", into: &out)
+        if report.intentsByPhase.isEmpty { out.append("  none") }
+        for phase in report.intentsByPhase {
+            out.append("  \(phase.phase): \(phase.matched) matched, \(phase.fallbacks) fallback(s)")
+            out += table(phase.intents.prefix(rows).map { ["    \($0.name)", "\($0.count)"] }, numeric: [1])
+        }
+
+        section("Satisfaction", into: &out)
+        let overall = report.satisfaction.overall
+        out.append("  distribution: " + (1...5).map { "\($0): \(overall.distribution[$0 - 1])" }.joined(separator: "  "))
+        for (title, groups) in [("phase", report.satisfaction.byPhase), ("intent", report.satisfaction.byIntent),
+                                ("tier", report.satisfaction.byTier), ("segment", report.satisfaction.bySegment)] where !groups.isEmpty {
+            out.append("  by \(title):")
+            out += table(groups.prefix(rows).map { ["    \($0.name)", Self.mean($0.scores.mean), "n=\($0.scores.count)"] }, numeric: [1])
+        }
+
+        section("Helpfulness by intent", into: &out)
+        if report.helpfulness.isEmpty { out.append("  none") }
+        out += table(report.helpfulness.prefix(rows).map {
+            ["  \($0.intent)", "up \($0.up)", "down \($0.down)", Self.percent($0.up + $0.down == 0 ? nil : Double($0.up) / Double($0.up + $0.down)) + " helpful"]
+        })
+
+        section("Handoff reasons", into: &out)
+        if report.handoffReasons.isEmpty { out.append("  none") }
+        out += table(report.handoffReasons.map { ["  \($0.name)", "\($0.count)"] }, numeric: [1])
+
+        section("Phase movements", into: &out)
+        if report.phaseMovements.isEmpty { out.append("  none") }
+        out += table(report.phaseMovements.map { ["  \($0.from) → \($0.to)", "\($0.count)"] }, numeric: [1])
+
+        section("Volume per day", into: &out)
+        if report.days.isEmpty { out.append("  none") }
+        out += table([["  Day", "Sessions", "Messages"]] + report.days.map { ["  \($0.day)", "\($0.sessions)", "\($0.messages)"] }, numeric: [1, 2])
+
+        section("Busiest hours (UTC, customer messages)", into: &out)
+        let peak = max(report.messagesByHour.max() ?? 0, 1)
+        for (hour, count) in report.messagesByHour.enumerated() {
+            let bar = String(repeating: "#", count: (count * 40 + peak - 1) / peak)
+            out.append(String(format: "  %02d:00 %8d ", hour, count) + bar)
+        }
+
+        if !report.errors.isEmpty {
+            section("Errors", into: &out)
+            out += table(report.errors.map { ["  \($0.name)", "\($0.count)"] }, numeric: [1])
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private func section(_ title: String, into out: inout [String]) {
+        out.append("")
+        out.append(title)
+        out.append(String(repeating: "-", count: min(title.count, 72)))
+    }
+
+    /// Columns padded to their widest cell; `numeric` columns are right-aligned.
+    private func table(_ rows: [[String]], numeric: Set<Int> = []) -> [String] {
+        guard let columns = rows.map(\.count).max() else { return [] }
+        var widths = [Int](repeating: 0, count: columns)
+        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                let padding = String(repeating: " ", count: widths[index] - cell.count)
+                if index == row.count - 1, !numeric.contains(index) { return cell }
+                return numeric.contains(index) ? padding + cell : cell + padding
+            }.joined(separator: "  ")
+        }
+    }
+
+    static func percent(_ value: Double?) -> String {
+        guard let value else { return "n/a" }
+        return String(format: "%.1f %%", value * 100)
+    }
+
+    static func mean(_ value: Double?) -> String {
+        guard let value else { return "n/a" }
+        return String(format: "%.2f", value)
+    }
+
+    static func bytes(_ count: Int) -> String {
+        if count >= 1 << 20 { return String(format: "%.1f MB", Double(count) / 1_048_576) }
+        if count >= 1 << 10 { return String(format: "%.1f KB", Double(count) / 1024) }
+        return "\(count) bytes"
+    }
+
+    /// At most `length` characters, line breaks shown as spaces.
+    static func clip(_ text: String, _ length: Int) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+        return flat.count <= length ? flat : String(flat.prefix(length - 1)) + "…"
+    }
+}
