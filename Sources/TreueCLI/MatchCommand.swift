@@ -48,7 +48,9 @@ struct MatchCommand: ParsableCommand {
             let resultPhase = intent?.phaseSignal ?? phase ?? kb.defaultPhase
             switch format {
             case .tsv:
-                out.line("\(intent?.id ?? "-")\t\(line)")
+                out.write(intent?.id ?? "-")
+                out.write("\t")
+                out.line(line)
             case .json:
                 let result = MatchResult(text: line, intent: intent?.id, lang: language, phase: resultPhase,
                                          captures: winner?.captures ?? [:], explain: explain ? explanations(report, kb) : nil)
@@ -111,7 +113,7 @@ struct MatchCommand: ParsableCommand {
             let intent = kb.intents[hit.intentIndex]
             return Explanation(intent: intent.id, lang: hit.language, priority: intent.priority, length: hit.length,
                                pattern: pattern.source.source, location: pattern.source.location.description,
-                               matched: hit.matchedText, winner: hit == report.winner)
+                               matched: report.message.originalText(for: hit.range), winner: hit == report.winner)
         }
     }
 }

@@ -131,6 +131,9 @@ struct ServeCommand: AsyncParsableCommand {
         let store = KnowledgeBaseStore(kb, directory: options.intents)
         let services = ChatServices(store: store, identity: identity, writer: writer, redactor: try Redactor(),
                                     configuration: configuration, logger: logger)
+        // Signals are caught before anyone can know the port, so an early SIGHUP reloads
+        // instead of killing the server.
+        let signals = SignalWatcher().events(polling: KnowledgeBaseWatcher(directory: options.intents))
         let server = try await ChatServer(services: services)
         logger.notice("treue is listening", metadata: [
             "address": "\(host):\(server.port)", "intents": "\(kb.intents.count)", "patterns": "\(kb.matcher.patterns.count)",
@@ -141,9 +144,7 @@ struct ServeCommand: AsyncParsableCommand {
         out.line("listening on \(host):\(server.port)")
         out.flush()
 
-        let signals = SignalWatcher()
-        let watcher = KnowledgeBaseWatcher(directory: options.intents)
-        for await signal in signals.events(polling: watcher) {
+        for await signal in signals {
             switch signal {
             case .reload(let why):
                 logger.notice("reloading the knowledge base", metadata: ["cause": "\(why)"])

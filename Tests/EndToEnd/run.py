@@ -377,6 +377,14 @@ def abrupt_disconnects_are_recorded_and_harm_no_one():
         time.sleep(0.3)
         reasons = [r.get("reason") for r in server.records() if r["type"] == "session_close"]
         assert reasons.count("disconnect") == 20, reasons
+        # Health checks and port probes connect and leave without a word: no session.
+        before = len(server.records())
+        for _ in range(10):
+            probe = server.client()
+            probe.line()
+            probe.close()
+        time.sleep(0.3)
+        assert len(server.records()) == before, "a probe left transcript records"
     finally:
         server.stop()
 

@@ -240,3 +240,22 @@ struct ConversationTests {
         #expect(text.contains("phase: service"))
     }
 }
+
+struct TemplateRendererTests {
+    let fields: [String: String] = ["name": "Anna", "points": "1200"]
+
+    @Test(arguments: [
+        ("[[{name}, ]]sie haben {points} Punkte.", "Anna, sie haben 1200 Punkte."),
+        ("[[{tier}-Mitglied, ]]sie haben {points} Punkte.", "Sie haben 1200 Punkte."),
+        ("Hallo {tier|Kunde}!", "Hallo Kunde!"),
+        ("Hallo{tier|}, willkommen", "Hallo, willkommen"),
+        ("Danke {name}.", "Danke Anna."),
+    ])
+    func rendersFieldsDefaultsAndOptionalSegments(_ template: String, _ expected: String) {
+        #expect(TemplateRenderer.render(template) { fields[$0] } == expected)
+    }
+
+    @Test func anUnknownRequiredFieldFailsInsteadOfShowingABrace() {
+        #expect(TemplateRenderer.render("Ihr Status: {tier}") { fields[$0] } == nil)
+    }
+}

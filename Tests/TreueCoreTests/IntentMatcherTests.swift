@@ -76,7 +76,8 @@ struct IntentMatcherTests {
         let kb = try #require(KnowledgeBase.load(texts: [("gen.yaml", yaml)]).0)
         let scratch = kb.matcher.makeScratch()
         let messages = phrases.map { "hallo, ich möchte \($0.uppercased()) bitte" } + phrases.map { "frage zu \($0.replacingOccurrences(of: "ö", with: "oe"))" }
-            + ["nichts davon", "bestellung", "punkte sammeln"]
+            + phrases.map { "…\($0)…" } + phrases.map { "«\($0.replacingOccurrences(of: " ", with: "  "))»" }
+            + phrases.map { "x\($0)" } + ["nichts davon", "bestellung", "punkte sammeln", "größe–ändern", "größe ändernß"]
         for message in messages {
             let indexed = kb.matcher.match(message, scratch: scratch).winner?.intentIndex
             let folded = TextFolder.fold(message).folded

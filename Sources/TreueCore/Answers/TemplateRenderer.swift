@@ -16,7 +16,12 @@ public enum TemplateRenderer {
             rest = rest[close.upperBound...]
         }
         guard let tail = renderFields(rest, fields: fields) else { return nil }
-        return tidy(output + tail)
+        var text = tidy(output + tail)
+        // "[[{name}, ]]sie haben …" must still start a sentence when the segment is dropped.
+        if template.hasPrefix("[["), let first = text.first, first.isLowercase {
+            text = first.uppercased() + text.dropFirst()
+        }
+        return text
     }
 
     /// The field names a template refers to (for `treue check`).

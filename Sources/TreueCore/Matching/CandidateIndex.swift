@@ -1,80 +1,199 @@
-/// Maps short byte pieces (one to three bytes of lower-cased, folded text) to the patterns
-/// that need them, so a message looks up the patterns it could match instead of trying
-/// every pattern in the knowledge base.
+/// Maps what a message contains to the patterns that could match it, so a message runs
+/// only those instead of every pattern in the knowledge base.
+///
+/// Each pattern's required literal is keyed by the most selective thing it guarantees:
+/// two whole words in a row (`senden garantie`), else one whole word, else a piece of one
+/// to three bytes. A literal is a whole word only where the pattern puts a word boundary
+/// or a non-word character on both sides. A message is then tokenised into words and
+/// word pairs (and, only if some pattern needs them, byte pieces) and looks each up.
 struct CandidateIndex: Sendable {
-    /// Piece key → pattern numbers.
-    private let postings: [UInt32: [Int32]]
+    private let wordPostings: PostingTable
+    private let gramPostings: PostingTable
     /// Patterns with no required literal: they run for every message.
     let unindexed: [Int32]
-    private let usesLength: (Bool, Bool, Bool)
+    private let usesGramLength: (Bool, Bool, Bool)
+    private let usesWordPairs: Bool
+
+    private enum Key: Hashable {
+        case words(UInt64, isPair: Bool)
+        case gram(UInt32)
+    }
 
     /// - Parameter requirements: per pattern, the literals one of which a match contains
-    ///   (lower-cased), or nil when it has none.
+    ///   (lower-cased, `\b` as U+0001), or nil when it has none.
     init(requirements: [Set<String>?]) {
-        // Count how many literals each trigram occurs in, to key every literal by its rarest.
-        var frequency: [UInt32: Int] = [:]
-        for literals in requirements.compactMap({ $0 }) {
-            for literal in literals {
-                let bytes = Array(literal.utf8)
-                guard bytes.count > 3 else { continue }
-                var seen = Set<UInt32>()
-                for start in 0...(bytes.count - 3) {
-                    let key = Self.key(bytes[start..<start + 3])
-                    if seen.insert(key).inserted { frequency[key, default: 0] += 1 }
-                }
-            }
+        let candidates: [[[Key]]?] = requirements.map { literals in
+            literals.map { $0.map(Self.keys(for:)) }
         }
-        var postings: [UInt32: [Int32]] = [:]
+        var frequency: [Key: Int] = [:]
+        for literals in candidates.compactMap({ $0 }) {
+            for keys in literals { for key in Set(keys) { frequency[key, default: 0] += 1 } }
+        }
+        var wordPostings: [UInt64: [Int32]] = [:]
+        var gramPostings: [UInt32: [Int32]] = [:]
         var unindexed: [Int32] = []
         var lengths = (false, false, false)
-        for (number, literals) in requirements.enumerated() {
-            guard let literals, !literals.isEmpty else {
+        var pairs = false
+        for (number, literals) in candidates.enumerated() {
+            guard let literals, !literals.isEmpty, literals.allSatisfy({ !$0.isEmpty }) else {
                 unindexed.append(Int32(number))
                 continue
             }
-            var keys = Set<UInt32>()
-            for literal in literals {
-                let bytes = Array(literal.utf8)
-                if bytes.count <= 3 {
-                    keys.insert(Self.key(bytes[...]))
-                    switch bytes.count { case 1: lengths.0 = true; case 2: lengths.1 = true; default: lengths.2 = true }
-                } else {
-                    var bestKey = Self.key(bytes[0..<3])
-                    var bestCount = Int.max
-                    for start in 0...(bytes.count - 3) {
-                        let key = Self.key(bytes[start..<start + 3])
-                        let count = frequency[key, default: 0]
-                        if count < bestCount { bestCount = count; bestKey = key }
-                    }
-                    keys.insert(bestKey)
-                    lengths.2 = true
+            var chosen = Set<Key>()
+            for keys in literals {
+                // Words say far more about a message than letter pieces do, so any word key
+                // beats any piece; among equals the rarest in the knowledge base wins.
+                let words = keys.filter { if case .words = $0 { return true }; return false }
+                let pool = words.isEmpty ? keys : words
+                chosen.insert(pool.min { frequency[$0, default: 0] < frequency[$1, default: 0] }!)
+            }
+            for key in chosen {
+                switch key {
+                case let .words(hash, isPair):
+                    wordPostings[hash, default: []].append(Int32(number))
+                    if isPair { pairs = true }
+                case let .gram(gram):
+                    gramPostings[gram, default: []].append(Int32(number))
+                    switch gram >> 24 { case 1: lengths.0 = true; case 2: lengths.1 = true; default: lengths.2 = true }
                 }
             }
-            for key in keys { postings[key, default: []].append(Int32(number)) }
         }
-        self.postings = postings
+        self.wordPostings = PostingTable(wordPostings)
+        self.gramPostings = PostingTable(gramPostings.reduce(into: [:]) { $0[UInt64($1.key)] = $1.value })
         self.unindexed = unindexed
-        self.usesLength = lengths
+        usesGramLength = lengths
+        usesWordPairs = pairs
     }
 
     /// Calls `body` with every pattern number whose key occurs in `text` (lower-cased,
     /// folded), possibly more than once; unindexed patterns are not included.
     func forEachCandidate(in text: [UInt8], _ body: (Int32) -> Void) {
+        if !wordPostings.isEmpty {
+            var previous: (start: Int, end: Int)?
+            WordScanner.forEachWord(in: text) { start, end in
+                wordPostings.forEach(Self.hash(text, start, end), body)
+                if usesWordPairs, let before = previous { wordPostings.forEach(Self.hash(text, before.start, end), body) }
+                previous = (start, end)
+            }
+        }
+        guard !gramPostings.isEmpty else { return }
         let count = text.count
         for start in 0..<count {
-            if usesLength.0, let hits = postings[Self.key(text[start..<start + 1])] { hits.forEach(body) }
-            if usesLength.1, start + 2 <= count, let hits = postings[Self.key(text[start..<start + 2])] { hits.forEach(body) }
-            if usesLength.2, start + 3 <= count, let hits = postings[Self.key(text[start..<start + 3])] { hits.forEach(body) }
+            if usesGramLength.0 { gramPostings.forEach(UInt64(Self.gram(text, start, 1)), body) }
+            if usesGramLength.1, start + 2 <= count { gramPostings.forEach(UInt64(Self.gram(text, start, 2)), body) }
+            if usesGramLength.2, start + 3 <= count { gramPostings.forEach(UInt64(Self.gram(text, start, 3)), body) }
         }
     }
 
-    var indexedKeyCount: Int { postings.count }
+    /// Every key a message containing `literal` is sure to produce.
+    private static func keys(for literal: String) -> [Key] {
+        let marker: UInt8 = 1
+        let raw = Array(literal.utf8)
+        // Whole words: word runs with a boundary marker or a non-word character on both sides.
+        var words: [(start: Int, end: Int)] = []
+        WordScanner.forEachWord(in: raw) { start, end in
+            let leftOK = start > 0 && (raw[start - 1] == marker || !WordScanner.isWordByte(before: start, in: raw))
+            let rightOK = end < raw.count && (raw[end] == marker || !WordScanner.isWordByte(at: end, in: raw))
+            words.append((start, leftOK && rightOK ? end : -1))
+        }
+        var keys: [Key] = []
+        var previousWhole: (start: Int, end: Int)?
+        for word in words {
+            guard word.end >= 0 else { previousWhole = nil; continue }
+            let bytes = raw[word.start..<word.end]
+            keys.append(.words(hash(Array(bytes), 0, bytes.count), isPair: false))
+            if let before = previousWhole {
+                // The pair as the message will spell it: markers match no text.
+                let span = raw[before.start..<word.end].filter { $0 != marker }
+                keys.append(.words(hash(span, 0, span.count), isPair: true))
+            }
+            previousWhole = (word.start, word.end)
+        }
+        let text = raw.filter { $0 != marker }
+        if text.isEmpty { return keys }
+        if text.count <= 3 {
+            keys.append(.gram(gram(text, 0, text.count)))
+        } else {
+            for start in 0...(text.count - 3) { keys.append(.gram(gram(text, start, 3))) }
+        }
+        return keys
+    }
 
     @inline(__always)
-    static func key(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-        var key = UInt32(bytes.count) << 24
+    static func gram(_ bytes: [UInt8], _ start: Int, _ length: Int) -> UInt32 {
+        var key = UInt32(length) << 24
         var shift: UInt32 = 16
-        for byte in bytes { key |= UInt32(byte) << shift; shift &-= 8 }
+        for index in start..<start + length { key |= UInt32(bytes[index]) << shift; shift &-= 8 }
         return key
+    }
+
+    /// FNV-1a; a collision only adds a candidate, never loses one.
+    @inline(__always)
+    static func hash(_ bytes: [UInt8], _ start: Int, _ end: Int) -> UInt64 {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for index in start..<end { hash = (hash ^ UInt64(bytes[index])) &* 0x100000001b3 }
+        return hash
+    }
+}
+
+/// Finds runs of word characters in UTF-8 the way PCRE2's `\w` with UCP sees them:
+/// letters, numbers and underscore.
+enum WordScanner {
+    static func forEachWord(in bytes: [UInt8], _ body: (Int, Int) -> Void) {
+        var index = 0
+        var start = -1
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            let width: Int
+            let isWord: Bool
+            if byte < 0x80 {
+                width = 1
+                isWord = asciiWord(byte)
+            } else {
+                (isWord, width) = scalarIsWord(bytes, index)
+            }
+            if isWord {
+                if start < 0 { start = index }
+            } else if start >= 0 {
+                body(start, index)
+                start = -1
+            }
+            index += width
+        }
+        if start >= 0 { body(start, count) }
+    }
+
+    @inline(__always)
+    static func asciiWord(_ byte: UInt8) -> Bool {
+        (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) || byte == 95 || (byte >= 65 && byte <= 90)
+    }
+
+    static func isWordByte(at index: Int, in bytes: [UInt8]) -> Bool {
+        let byte = bytes[index]
+        return byte < 0x80 ? asciiWord(byte) : scalarIsWord(bytes, index).0
+    }
+
+    /// Whether the character ending just before `index` is a word character.
+    static func isWordByte(before index: Int, in bytes: [UInt8]) -> Bool {
+        var start = index - 1
+        while start > 0, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        return isWordByte(at: start, in: bytes)
+    }
+
+    static func scalarIsWord(_ bytes: [UInt8], _ index: Int) -> (Bool, Int) {
+        let lead = bytes[index]
+        let width = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        guard index + width <= bytes.count, width > 1 else { return (false, 1) }
+        var value = UInt32(lead) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
+        for offset in 1..<width { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+        guard let scalar = Unicode.Scalar(value) else { return (false, width) }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber:
+            return (true, width)
+        default:
+            return (false, width)
+        }
     }
 }

@@ -43,22 +43,22 @@ public final class IntentMatcher: Sendable {
 
     public func match(_ message: String, scratch: MatcherScratch) -> MatchReport {
         let folded = TextFolder.fold(message)
-        let candidates = candidateNumbers(for: folded.folded, scratch: scratch)
+        collectCandidates(for: folded, scratch: scratch)
         var hits: [PatternHit] = []
         var limitExceeded: [Int] = []
-        for number in candidates {
-            let pattern = patterns[number]
+        for number in scratch.candidates {
+            let pattern = patterns[Int(number)]
             switch pattern.compiled.firstMatch(in: folded.folded, scratch: scratch.pcre) {
             case let .match(found):
-                hits.append(hit(number, pattern, found, in: folded))
+                hits.append(hit(Int(number), pattern, found, in: folded))
             case .limitExceeded:
-                limitExceeded.append(number)
+                limitExceeded.append(Int(number))
             default:
                 break
             }
         }
         return MatchReport(message: folded, hits: hits, winner: choose(hits), limitExceeded: limitExceeded,
-                           patternsRun: candidates.count)
+                           patternsRun: scratch.candidates.count)
     }
 
     /// The winning rule; hits come in pattern order, which is load order.
@@ -74,7 +74,8 @@ public final class IntentMatcher: Sendable {
         return best
     }
 
-    private func candidateNumbers(for text: String, scratch: MatcherScratch) -> [Int] {
+    /// Leaves the patterns to run in `scratch.candidates`, in load order.
+    private func collectCandidates(for text: FoldedText, scratch: MatcherScratch) {
         scratch.generation &+= 1
         if scratch.generation == 0 {
             for i in scratch.marks.indices { scratch.marks[i] = 0 }
@@ -82,13 +83,8 @@ public final class IntentMatcher: Sendable {
         }
         let generation = scratch.generation
         scratch.candidates.removeAll(keepingCapacity: true)
-        let lowered: [UInt8]
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            lowered = text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
-        } else {
-            lowered = Array(text.lowercased().utf8)
-        }
-        index.forEachCandidate(in: lowered) { number in
+        text.lowercasedBytes(into: &scratch.lowered)
+        index.forEachCandidate(in: scratch.lowered) { number in
             if scratch.marks[Int(number)] != generation {
                 scratch.marks[Int(number)] = generation
                 scratch.candidates.append(number)
@@ -96,7 +92,6 @@ public final class IntentMatcher: Sendable {
         }
         scratch.candidates.append(contentsOf: index.unindexed)
         scratch.candidates.sort()
-        return scratch.candidates.map(Int.init)
     }
 
     private func hit(_ number: Int, _ pattern: CompiledIntentPattern, _ found: PatternMatch, in text: FoldedText) -> PatternHit {
@@ -104,11 +99,11 @@ public final class IntentMatcher: Sendable {
         for (name, group) in pattern.captureGroups where group - 1 < found.groups.count {
             if let range = found.groups[group - 1] { captures[name] = text.originalText(for: range) }
         }
-        let utf8 = text.folded.utf8
-        let start = utf8.index(utf8.startIndex, offsetBy: found.range.lowerBound)
-        let end = utf8.index(utf8.startIndex, offsetBy: found.range.upperBound)
-        let length = text.folded.unicodeScalars[start..<end].count
+        // Characters, not bytes: count the bytes that start a character.
+        let length = text.folded.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes[found.range].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        } ?? found.range.count
         return PatternHit(patternNumber: number, intentIndex: pattern.intentIndex, language: pattern.language,
-                          matchedText: text.originalText(for: found.range), length: length, captures: captures)
+                          range: found.range, length: length, captures: captures)
     }
 }

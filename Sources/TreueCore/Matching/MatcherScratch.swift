@@ -7,6 +7,7 @@ public final class MatcherScratch {
     var marks: [UInt32]
     var generation: UInt32 = 0
     var candidates: [Int32] = []
+    var lowered: [UInt8] = []
 
     init(patternCount: Int, maxCaptureGroups: Int, limits: MatchLimits) {
         pcre = MatchScratch(limits: limits, maxCaptureGroups: maxCaptureGroups)

@@ -4,8 +4,9 @@ public struct PatternHit: Sendable, Equatable {
     public let patternNumber: Int
     public let intentIndex: Int
     public let language: String
-    /// The matched text as the customer wrote it.
-    public let matchedText: String
+    /// Where the match is in the folded message (UTF-8 offsets); the customer's own
+    /// spelling is `MatchReport.message.originalText(for: range)`.
+    public let range: Range<Int>
     /// Length of the match in characters of the folded message: the specificity.
     public let length: Int
     /// Named captures that took part, as the customer wrote them.

@@ -19,6 +19,8 @@ struct RequiredLiterals {
     private struct Bail: Error {}
 
     static let maxExactStrings = 64
+    /// Stands for `\b` inside literals; it matches no text.
+    static let wordBoundary = "\u{1}"
 
     private let scalars: [Unicode.Scalar]
     private var position = 0
@@ -37,8 +39,11 @@ struct RequiredLiterals {
 
     /// The requirement of a whole pattern: nil when any text might match.
     static func requirement(of info: Info) -> Set<String>? {
-        if let exact = info.exact { return exact.contains("") ? nil : exact }
-        return info.required
+        let set = info.exact ?? info.required
+        guard let set else { return nil }
+        // A literal that is nothing but boundaries requires no text.
+        if set.contains(where: { $0.unicodeScalars.allSatisfy { $0 == "\u{1}" } }) { return nil }
+        return set
     }
 
     private init(scalars: [Unicode.Scalar], vocabulary: @escaping (String) -> Info?) {
@@ -86,14 +91,18 @@ struct RequiredLiterals {
                 for head in current { for tail in itemExact { product.insert(head + tail) } }
                 run = product
             } else {
-                best = Self.better(best, run.flatMap { $0.contains("") ? nil : $0 })
+                best = Self.better(best, run.flatMap { Self.isEmptyMatchPossible($0) ? nil : $0 })
                 best = Self.better(best, Self.requirement(of: item))
                 run = item.exact
                 unbroken = false
             }
         }
-        best = Self.better(best, run.flatMap { $0.contains("") ? nil : $0 })
+        best = Self.better(best, run.flatMap { Self.isEmptyMatchPossible($0) ? nil : $0 })
         return Info(exact: unbroken ? run : nil, required: best)
+    }
+
+    static func isEmptyMatchPossible(_ set: Set<String>) -> Bool {
+        set.contains { $0.unicodeScalars.allSatisfy { $0 == "\u{1}" } }
     }
 
     /// Prefers the set whose weakest string is longest (it indexes more selectively),
@@ -102,7 +111,7 @@ struct RequiredLiterals {
         guard let a else { return b }
         guard let b else { return a }
         func score(_ set: Set<String>) -> (Int, Int) {
-            (min(4, set.map(\.utf8.count).min() ?? 0), -set.count)
+            (min(4, set.map { $0.utf8.count - $0.utf8.filter { $0 == 1 }.count }.min() ?? 0), -set.count)
         }
         return score(b) > score(a) ? b : a
     }
@@ -172,7 +181,11 @@ struct RequiredLiterals {
         guard let scalar = current else { throw Bail() }
         position += 1
         switch scalar {
-        case "b", "B", "A", "z", "Z", "G", "K", "E":
+        case "b":
+            // Kept as a marker: a literal run between two word boundaries is a whole word,
+            // which the index can look up as a word instead of as letter pieces.
+            return .literal(RequiredLiterals.wordBoundary)
+        case "B", "A", "z", "Z", "G", "K", "E":
             return .empty
         case "d", "D", "w", "W", "s", "S", "h", "H", "v", "V", "R", "N", "X", "C":
             return .anything

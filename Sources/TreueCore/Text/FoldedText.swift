@@ -9,25 +9,35 @@ public struct FoldedText: Sendable {
     /// of the character it came from; nil when both are identical.
     let originalOffsets: [Int]?
 
-    /// The original text behind a byte range of the folded text.
-    public func originalText(for foldedRange: Range<Int>) -> String {
-        let utf8 = Array(original.utf8)
-        guard let map = originalOffsets else {
-            return String(decoding: utf8[foldedRange], as: UTF8.self)
+    /// The folded text lower-cased, as bytes: what the candidate index looks up.
+    func lowercasedBytes(into bytes: inout [UInt8]) {
+        bytes.removeAll(keepingCapacity: true)
+        var ascii = true
+        for byte in folded.utf8 {
+            if byte >= 0x80 { ascii = false; break }
+            bytes.append(byte >= 65 && byte <= 90 ? byte | 0x20 : byte)
         }
-        let start = map[foldedRange.lowerBound]
-        var end = map[foldedRange.upperBound]
-        // A range ending inside an expansion (`ue` of `ü`) still takes the whole character.
-        if foldedRange.upperBound > foldedRange.lowerBound,
-           map[foldedRange.upperBound - 1] == end {
-            end = nextBoundary(after: end, in: utf8)
+        if !ascii {
+            bytes.removeAll(keepingCapacity: true)
+            bytes.append(contentsOf: folded.lowercased().utf8)
         }
-        return String(decoding: utf8[start..<max(start, end)], as: UTF8.self)
     }
 
-    private func nextBoundary(after offset: Int, in utf8: [UInt8]) -> Int {
-        var next = offset + 1
-        while next < utf8.count, utf8[next] & 0xC0 == 0x80 { next += 1 }
-        return min(next, utf8.count)
+    /// The original text behind a byte range of the folded text.
+    public func originalText(for foldedRange: Range<Int>) -> String {
+        var original = original
+        return original.withUTF8 { utf8 in
+            guard let map = originalOffsets else {
+                return String(decoding: UnsafeBufferPointer(rebasing: utf8[foldedRange]), as: UTF8.self)
+            }
+            let start = map[foldedRange.lowerBound]
+            var end = map[foldedRange.upperBound]
+            // A range ending inside an expansion (`ue` of `ü`) still takes the whole character.
+            if foldedRange.upperBound > foldedRange.lowerBound, map[foldedRange.upperBound - 1] == end {
+                end += 1
+                while end < utf8.count, utf8[end] & 0xC0 == 0x80 { end += 1 }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<max(start, min(end, utf8.count))]), as: UTF8.self)
+        }
     }
 }

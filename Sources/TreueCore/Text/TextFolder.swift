@@ -10,8 +10,10 @@ public enum TextFolder {
         if text.utf8.allSatisfy({ $0 < 0x80 }) {
             return FoldedText(original: text, folded: text, originalOffsets: nil)
         }
-        let original = text.precomposedStringWithCanonicalMapping
-        var folded = ""
+        // Below U+0300 every character is already composed: only text with combining marks
+        // or other scripts pays for normalization.
+        let original = text.unicodeScalars.allSatisfy({ $0.value < 0x300 }) ? text : text.precomposedStringWithCanonicalMapping
+        var folded: [UInt8] = []
         folded.reserveCapacity(original.utf8.count + 8)
         var offsets: [Int] = []
         offsets.reserveCapacity(original.utf8.count + 9)
@@ -21,16 +23,17 @@ public enum TextFolder {
             let width = UTF8.width(scalar)
             if let replacement = replacement(for: scalar) {
                 changed = true
-                folded.append(replacement)
+                folded.append(contentsOf: replacement.utf8)
                 offsets.append(contentsOf: repeatElement(originalOffset, count: replacement.utf8.count))
             } else {
-                folded.unicodeScalars.append(scalar)
+                UTF8.encode(scalar) { folded.append($0) }
                 for byte in 0..<width { offsets.append(originalOffset + byte) }
             }
             originalOffset += width
         }
         offsets.append(originalOffset)
-        return FoldedText(original: original, folded: folded, originalOffsets: changed ? offsets : nil)
+        return FoldedText(original: original, folded: changed ? String(decoding: folded, as: UTF8.self) : original,
+                          originalOffsets: changed ? offsets : nil)
     }
 
     /// Folds a literal string (an example, a vocabulary word) the same way as messages.

@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOExtras
 import NIOPosix
@@ -9,7 +10,8 @@ import TreueCore
 public final class ChatServer: Sendable {
     public let services: ChatServices
     private let group: MultiThreadedEventLoopGroup
-    private let quiesce: ServerQuiescingHelper
+    /// Dropped before the event loops stop: its deinit completes a promise on one of them.
+    private let quiesce: NIOLockedValueBox<ServerQuiescingHelper?>
     private let gate: ConnectionGate
     private let channel: any Channel
 
@@ -18,10 +20,10 @@ public final class ChatServer: Sendable {
         let configuration = services.configuration
         self.services = services
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
-        quiesce = ServerQuiescingHelper(group: group)
+        let quiesce = ServerQuiescingHelper(group: group)
+        self.quiesce = NIOLockedValueBox(quiesce)
         let gate = ConnectionGate(maxConnections: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress)
         self.gate = gate
-        let quiesce = self.quiesce
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -71,11 +73,12 @@ public final class ChatServer: Sendable {
     /// stored and the connections are closed (or the drain timeout passes), then stops.
     public func shutdown() async {
         let promise = group.next().makePromise(of: Void.self)
-        quiesce.initiateShutdown(promise: promise)
+        quiesce.withLockedValue { $0?.initiateShutdown(promise: promise) }
         let timeout = services.configuration.drainTimeout
         let deadline = group.next().scheduleTask(in: timeout) { promise.succeed(()) }
         _ = try? await promise.futureResult.get()
         deadline.cancel()
+        quiesce.withLockedValue { $0 = nil }
         services.writer.close()
         try? await group.shutdownGracefully()
     }

@@ -22,6 +22,9 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     private var idleCheck: RepeatedTask?
     private let encoder: JSONEncoder
     private var logger: Logger
+    /// The opening records wait for the first line: a health check or port probe that
+    /// connects and leaves is no customer session and leaves no transcript.
+    private var unsavedOpening: (events: [TranscriptEvent], at: Date)?
 
     public init(services: ChatServices) {
         self.services = services
@@ -45,7 +48,8 @@ public final class ChatSessionHandler: ChannelInboundHandler {
             let (handler, context) = loopBound.value
             handler.checkIdle(context: context)
         }
-        perform(step, context: context)
+        unsavedOpening = (step.events, Date())
+        send(ConversationStep(outputs: step.outputs), context: context)
         context.fireChannelActive()
     }
 
@@ -75,7 +79,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         if var conversation, !conversation.isClosed {
             let step = conversation.close(reason: "disconnect")
             self.conversation = conversation
-            store(step.events, then: nil)
+            if unsavedOpening == nil { store(step.events, then: nil) }
         }
         context.fireChannelInactive()
     }
@@ -180,10 +184,15 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         guard let conversation else { promise?.succeed(()); return }
         let ts = services.clock.timestamp(Date())
         var lines: [[UInt8]] = []
-        lines.reserveCapacity(events.count)
-        for event in events {
+        lines.reserveCapacity(events.count + 1)
+        var stamped = events.map { ($0, ts) }
+        if let opening = unsavedOpening {
+            stamped = opening.events.map { ($0, services.clock.timestamp(opening.at)) } + stamped
+            unsavedOpening = nil
+        }
+        for (event, stamp) in stamped {
             sequence += 1
-            let record = TranscriptRecord(event: event, ts: ts, session: conversation.sessionID, seq: sequence,
+            let record = TranscriptRecord(event: event, ts: stamp, session: conversation.sessionID, seq: sequence,
                                           instance: services.configuration.instance, redact: services.redaction.redact)
             if let data = try? encoder.encode(record) { lines.append(Array(data)) }
         }

@@ -1,0 +1,355 @@
+#!/usr/bin/env python3
+"""Scale-out test: HAProxy (TCP mode, leastconn, health check) in front of two instances.
+
+Starts two real `treue serve` instances (`--instance a` and `--instance b`, each with its
+own transcript directory, port 0) and a real HAProxy running deploy/haproxy.cfg with the
+ports replaced by free loopback ports. Then runs many short JSON-mode conversations
+through HAProxy from a pool of threads, kills instance b with SIGKILL midway, and checks:
+
+  * both instances served conversations before the kill (leastconn spreads the load);
+  * every conversation started after the kill is served (by the survivor);
+  * every answer a client received has its reply record on disk, in one of the two
+    transcript directories (matched by session id from the JSON greeting and reply
+    text), including the answers instance b gave right before it was killed;
+  * `treue review` reads both directories.
+
+    python3 Tests/EndToEnd/haproxy_test.py [--treue .build/debug/treue] [--conversations 200]
+
+Needs the Debian package haproxy (`make test` installs it). Only 127.0.0.1 traffic,
+everything bounded in time. Prints `N passed, M failed` last; exits non-zero on failure.
+"""
+import argparse
+import concurrent.futures
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEADLINE_S = 90
+IO_TIMEOUT_S = 5
+
+QUESTIONS = [
+    "Wo ist meine Bestellung 12345678?",
+    "Wie lange dauert der Versand?",
+    "Wie kann ich Punkte einlösen?",
+    "Wo bleibt mein Paket 87654321?",
+    "hallo",
+    "Where is my order 1234567?",
+    "Was kostet der Versand?",
+    "danke",
+]
+PLACEHOLDER = re.compile(r"\\\[(?:email|iban|card|phone)\\\]")
+
+
+class Checks:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+            print(f"ok   {name}" + (f" ({detail})" if detail else ""))
+        else:
+            self.failed += 1
+            print(f"FAIL {name}" + (f": {detail}" if detail else ""))
+        sys.stdout.flush()
+        return ok
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop(proc, sig=signal.SIGTERM):
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        proc.send_signal(sig)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+
+
+def start_treue(treue, name, workdir, intents):
+    transcripts = os.path.join(workdir, "transcripts-" + name)
+    log = open(os.path.join(workdir, f"treue-{name}.log"), "wb")
+    proc = subprocess.Popen([treue, "serve", "--port", "0", "--instance", name, "--intents", intents,
+                             "--transcripts", transcripts, "--customers", os.path.join(ROOT, "Customers", "demo.csv")],
+                            stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, cwd=ROOT)
+    end = time.monotonic() + 30
+    while time.monotonic() < end:
+        line = proc.stdout.readline().decode()
+        if not line:
+            raise RuntimeError(f"treue serve ({name}) exited; see {log.name}")
+        if line.startswith("listening on "):
+            # Keep draining stdout so the server never blocks on a full pipe.
+            threading.Thread(target=proc.stdout.read, daemon=True).start()
+            return proc, int(line.rsplit(":", 1)[1]), transcripts
+    raise TimeoutError(f"treue serve ({name}) did not report its port")
+
+
+def haproxy_config(front, port_a, port_b):
+    """deploy/haproxy.cfg with the documented ports replaced; fails loudly if the file
+    no longer has them, so the test keeps exercising the shipped configuration."""
+    with open(os.path.join(ROOT, "deploy", "haproxy.cfg")) as f:
+        text = f.read()
+    replacements = [("bind 127.0.0.1:4242", f"bind 127.0.0.1:{front}"),
+                    ("server a 127.0.0.1:4301", f"server a 127.0.0.1:{port_a}"),
+                    ("server b 127.0.0.1:4302", f"server b 127.0.0.1:{port_b}")]
+    for old, new in replacements:
+        if old not in text:
+            raise RuntimeError(f"deploy/haproxy.cfg: expected `{old}`")
+        text = text.replace(old, new)
+    # Faster failure detection for the test; the rest is the shipped file.
+    return text.replace("default-server inter 2s", "default-server inter 500ms")
+
+
+# ---------------------------------------------------------------------------- a client
+
+class LineReader:
+    def __init__(self, sock):
+        self.sock = sock
+        self.buffer = b""
+
+    def line(self):
+        while b"\n" not in self.buffer:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed by peer")
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line.decode("utf-8")
+
+    def obj(self, wanted):
+        """Next JSON object of one of the wanted types (info objects are skipped)."""
+        while True:
+            o = json.loads(self.line())
+            if o.get("type") in wanted:
+                return o
+            if o.get("type") == "error":
+                raise RuntimeError(f"server error: {o}")
+
+
+def conversation(port, n):
+    """One short chat through HAProxy. Returns a dict with the session id, the replies
+    received (text, intent) and whether it completed; never raises."""
+    result = {"n": n, "session": None, "replies": [], "ok": False, "error": None, "start": time.monotonic()}
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=IO_TIMEOUT_S) as sock:
+            sock.settimeout(IO_TIMEOUT_S)
+            reader = LineReader(sock)
+            reader.line()                                   # plain-text greeting
+            sock.sendall(b"/json\n")
+            reader.obj({"mode"})
+            greeting = reader.obj({"greeting"})
+            result["session"] = greeting["session"]
+            for i in range(2):
+                question = QUESTIONS[(n + i) % len(QUESTIONS)]
+                sock.sendall(question.encode() + b"\n")
+                reply = reader.obj({"reply", "prompt"})
+                result["replies"].append((reply["text"], reply.get("intent"), reply["type"]))
+            sock.sendall(b"/quit\n")
+            reader.obj({"prompt"})                          # the 1-5 rating question
+            sock.sendall(b"4\n")
+            reader.obj({"bye"})
+            result["ok"] = True
+    except Exception as e:  # noqa: BLE001 - recorded and judged by the caller
+        result["error"] = f"{type(e).__name__}: {e}"
+    result["end"] = time.monotonic()
+    return result
+
+
+# ---------------------------------------------------------------------------- transcripts
+
+def read_records(directory):
+    records = []
+    for path in sorted(glob.glob(os.path.join(directory, "*.jsonl"))):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                try:
+                    records.append(json.loads(line))
+                except ValueError:
+                    pass        # a torn last line (SIGKILL) is allowed
+    return records
+
+
+def reply_matches(record_text, received):
+    if record_text == received:
+        return True
+    # Personal data in replies is redacted on disk ([phone], [email], ...).
+    pattern = PLACEHOLDER.sub(".+?", re.escape(record_text))
+    return pattern != re.escape(record_text) and re.fullmatch(pattern, received) is not None
+
+
+# ---------------------------------------------------------------------------- main
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--treue", default=os.path.join(ROOT, ".build", "debug", "treue"))
+    parser.add_argument("--intents", default=os.path.join(ROOT, "Intents"))
+    parser.add_argument("--conversations", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=12, help="concurrent clients")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+    deadline = time.monotonic() + DEADLINE_S
+
+    checks = Checks()
+    workdir = tempfile.mkdtemp(prefix="treue-haproxy-test-")
+    procs = {}
+    try:
+        treue = os.path.abspath(args.treue)
+        if not os.access(treue, os.X_OK):
+            raise RuntimeError(f"{treue} is missing: run `swift build` first")
+        haproxy = shutil.which("haproxy") or ("/usr/sbin/haproxy" if os.access("/usr/sbin/haproxy", os.X_OK) else None)
+        if not haproxy:
+            raise RuntimeError("haproxy not found (apt-get install haproxy)")
+
+        procs["a"], port_a, dir_a = start_treue(treue, "a", workdir, args.intents)
+        procs["b"], port_b, dir_b = start_treue(treue, "b", workdir, args.intents)
+        front = free_port()
+        cfg = os.path.join(workdir, "haproxy.cfg")
+        with open(cfg, "w") as f:
+            f.write(haproxy_config(front, port_a, port_b))
+        valid = subprocess.run([haproxy, "-c", "-q", "-f", cfg], capture_output=True, text=True, timeout=20)
+        checks.check("deploy/haproxy.cfg is valid (haproxy -c)", valid.returncode == 0, valid.stderr.strip()[:300])
+        hlog = open(os.path.join(workdir, "haproxy.log"), "wb")
+        procs["haproxy"] = subprocess.Popen([haproxy, "-db", "-f", cfg], stdout=hlog, stderr=hlog,
+                                            stdin=subprocess.DEVNULL)
+
+        # Wait until both servers are up in HAProxy's eyes (the first checks pass).
+        end = time.monotonic() + 15
+        while time.monotonic() < end:
+            if procs["haproxy"].poll() is not None:
+                raise RuntimeError("haproxy exited; see " + hlog.name)
+            probe = conversation(front, 0)
+            if probe["ok"]:
+                break
+            time.sleep(0.2)
+        else:
+            raise TimeoutError("HAProxy did not start serving")
+        time.sleep(1.5)      # rise 2 x inter 500 ms: both servers counted up
+
+        total = args.conversations
+        kill_after = total * 2 // 5
+        results = []
+        lock = threading.Lock()
+        kill_time = [None]      # SIGKILL sent
+        dead_time = [None]      # instance b reaped
+
+        def run(n):
+            if time.monotonic() > deadline - 20:
+                return {"n": n, "skipped": True}
+            r = conversation(front, n)
+            with lock:
+                results.append(r)
+                done = sum(1 for x in results if x.get("ok"))
+                if kill_time[0] is None and done >= kill_after:
+                    kill_time[0] = time.monotonic()
+                    procs["b"].send_signal(signal.SIGKILL)
+                    procs["b"].wait(timeout=5)        # gone, its sockets closed
+                    dead_time[0] = time.monotonic()
+                    print(f"     SIGKILL instance b after {done} conversations")
+            return r
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.clients) as pool:
+            list(pool.map(run, range(1, total + 1)))
+        skipped = sum(1 for r in results if r.get("skipped"))
+        results = [r for r in results if not r.get("skipped")]
+        kt, dt = kill_time[0], dead_time[0]
+        before = [r for r in results if kt is None or r["end"] <= kt]
+        after = [r for r in results if dt is not None and r["start"] > dt]
+        during = [r for r in results if r not in before and r not in after]
+
+        # Which instance served whom: the session's records sit in that instance's directory.
+        records_a, records_b = read_records(dir_a), read_records(dir_b)
+        sessions_a = {r["session"] for r in records_a}
+        sessions_b = {r["session"] for r in records_b}
+        served_a = sum(1 for r in before if r["session"] in sessions_a)
+        served_b = sum(1 for r in before if r["session"] in sessions_b)
+
+        checks.check("all conversations before the kill were served",
+                     before and all(r["ok"] for r in before),
+                     f"{sum(r['ok'] for r in before)}/{len(before)}")
+        checks.check("leastconn spread them over both instances", served_a > 0 and served_b > 0,
+                     f"a={served_a} b={served_b}")
+        failed_after = [r for r in after if not r["ok"]]
+        checks.check("after SIGKILL of b, every new conversation is served",
+                     kt is not None and len(after) >= total // 3 and not failed_after,
+                     f"{len(after) - len(failed_after)}/{len(after)} served, {len(during)} in flight at the kill "
+                     f"({sum(not r['ok'] for r in during)} cut off)"
+                     + (f"; first failure: {failed_after[0]['error']}" if failed_after else ""))
+        survivors = sum(1 for r in after if r["session"] in sessions_a)
+        checks.check("the survivor (a) served everything after the kill",
+                     survivors == len([r for r in after if r["ok"]]), f"{survivors}")
+
+        # Every answer received has its reply record on disk in one of the two directories.
+        replies_by_session = {}
+        for rec in records_a + records_b:
+            if rec.get("type") == "reply":
+                replies_by_session.setdefault(rec["session"], []).append(rec)
+        received = missing = 0
+        examples = []
+        for r in results:
+            for text, intent, kind in r["replies"]:
+                if kind != "reply":
+                    continue
+                received += 1
+                candidates = replies_by_session.get(r["session"], [])
+                if not any(reply_matches(c.get("text", ""), text) and c.get("intent") == intent for c in candidates):
+                    missing += 1
+                    if len(examples) < 3:
+                        examples.append(f"{r['session']}: {text[:60]!r}")
+        from_b = sum(1 for r in results for x in r["replies"] if r["session"] in sessions_b)
+        checks.check("every answer a client received has its reply record on disk",
+                     received > 0 and missing == 0,
+                     f"{received} answers, {from_b} of them from b, {missing} missing" +
+                     (": " + "; ".join(examples) if examples else ""))
+
+        files = sorted(os.path.basename(p) for p in glob.glob(os.path.join(dir_a, "*")) + glob.glob(os.path.join(dir_b, "*")))
+        checks.check("transcript files carry the instance name",
+                     files and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}\.[ab]\.jsonl", f) for f in files)
+                     and any(".a." in f for f in files) and any(".b." in f for f in files), ", ".join(files))
+
+        review = subprocess.run([treue, "review", "--format", "json", dir_a, dir_b], capture_output=True,
+                                text=True, timeout=30, cwd=ROOT)
+        try:
+            report = json.loads(review.stdout)
+            files_read = report.get("input", {}).get("files")
+        except ValueError:
+            report, files_read = None, None
+        checks.check("treue review reads both directories", review.returncode == 0 and report is not None
+                     and files_read in (None, len(files)),
+                     f"exit {review.returncode}, files {files_read}" + (f", {review.stderr.strip()[:200]}" if review.returncode else ""))
+        if skipped:
+            checks.check("stayed within the time budget", False, f"{skipped} conversations skipped")
+    except Exception as e:  # noqa: BLE001 - report and count as a failure
+        checks.check("test ran to completion", False, f"{type(e).__name__}: {e}")
+    finally:
+        for name in ("haproxy", "a", "b"):
+            stop(procs.get(name))
+        if args.keep or checks.failed:
+            print("logs and transcripts kept in", workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"{checks.passed} passed, {checks.failed} failed")
+    return 1 if checks.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

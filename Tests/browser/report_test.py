@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""The service manager's view end to end: real conversations through `treue serve`, then
+`treue review` over their transcripts, checked as figures (JSON) and as an HTML page in
+headless Chromium (check_report.py). Prints `N passed, M failed`."""
+import argparse, json, os, socket, subprocess, sys, tempfile, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def converse(port, lines):
+    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    reader = sock.makefile("r", encoding="utf-8")
+    reader.readline()
+    sock.sendall(b"/json\n")
+    reader.readline(); reader.readline()
+    for line in lines:
+        sock.sendall(line.encode() + b"\n")
+        reply = json.loads(reader.readline())
+        if reply["type"] == "bye":
+            break
+        if line == "/quit":
+            continue
+    sock.close()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--treue", default=os.path.join(ROOT, ".build", "debug", "treue"))
+    args = parser.parse_args()
+    treue = os.path.abspath(args.treue)
+    transcripts = tempfile.mkdtemp(prefix="treue-report-")
+    server = subprocess.Popen([treue, "serve", "--port", "0", "--transcripts", transcripts, "--intents", os.path.join(ROOT, "Intents"),
+                               "--customers", os.path.join(ROOT, "Customers", "demo.csv")],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=dict(os.environ, SWIFT_BACKTRACE="enable=no"))
+    passed = failed = 0
+    try:
+        port = int(server.stdout.readline().strip().rsplit(":", 1)[1])
+        # Four sessions whose figures are known: 8 customer messages, 2 unmatched,
+        # one handoff, ratings 5 and 3 (mean 4.0).
+        converse(port, ["wo ist mein paket 12345678", "danke", "/quit", "5"])
+        converse(port, ["wie wird das wetter morgen", "wie wird das wetter morgen", "/agent", "/quit", "3"])
+        converse(port, ["/login C1001", "wie viele punkte habe ich", "/rate up", "/quit", "x"])
+        converse(port, ["ich möchte meine bestellung stornieren", "12345678", "/quit", "nein"])
+        time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+    report = json.loads(subprocess.run([treue, "review", transcripts, "--format", "json"], capture_output=True, text=True, check=True).stdout)
+    overall = report["satisfaction"]["overall"]
+    checks = {
+        "sessions, messages, match rate": (report["sessions"], report["messages"], report["matchedMessages"]) == (4, 7, 5),
+        "handoff and containment rates": (report["handoffRate"], report["containmentRate"]) == (0.25, 0.75),
+        "satisfaction mean over two ratings": abs(overall["mean"] - 4.0) < 1e-9 and overall["count"] == 2,
+        "unmatched question ranked first with its count": report["unmatched"][0]["count"] == 2 and "wetter" in report["unmatched"][0]["example"],
+    }
+    for name, ok in checks.items():
+        print(("PASS " if ok else "FAIL ") + name)
+        passed += ok
+        failed += not ok
+
+    html = os.path.join(transcripts, "report.html")
+    subprocess.run([treue, "review", transcripts, "--format", "html", "--out", html], check=True)
+    os.makedirs(os.path.join(ROOT, "artifacts"), exist_ok=True)
+    browser = subprocess.run([sys.executable, os.path.join(HERE, "check_report.py"), html, "--screenshot",
+                              os.path.join(ROOT, "artifacts", "report.png"), "--expect", "Sessions=4", "--expect", "Mean satisfaction=4.00"],
+                             capture_output=True, text=True)
+    print(browser.stdout.strip())
+    ok = browser.returncode == 0
+    print(("PASS " if ok else "FAIL ") + "HTML report renders in Chromium with the right figures")
+    passed += ok
+    failed += not ok
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
