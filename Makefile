@@ -7,7 +7,7 @@ export SWIFT_BACKTRACE := enable=no
 SHARED ?= ../shared
 PORT ?= 4242
 
-.PHONY: deps test-deps build release run test unit check e2e eval bench web clean
+.PHONY: deps test-deps build release run test unit check e2e eval bench web soak clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -37,8 +37,22 @@ unit: deps
 check: build
 	.build/debug/treue check
 
+## Real sockets, real processes: protocol, limits, signals, crashes, HAProxy, websockify
+## and Chromium. Each script prints "N passed, M failed".
 e2e:
 	python3 Tests/EndToEnd/run.py --treue .build/debug/treue
+	python3 Tests/EndToEnd/robustness_test.py --treue .build/debug/treue
+	python3 Tests/EndToEnd/haproxy_test.py --treue .build/debug/treue
+	TREUE_REQUIRE_BROWSER=1 python3 Tests/browser/widget_test.py --treue .build/debug/treue
+	TREUE_REQUIRE_BROWSER=1 python3 Tests/browser/report_test.py --treue .build/debug/treue
+
+## Longer robustness work CI also runs: libFuzzer on the line protocol and on matching.
+soak: deps
+	scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
+
+## The chat widget in a browser: treue serve plus websockify on http://127.0.0.1:8080/
+web: build
+	TREUE=.build/debug/treue scripts/web-demo.sh
 
 eval: build
 	.build/debug/treue check --eval $(SHARED)/eval/dev-set.tsv

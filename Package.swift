@@ -64,6 +64,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The load client and echo server behind `make bench` (Benchmarks/run.py).
+        .executableTarget(
+            name: "treue-load",
+            dependencies: [
+                "TreueServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/LoadClient",
+            swiftSettings: strict
+        ),
         .testTarget(name: "PCRE2SwiftTests", dependencies: ["PCRE2Swift"], swiftSettings: strict),
         .testTarget(name: "TreueCoreTests", dependencies: ["TreueCore", "PCRE2Swift"], swiftSettings: strict),
         .testTarget(

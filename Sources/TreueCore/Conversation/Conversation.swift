@@ -72,7 +72,7 @@ public struct Conversation: Sendable {
 
     public mutating func receive(_ line: String, kb: KnowledgeBase, identity: IdentityPolicy, scratch: MatcherScratch) -> ConversationStep {
         guard !isClosed else { return ConversationStep() }
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.trimmingCharacters(in: " ")
         if awaitingRating { return finishRating(trimmed, kb) }
         if trimmed.isEmpty { return ConversationStep() }
         if trimmed.hasPrefix("/") { return command(ChatCommand(line: trimmed), kb: kb, identity: identity) }
@@ -261,17 +261,17 @@ public struct Conversation: Sendable {
 
     private mutating func login(id: String?, token: String?, kb: KnowledgeBase, identity: IdentityPolicy) -> ConversationStep {
         guard let id else { return error(.badArgument, detail: "login", kb) }
-        // One answer for every failure, so the port cannot be used to probe for ids.
-        guard CustomerID.isValid(id), let profile = identity.directory.profile(id: id) else {
-            return error(.loginFailed, detail: "unknown or invalid id", kb)
-        }
+        // One answer for every failure, and the token is checked even for an unknown id, so
+        // neither the reply nor its timing tells which ids exist.
+        let valid = CustomerID.isValid(id)
+        let profile = valid ? identity.directory.profile(id: id) : nil
         var verified = false
         if let verifier = identity.verifier {
-            guard let token, verifier.verify(customerID: id, token: token) else {
-                return error(.loginFailed, detail: "bad or expired token", kb)
-            }
+            let signed = valid && verifier.verify(customerID: id, token: token ?? "")
+            guard signed, profile != nil else { return error(.loginFailed, detail: "unknown id or bad or expired token", kb) }
             verified = true
         }
+        guard let profile else { return error(.loginFailed, detail: "unknown or invalid id", kb) }
         self.profile = profile
         pendingSlot = nil
         var step = ConversationStep()
@@ -325,7 +325,8 @@ public struct Conversation: Sendable {
 
     private func render(_ template: String, captures: [String: String], kb: KnowledgeBase) -> String {
         let lookup = fields(captures, kb: kb)
-        return TemplateRenderer.render(template, fields: lookup) ?? TemplateRenderer.render(template) { lookup($0) ?? "" } ?? template
+        let parsed = kb.template(template)
+        return parsed.render(lookup) ?? parsed.render { lookup($0) ?? "" } ?? template
     }
 
     /// The next variant for this session that renders with what is known; the phase's
@@ -341,13 +342,13 @@ public struct Conversation: Sendable {
             for phaseKey in [phase, AnswerSet.defaultKey] {
                 guard let variants = answers.variants[phaseKey]?[candidateLanguage], !variants.isEmpty else { continue }
                 for offset in 0..<variants.count {
-                    if let text = TemplateRenderer.render(variants[(turn + offset) % variants.count], fields: lookup) { return text }
+                    if let text = kb.template(variants[(turn + offset) % variants.count]).render(lookup) { return text }
                 }
             }
         }
         let variants = answers.variants(phase: phase, language: language)
         guard let first = variants.first else { return text("fallback", kb) }
-        return TemplateRenderer.render(first) { lookup($0) ?? "" } ?? first
+        return kb.template(first).render { lookup($0) ?? "" } ?? first
     }
 
     private func suggestionText(_ id: String, _ kb: KnowledgeBase) -> String? {

@@ -24,16 +24,18 @@ public struct LoginTokenVerifier: Sendable {
     /// Expired and wrong tokens are indistinguishable to the caller.
     public func verify(customerID: String, token: String, now: Date = Date()) -> Bool {
         let parts = token.split(separator: ".", maxSplits: 1)
-        guard parts.count == 2, let expiry = Int64(parts[0]), parts[1].utf8.count == 64,
-              let signature = Self.bytes(fromHex: parts[1]) else { return false }
-        let message = Data("\(customerID).\(parts[0])".utf8)
+        // A malformed token still costs one HMAC per key, like a well-formed one.
+        let wellFormed = parts.count == 2 && Int64(parts[0]) != nil && parts[1].utf8.count == 64
+        let signature = (wellFormed ? Self.bytes(fromHex: parts[1]) : nil) ?? Data(repeating: 0, count: 32)
+        let expiry = wellFormed ? Int64(parts[0]) ?? 0 : 0
+        let message = Data("\(customerID).\(parts.first ?? "")".utf8)
         var valid = false
         for secret in secrets {
             let key = SymmetricKey(data: secret)
             // Every key is tried, and each check is constant-time, so timing tells nothing.
             if HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: message, using: key) { valid = true }
         }
-        return valid && expiry > Int64(now.timeIntervalSince1970)
+        return wellFormed && valid && expiry > Int64(now.timeIntervalSince1970)
     }
 
     /// Produces a token, as the shop's backend would (for tests and `treue token`).

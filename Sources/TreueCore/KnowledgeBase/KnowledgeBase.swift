@@ -10,12 +10,17 @@ public final class KnowledgeBase: Sendable {
     let slotPatterns: [Int: [String: CompiledPattern]]
     /// Where the knowledge base came from, for messages and reloads.
     public let directory: String?
+    /// Every answer, prompt and message text, parsed once.
+    private let templates: [String: Template]
 
     public var intents: [Intent] { content.intents }
     public var phases: [String] { content.phases }
     public var defaultPhase: String { content.defaultPhase }
     public var languages: [String] { content.languages }
     public var defaultLanguage: String { content.defaultLanguage }
+
+    /// The parsed form of a template text of this knowledge base (parsed now if it is not one).
+    public func template(_ text: String) -> Template { templates[text] ?? Template(text) }
 
     public func intent(id: String) -> Intent? { indexByID[id].map { content.intents[$0] } }
     public func intentIndex(id: String) -> Int? { indexByID[id] }
@@ -25,6 +30,16 @@ public final class KnowledgeBase: Sendable {
         self.matcher = matcher
         self.slotPatterns = slotPatterns
         self.directory = directory
+        var templates: [String: Template] = [:]
+        func add(_ text: String) { if templates[text] == nil { templates[text] = Template(text) } }
+        for intent in content.intents {
+            for byLanguage in intent.answers.variants.values { for variants in byLanguage.values { variants.forEach(add) } }
+            for slot in intent.slots { slot.prompt.byLanguage.values.forEach(add) }
+        }
+        for byLanguage in content.fallbackAnswers.variants.values { for variants in byLanguage.values { variants.forEach(add) } }
+        for byLanguage in content.messages.values { byLanguage.values.forEach(add) }
+        for byLanguage in SystemMessages.builtIn.values { byLanguage.values.forEach(add) }
+        self.templates = templates
         var index: [String: Int] = [:]
         for (number, intent) in content.intents.enumerated() where index[intent.id] == nil { index[intent.id] = number }
         indexByID = index

@@ -55,6 +55,46 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
     public var detail: String?
     public var name: String?
 
+    enum CodingKeys: String, CodingKey {
+        case v, ts, session, seq, type, instance, text, intent, phase, lang, captures, suggestions, pattern, from, to, reason, slot,
+             count, ticket, helpful, score, comment, customer, verified, tier, segment, code, detail, name
+    }
+
+    /// Written by hand only to skip the many absent fields cheaply (the synthesized
+    /// version pays for each); decoding stays synthesized.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(v, forKey: .v)
+        try container.encode(ts, forKey: .ts)
+        try container.encode(session, forKey: .session)
+        try container.encode(seq, forKey: .seq)
+        try container.encode(type, forKey: .type)
+        if let instance { try container.encode(instance, forKey: .instance) }
+        if let text { try container.encode(text, forKey: .text) }
+        if let intent { try container.encode(intent, forKey: .intent) }
+        if let phase { try container.encode(phase, forKey: .phase) }
+        if let lang { try container.encode(lang, forKey: .lang) }
+        if let captures, !captures.isEmpty { try container.encode(captures, forKey: .captures) }
+        if let suggestions, !suggestions.isEmpty { try container.encode(suggestions, forKey: .suggestions) }
+        if let pattern { try container.encode(pattern, forKey: .pattern) }
+        if let from { try container.encode(from, forKey: .from) }
+        if let to { try container.encode(to, forKey: .to) }
+        if let reason { try container.encode(reason, forKey: .reason) }
+        if let slot { try container.encode(slot, forKey: .slot) }
+        if let count { try container.encode(count, forKey: .count) }
+        if let ticket { try container.encode(ticket, forKey: .ticket) }
+        if let helpful { try container.encode(helpful, forKey: .helpful) }
+        if let score { try container.encode(score, forKey: .score) }
+        if let comment { try container.encode(comment, forKey: .comment) }
+        if let customer { try container.encode(customer, forKey: .customer) }
+        if let verified { try container.encode(verified, forKey: .verified) }
+        if let tier { try container.encode(tier, forKey: .tier) }
+        if let segment { try container.encode(segment, forKey: .segment) }
+        if let code { try container.encode(code, forKey: .code) }
+        if let detail { try container.encode(detail, forKey: .detail) }
+        if let name { try container.encode(name, forKey: .name) }
+    }
+
     public init(ts: String, session: String, seq: Int, type: Kind, instance: String? = nil) {
         self.ts = ts
         self.session = session

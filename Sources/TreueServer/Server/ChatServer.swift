@@ -36,6 +36,9 @@ public final class ChatServer: Sendable {
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 4)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 16 * 1024, high: 64 * 1024))
+            // Linux would grow a send buffer to megabytes for a client that never reads;
+            // a small one makes backpressure reach the read side in time.
+            .childChannelOption(.socketOption(.so_sndbuf), value: 64 * 1024)
             // Idle connections hold no large receive buffer.
             .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 16 * 1024))
             .childChannelInitializer { channel in

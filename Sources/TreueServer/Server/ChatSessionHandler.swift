@@ -25,6 +25,9 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     /// The opening records wait for the first line: a health check or port probe that
     /// connects and leaves is no customer session and leaves no transcript.
     private var unsavedOpening: (events: [TranscriptEvent], at: Date)?
+    /// Patterns whose match-limit hit this session has logged already, so a client cannot
+    /// flood the log through one.
+    private var loggedPatternLimits: Set<String> = []
 
     public init(services: ChatServices) {
         self.services = services
@@ -70,6 +73,10 @@ public final class ChatSessionHandler: ChannelInboundHandler {
             step = conversation.receive(text, kb: kb, identity: services.identity, scratch: services.scratches.scratch(for: kb))
         }
         self.conversation = conversation
+        for case let .patternLimit(intent, pattern) in step.events where loggedPatternLimits.insert(pattern).inserted {
+            logger.warning("pattern hit the match limit and was skipped; rewrite it (treue check reports it)",
+                           metadata: ["intent": "\(intent)", "pattern": "\(pattern)"])
+        }
         perform(step, context: context)
     }
 

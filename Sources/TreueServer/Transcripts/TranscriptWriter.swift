@@ -41,7 +41,9 @@ public final class TranscriptWriter: @unchecked Sendable {
     private var queue: [Entry] = []
     private var closing = false
     private var finished = false
-    // Owned by the writer thread.
+    // File state, guarded by `fileLock`: the writer thread uses it, and so do callers
+    // appending inline when no fsync has to be waited for.
+    private let fileLock = NSLock()
     private var openDay: String?
     private var descriptor: Int32 = -1
     private var lastSync = Date.distantPast
@@ -85,6 +87,12 @@ public final class TranscriptWriter: @unchecked Sendable {
             completion?(.failure(TranscriptWriteError(message: "transcript writer is closed")))
             return
         }
+        if configuration.sync != .always {
+            // Nothing to wait for but the write itself: do it here and spare the thread hops.
+            condition.unlock()
+            write([Entry(day: day, bytes: bytes, completion: completion)])
+            return
+        }
         queue.append(Entry(day: day, bytes: bytes, completion: completion))
         condition.signal()
         condition.unlock()
@@ -117,11 +125,13 @@ public final class TranscriptWriter: @unchecked Sendable {
             housekeeping()
             if stop { break }
         }
+        fileLock.lock()
         if descriptor >= 0 {
             if dirty && configuration.sync != .never { fsync(descriptor) }
             Glibc.close(descriptor)
             descriptor = -1
         }
+        fileLock.unlock()
         condition.lock()
         finished = true
         condition.broadcast()
@@ -129,6 +139,7 @@ public final class TranscriptWriter: @unchecked Sendable {
     }
 
     private func write(_ batch: [Entry]) {
+        fileLock.lock()
         var failure: TranscriptWriteError?
         var start = 0
         // Entries arrive in order; consecutive ones for the same day share one write.
@@ -147,6 +158,7 @@ public final class TranscriptWriter: @unchecked Sendable {
             dirty = false
             lastSync = Date()
         }
+        fileLock.unlock()
         let result: Result<Void, TranscriptWriteError> = failure.map { .failure($0) } ?? .success(())
         for entry in batch { entry.completion?(result) }
     }
@@ -156,6 +168,7 @@ public final class TranscriptWriter: @unchecked Sendable {
             if let error = open(day: day) { return error }
         }
         var offset = 0
+        let before = lseek(descriptor, 0, SEEK_END)
         let error: TranscriptWriteError? = bytes.withUnsafeBytes { raw in
             while offset < raw.count {
                 let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
@@ -168,7 +181,9 @@ public final class TranscriptWriter: @unchecked Sendable {
             return nil
         }
         if error != nil {
-            // A partial line may be on disk now; the next open starts a fresh line.
+            // Take back what part of the batch got written: the customer is told it was not
+            // stored, and the file must not keep a torn line in its middle.
+            if before >= 0 { _ = ftruncate(descriptor, before) }
             Glibc.close(descriptor)
             descriptor = -1
         }
@@ -214,11 +229,13 @@ public final class TranscriptWriter: @unchecked Sendable {
     }
 
     private func housekeeping() {
+        fileLock.lock()
         if configuration.sync == .batch, dirty, descriptor >= 0, Date().timeIntervalSince(lastSync) >= 1 {
             fsync(descriptor)
             dirty = false
             lastSync = Date()
         }
+        fileLock.unlock()
         if Date().timeIntervalSince(lastRetention) >= 86_400 { applyRetention() }
     }
 
