@@ -58,7 +58,8 @@ eval: build
 	.build/debug/treue check --eval $(SHARED)/eval/dev-set.tsv
 
 bench: release
-	python3 Benchmarks/run.py --treue .build/release/treue --shared $(SHARED)
+	swift build -c release --product treue-load
+	python3 Benchmarks/run.py --treue .build/release/treue --load .build/release/treue-load --shared $(SHARED)
 
 clean:
 	rm -rf .build

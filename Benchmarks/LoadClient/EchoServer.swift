@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 import TreueServer
@@ -17,7 +18,8 @@ enum EchoServer {
                 }
             }
             .bind(host: "127.0.0.1", port: port).get()
-        print("listening on 127.0.0.1:\(channel.localAddress?.port ?? port)")
+        // Unbuffered: a script reading our stdout through a pipe must see the port now.
+        FileHandle.standardOutput.write(Data("listening on 127.0.0.1:\(channel.localAddress?.port ?? port)\n".utf8))
         try await channel.closeFuture.get()
     }
 }

@@ -56,7 +56,7 @@ struct LoadClient {
             "p50_ms": percentile(0.5), "p99_ms": percentile(0.99), "p999_ms": percentile(0.999), "protocol": options.echo ? "echo" : "treue",
         ]
         let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
         if failed > 0 { exit(1) }
     }
 }

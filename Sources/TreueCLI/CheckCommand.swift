@@ -25,6 +25,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
+    @Flag(help: "List the patterns the candidate index cannot narrow down (they run for every message).")
+    var explainIndex = false
+
     func run() throws {
         let (kb, loadDiagnostics) = KnowledgeBase.load(directory: options.intents)
         var diagnostics = loadDiagnostics
@@ -63,6 +66,11 @@ struct CheckCommand: ParsableCommand {
                 out.line("knowledge base not loaded: \(errors) error(s), \(warnings) warning(s)")
             }
             if let evaluation { out.line(evaluation.text) }
+            if explainIndex, let kb {
+                let always = kb.matcher.unindexedPatterns
+                out.line("\(always.count) of \(kb.matcher.patterns.count) patterns run for every message (no literal word or piece they require):")
+                for pattern in always { out.line("  \(pattern.source.location): \(kb.intents[pattern.intentIndex].id): \(pattern.source.source)") }
+            }
         case .json:
             struct Summary: Encodable {
                 let ok: Bool

@@ -28,8 +28,15 @@ struct MatchCommand: ParsableCommand {
     @Flag(help: "Show every pattern that matched and why the winner won.")
     var explain = false
 
+    @Flag(help: "Print load time, messages per second and per-message p50/p99 matching time to stderr.")
+    var stats = false
+
     func run() throws {
+        let loadStart = ContinuousClock.now
         let (kb, _) = try options.loadKnowledgeBase()
+        let loadTime = ContinuousClock.now - loadStart
+        var timings: [Duration] = []
+        var patternsRun = 0
         if let phase, !kb.phases.contains(phase) {
             throw ValidationError("unknown phase '\(phase)' (expected \(kb.phases.joined(separator: ", ")))")
         }
@@ -40,8 +47,14 @@ struct MatchCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var out = StandardOutput()
+        let matchStart = ContinuousClock.now
         while let line = readInputLine() {
+            let before = stats ? ContinuousClock.now : matchStart
             let report = kb.matcher.match(line, scratch: scratch)
+            if stats {
+                timings.append(ContinuousClock.now - before)
+                patternsRun += report.patternsRun
+            }
             let winner = lang.map { language in kb.matcher.choose(report.hits.filter { $0.language == language }) } ?? report.winner
             let intent = winner.map { kb.intents[$0.intentIndex] }
             let language = winner?.language ?? lang ?? kb.defaultLanguage
@@ -72,6 +85,21 @@ struct MatchCommand: ParsableCommand {
             }
         }
         out.flush()
+        if stats { printStats(kb: kb, load: loadTime, total: ContinuousClock.now - matchStart, timings: timings, patternsRun: patternsRun) }
+    }
+
+    private func printStats(kb: KnowledgeBase, load: Duration, total: Duration, timings: [Duration], patternsRun: Int) {
+        func micro(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
+        }
+        let sorted = timings.sorted()
+        func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : micro(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) }
+        let seconds = micro(total) / 1e6
+        let line = String(format: "intents %d, patterns %d, load+JIT %.3f s; %d messages in %.3f s: %.0f msgs/s; match p50 %.1f µs, p99 %.1f µs, max %.1f µs; %.1f patterns run per message\n",
+                          kb.intents.count, kb.matcher.patterns.count, micro(load) / 1e6, timings.count, seconds,
+                          Double(timings.count) / max(seconds, 1e-9), percentile(0.5), percentile(0.99), sorted.last.map(micro) ?? 0,
+                          Double(patternsRun) / Double(max(1, timings.count)))
+        FileHandle.standardError.write(Data(line.utf8))
     }
 
     /// One line of `--format json`; `intent` is written as null rather than left out.

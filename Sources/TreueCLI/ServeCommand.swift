@@ -46,6 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Create transcript files group-readable (0640) instead of 0600.")
     var groupReadable = false
 
+    @Option(help: "YAML file of redaction rules added to (or replacing) the built-in ones; see docs/transcripts.md.")
+    var redactionRules: String?
+
     @Option(help: "File with login secrets, one per line (must not be world-readable).")
     var loginSecretFile: String?
 
@@ -129,7 +132,20 @@ struct ServeCommand: AsyncParsableCommand {
         if let threads { configuration.threads = threads }
 
         let store = KnowledgeBaseStore(kb, directory: options.intents)
-        let services = ChatServices(store: store, identity: identity, writer: writer, redactor: try Redactor(),
+        let redactor: Redactor
+        do {
+            if let redactionRules {
+                guard let text = try? String(contentsOfFile: redactionRules, encoding: .utf8) else {
+                    throw ValidationError("cannot read redaction rules '\(redactionRules)'")
+                }
+                redactor = try Redactor(rules: try Redactor.rules(yaml: text, file: redactionRules))
+            } else {
+                redactor = try Redactor()
+            }
+        } catch let error as RedactionRulesError {
+            throw ValidationError(error.message)
+        }
+        let services = ChatServices(store: store, identity: identity, writer: writer, redactor: redactor,
                                     configuration: configuration, logger: logger)
         // Signals are caught before anyone can know the port, so an early SIGHUP reloads
         // instead of killing the server.

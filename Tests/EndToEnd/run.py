@@ -557,6 +557,23 @@ def transcripts_are_private_and_redacted():
         server.stop()
 
 
+@test
+def the_terminal_client_numbers_suggestions_and_asks_for_a_rating():
+    server = Server()
+    try:
+        proc = subprocess.run([TREUE, "chat", f"127.0.0.1:{server.port}"], input="wo ist mein paket 12345678\n2\n/quit\n5\n",
+                              capture_output=True, text=True, timeout=30)
+        out = proc.stdout
+        assert proc.returncode == 0, proc.stderr
+        assert "12345678" in out and "   2) " in out, out
+        assert "\x1b[" not in out, "no colour when stdout is not a terminal"
+        replies = [r for r in server.records() if r["type"] == "reply"]
+        assert [r.get("intent") for r in replies][:2] == ["order_status", "change_address"], replies
+        assert [r["score"] for r in server.records() if r["type"] == "feedback"] == [5]
+    finally:
+        server.stop()
+
+
 def main():
     global TREUE
     parser = argparse.ArgumentParser()

@@ -25,3 +25,26 @@ struct RedactorTests {
         #expect(custom.redact("ich bin K-12345", scratch: custom.makeScratch()) == "ich bin [kunde]")
     }
 }
+
+struct RedactionRulesTests {
+    @Test func rulesFromYAMLAreAddedToTheBuiltInOnes() throws {
+        let rules = try Redactor.rules(yaml: """
+        rules:
+          - name: customer_number
+            pattern: '\\bK-\\d{5}\\b'
+            placeholder: '[kunde]'
+        """, file: "r.yaml")
+        let redactor = try Redactor(rules: rules)
+        #expect(redactor.redact("K-12345 an a@b.de", scratch: redactor.makeScratch()) == "[kunde] an [email]")
+    }
+
+    @Test func aBadRuleNamesFileLineAndPCRE2sMessage() {
+        do {
+            _ = try Redactor.rules(yaml: "replace_defaults: true\nrules:\n  - name: x\n    pattern: '(a'\n    placeholder: '[x]'\n", file: "r.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.message.hasPrefix("r.yaml:3"))
+            #expect(error.message.contains("missing closing parenthesis"))
+        }
+    }
+}

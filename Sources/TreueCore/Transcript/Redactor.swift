@@ -1,4 +1,5 @@
 import PCRE2Swift
+import Yams
 
 /// Replaces personal data in free text with placeholders before it is written anywhere:
 /// e-mail addresses, phone numbers, IBANs and card numbers (Luhn-checked, so an order
@@ -85,4 +86,36 @@ public final class Redactor: Sendable {
         }
         return sum % 10 == 0
     }
+}
+
+extension Redactor {
+    /// Reads rules from YAML: `rules` (a list of `name`, `pattern`, `placeholder`, optional
+    /// `luhn`) added to the built-in ones, or replacing them with `replace_defaults: true`.
+    public static func rules(yaml: String, file: String) throws(RedactionRulesError) -> [Rule] {
+        let root: Node?
+        do { root = try Yams.compose(yaml: yaml) } catch {
+            throw RedactionRulesError(message: "\(file): \(error)")
+        }
+        guard let root, case .mapping = root else { throw RedactionRulesError(message: "\(file): expected a map with 'rules'") }
+        var rules = root["replace_defaults"]?.bool == true ? [] : defaultRules
+        guard let list = root["rules"], case let .sequence(items) = list else {
+            throw RedactionRulesError(message: "\(file): 'rules' must be a list")
+        }
+        for item in items {
+            let line = item.mark.map { ":\($0.line)" } ?? ""
+            guard let name = item["name"]?.string, let pattern = item["pattern"]?.string, let placeholder = item["placeholder"]?.string else {
+                throw RedactionRulesError(message: "\(file)\(line): a rule needs name, pattern and placeholder")
+            }
+            do { _ = try CompiledPattern(pattern) } catch {
+                throw RedactionRulesError(message: "\(file)\(line): rule '\(name)': PCRE2: \(error.message) at offset \(error.offset)")
+            }
+            rules.append(Rule(name: name, pattern: pattern, placeholder: placeholder, requiresLuhn: item["luhn"]?.bool ?? false))
+        }
+        return rules
+    }
+}
+
+public struct RedactionRulesError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }

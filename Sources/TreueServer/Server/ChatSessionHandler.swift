@@ -28,6 +28,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     /// Patterns whose match-limit hit this session has logged already, so a client cannot
     /// flood the log through one.
     private var loggedPatternLimits: Set<String> = []
+    private var readingEnabled = true
 
     public init(services: ChatServices) {
         self.services = services
@@ -167,7 +168,8 @@ public final class ChatSessionHandler: ChannelInboundHandler {
                 handler.logger.error("transcript write failed; refusing to answer", metadata: ["error": "\(error)"])
                 var buffer = context.channel.allocator.buffer(capacity: 128)
                 buffer.writeString(handler.wire.render(.error(code: .unavailable, text: ErrorCode.unavailable.customerText)))
-                context.writeAndFlush(handler.wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
+                let channel = context.channel
+                context.writeAndFlush(handler.wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
                 return
             }
             handler.updateReading(context: context)
@@ -180,7 +182,8 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         for output in step.outputs { buffer.writeString(wire.render(output)) }
         if buffer.readableBytes > 0 {
             let written = context.writeAndFlush(wrapOutboundOut(buffer))
-            if step.closes { written.whenComplete { _ in context.close(promise: nil) } }
+            let channel = context.channel
+            if step.closes { written.whenComplete { _ in channel.close(promise: nil) } }
         } else if step.closes {
             context.close(promise: nil)
         }
@@ -216,6 +219,9 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     /// replies wait for the disk, so neither can grow the server's memory without bound.
     private func updateReading(context: ChannelHandlerContext) {
         let read = context.channel.isWritable && pendingReplies < services.configuration.maxPendingReplies && !closeAfterPending
+        // Only a change costs a call: toggling interest on every message would be a syscall each.
+        guard read != readingEnabled else { return }
+        readingEnabled = read
         context.channel.setOption(ChannelOptions.autoRead, value: read).whenFailure { _ in }
         if read { context.read() }
     }

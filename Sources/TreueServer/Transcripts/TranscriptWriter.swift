@@ -41,8 +41,9 @@ public final class TranscriptWriter: @unchecked Sendable {
     private var queue: [Entry] = []
     private var closing = false
     private var finished = false
-    // File state, guarded by `fileLock`: the writer thread uses it, and so do callers
-    // appending inline when no fsync has to be waited for.
+    // File state, guarded by `fileLock`. Every policy goes through the writer thread: one
+    // write for everything queued meanwhile beats one write per message from each loop
+    // (measured: inline writes without fsync were slower than group commit with it).
     private let fileLock = NSLock()
     private var openDay: String?
     private var descriptor: Int32 = -1
@@ -85,12 +86,6 @@ public final class TranscriptWriter: @unchecked Sendable {
         guard !closing else {
             condition.unlock()
             completion?(.failure(TranscriptWriteError(message: "transcript writer is closed")))
-            return
-        }
-        if configuration.sync != .always {
-            // Nothing to wait for but the write itself: do it here and spare the thread hops.
-            condition.unlock()
-            write([Entry(day: day, bytes: bytes, completion: completion)])
             return
         }
         queue.append(Entry(day: day, bytes: bytes, completion: completion))

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""`make bench`: Treue's speed beside its peers, in one run on this machine.
+
+1. Matching: generated corpora of 50, 500 and 5,000 intents (../shared/bench), converted to
+   Treue knowledge bases, timed with run_peers.py beside RiveScript, AIML, Python re and the
+   C PCRE2-JIT floor; plus the shipped knowledge base on the dev-set sentences.
+2. Server: treue-load (NIO) with 1, 100 and 1,000 connections against `treue serve`
+   (--fsync never and always) and against a bare NIO line-echo server, with ratios.
+3. Memory per idle connection at 10,000 connections; load and JIT time for 5,000 intents.
+
+Prints a Markdown report; numbers move between runs on a shared machine, ratios less so."""
+import argparse, json, os, re, resource, signal, subprocess, sys, tempfile, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, shell=True, capture_output=True, text=True, **kw)
+
+
+def peers(shared, treue, work, sizes, quick):
+    bench = os.path.join(shared, "bench")
+    rows = []
+    python_limit = {50: 20000, 500: 3000, 5000: 400}
+    for n in sizes:
+        corpus = os.path.join(work, f"corpus{n}")
+        kb = os.path.join(work, f"kb{n}")
+        if not os.path.exists(os.path.join(corpus, "corpus.json")):
+            sh(f"python3 {bench}/gen_corpus.py --intents {n} --out {corpus}", check=True)
+        sh(f"python3 {HERE}/corpus_to_kb.py --corpus {corpus} --out {kb}", check=True)
+        cmd = f"{treue} match --intents {kb} --customers /dev/null --format tsv"
+        results = {}
+        out = sh(f"python3 {bench}/run_peers.py --corpus {corpus} --limit 20000 --engines cfloor --cmd '{cmd}'", timeout=3600).stdout
+        for line in out.splitlines():
+            if line.startswith("{"):
+                r = json.loads(line)
+                results["treue" if r["engine"] == "cmd" else r["engine"]] = r
+        engines = "aiml,pyre" if quick else "rivescript,aiml,pyre"
+        out = sh(f"python3 {bench}/run_peers.py --corpus {corpus} --limit {python_limit[n]} --engines {engines}", timeout=3600).stdout
+        for line in out.splitlines():
+            if line.startswith("{"):
+                r = json.loads(line)
+                results[r["engine"]] = r
+        load = sh(f"{cmd} --stats < /dev/null").stderr
+        match = re.search(r"load\+JIT ([0-9.]+) s", load)
+        rows.append((n, results, float(match.group(1)) if match else None))
+    return rows
+
+
+def fmt(r):
+    if not r or "msgs_per_s" not in r:
+        return "n/a"
+    return f"{r['msgs_per_s']:,.0f} ({r['accuracy'] * 100:.1f}%)"
+
+
+def shipped(treue, shared):
+    texts = [l.split("\t")[2] for l in open(os.path.join(shared, "eval", "dev-set.tsv"), encoding="utf-8").read().splitlines()[1:] if l.count("\t") >= 2]
+    data = "\n".join(texts * 50) + "\n"
+    p = subprocess.run([treue, "match", "--format", "tsv", "--stats"], input=data, capture_output=True, text=True, cwd=ROOT)
+    return p.stderr.strip()
+
+
+def start(cmd, env=None):
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT, env=env)
+    line = proc.stdout.readline()
+    return proc, int(line.strip().rsplit(":", 1)[1])
+
+
+def server_load(treue, load, loads):
+    results = {}
+    echo, echo_port = start([load, "--echo-server", "--port", "0"])
+    try:
+        for mode in ("never", "always"):
+            transcripts = tempfile.mkdtemp(prefix="treue-bench-")
+            server, port = start([treue, "serve", "--port", "0", "--transcripts", transcripts, "--fsync", mode, "--rate-limit", "1000000",
+                                  "--burst", "1000000", "--max-connections", "20000", "--max-connections-per-address", "20000",
+                                  "--log-level", "error"])
+            try:
+                for connections, messages in loads:
+                    r = json.loads(sh(f"{load} --port {port} --connections {connections} --messages {messages}", timeout=600).stdout)
+                    results[(mode, connections)] = r
+            finally:
+                server.send_signal(signal.SIGTERM)
+                server.wait(timeout=30)
+        for connections, messages in loads:
+            results[("echo", connections)] = json.loads(sh(f"{load} --port {echo_port} --connections {connections} --messages {messages} --echo", timeout=600).stdout)
+    finally:
+        echo.kill()
+    return results
+
+
+def rss_kib(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def idle_memory(treue, load, connections):
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    transcripts = tempfile.mkdtemp(prefix="treue-idle-")
+    server, port = start([treue, "serve", "--port", "0", "--transcripts", transcripts, "--max-connections", str(connections + 100),
+                          "--max-connections-per-address", str(connections + 100), "--log-level", "error"])
+    try:
+        time.sleep(0.5)
+        before = rss_kib(server.pid)
+        client = subprocess.Popen([load, "--idle", "--port", str(port), "--connections", str(connections), "--threads", "1"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        opened = client.stdout.readline().strip()
+        time.sleep(1.0)
+        after = rss_kib(server.pid)
+        client.stdin.close()
+        client.wait(timeout=60)
+        return before, after, opened
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--treue", default=os.path.join(ROOT, ".build", "release", "treue"))
+    ap.add_argument("--load", default=os.path.join(ROOT, ".build", "release", "treue-load"))
+    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
+    ap.add_argument("--work", default="/tmp/treue-bench")
+    ap.add_argument("--quick", action="store_true", help="skip RiveScript (minutes at 5,000 intents)")
+    a = ap.parse_args()
+    treue, load = os.path.abspath(a.treue), os.path.abspath(a.load)
+    os.makedirs(a.work, exist_ok=True)
+    print(f"# Treue benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores\n")
+
+    print("## Matching beside peers (messages/s, accuracy)\n")
+    print("| intents | Treue | RiveScript | AIML | Python re | C PCRE2-JIT naive | Treue ÷ C naive | Treue ÷ AIML | load+JIT |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    rows = peers(a.shared, treue, a.work, [50, 500, 5000], a.quick)
+    base = None
+    for n, r, load_s in rows:
+        t = r.get("treue", {}).get("msgs_per_s")
+        c = r.get("c-pcre2-jit-naive", {}).get("msgs_per_s")
+        ai = r.get("aiml", {}).get("msgs_per_s")
+        base = base or t
+        print(f"| {n:,} | {fmt(r.get('treue'))} | {fmt(r.get('rivescript'))} | {fmt(r.get('aiml'))} | {fmt(r.get('pyre'))} | "
+              f"{fmt(r.get('c-pcre2-jit-naive'))} | {t / c:.1f}× | {t / ai:.1f}× | {load_s:.3f} s |" if t and c and ai else f"| {n} | {r} |")
+    t50 = rows[0][1].get("treue", {}).get("msgs_per_s")
+    t5000 = rows[-1][1].get("treue", {}).get("msgs_per_s")
+    if t50 and t5000:
+        print(f"\n5,000-intent throughput is {t5000 / t50:.2f} of 50-intent throughput.")
+    print("\n## Shipped knowledge base, dev-set sentences ×50\n")
+    print("    " + shipped(treue, a.shared))
+
+    print("\n## Server round trips (treue-load, 127.0.0.1)\n")
+    loads = [(1, 2000), (100, 200), (1000, 20)]
+    results = server_load(treue, load, loads)
+    print("| connections | server | msgs/s | p50 ms | p99 ms | p99.9 ms | ÷ echo |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for connections, _ in loads:
+        echo = results[("echo", connections)]["msgs_per_s"]
+        for mode in ("echo", "never", "always"):
+            r = results[(mode, connections)]
+            name = "bare NIO echo" if mode == "echo" else f"treue --fsync {mode}"
+            print(f"| {connections:,} | {name} | {r['msgs_per_s']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['p999_ms']:.2f} | {r['msgs_per_s'] / echo:.2f} |")
+
+    print("\n## Memory per idle connection\n")
+    before, after, opened = idle_memory(treue, load, 10000)
+    print(f"RSS {before / 1024:.1f} MiB before, {after / 1024:.1f} MiB with 10,000 idle connections ({opened}): "
+          f"{(after - before) * 1024 / 10000 / 1024:.1f} KiB per connection.")
+
+
+if __name__ == "__main__":
+    main()
