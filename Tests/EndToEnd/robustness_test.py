@@ -14,141 +14,10 @@ root) is skipped with a message, not passed silently.
 import argparse, errno, glob, hashlib, hmac, json, os, resource, select, shutil, signal, socket, subprocess, sys, \
     tempfile, threading, time, traceback
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TREUE = None
-RESULTS = []
+from harness import ROOT, Client, Server, Skip, main, registry, treue
+
+RESULTS, test = registry()
 MEASURED = {}
-
-
-class Skip(Exception):
-    pass
-
-
-class Server:
-    """A real `treue serve` on a free port with its own transcript directory."""
-
-    def __init__(self, *args, env=None, transcripts=None, intents=None, log_level="notice"):
-        self.dir = transcripts or tempfile.mkdtemp(prefix="treue-robust-")
-        cmd = [TREUE, "serve", "--port", "0", "--transcripts", self.dir, "--intents", intents or os.path.join(ROOT, "Intents"),
-               "--customers", os.path.join(ROOT, "Customers", "demo.csv"), "--log-level", log_level, *args]
-        full_env = dict(os.environ, SWIFT_BACKTRACE="enable=no")
-        full_env.pop("TREUE_LOGIN_SECRET", None)
-        full_env.update(env or {})
-        self.log = tempfile.NamedTemporaryFile(prefix="treue-robust-log-", delete=False)
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, env=full_env, text=True)
-        line = self.proc.stdout.readline()
-        if not line.startswith("listening on"):
-            self.proc.wait(timeout=10)
-            raise RuntimeError(f"server did not start: {line!r} {self.logs()}")
-        self.port = int(line.strip().rsplit(":", 1)[1])
-
-    def client(self, source="127.0.0.1", **kw):
-        return Client(self.port, source, **kw)
-
-    def rss_kb(self):
-        with open(f"/proc/{self.proc.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        return 0
-
-    def records(self):
-        out = []
-        for path in sorted(glob.glob(os.path.join(self.dir, "*.jsonl"))):
-            for line in open(path, encoding="utf-8", errors="replace"):
-                try:
-                    out.append(json.loads(line))
-                except ValueError:
-                    pass
-        return out
-
-    def transcript_text(self):
-        return "".join(open(p, encoding="utf-8", errors="replace").read() for p in glob.glob(os.path.join(self.dir, "*.jsonl")))
-
-    def logs(self):
-        return open(self.log.name, encoding="utf-8", errors="replace").read()
-
-    def alive(self):
-        return self.proc.poll() is None
-
-    def stop(self, sig=signal.SIGTERM, timeout=15):
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        try:
-            os.unlink(self.log.name)
-        except OSError:
-            pass
-        return self.proc.returncode
-
-
-class Client:
-    def __init__(self, port, source="127.0.0.1", timeout=5, rcvbuf=None):
-        self.sock = socket.socket()
-        self.sock.settimeout(timeout)
-        if rcvbuf:
-            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-        if source != "127.0.0.1":
-            self.sock.bind((source, 0))
-        self.sock.connect(("127.0.0.1", port))
-        self.buffer = b""
-
-    def send(self, text):
-        self.sock.sendall(text.encode() + b"\n")
-
-    def line(self):
-        while b"\n" not in self.buffer:
-            data = self.sock.recv(65536)
-            if not data:
-                raise EOFError("connection closed")
-            self.buffer += data
-        line, self.buffer = self.buffer.split(b"\n", 1)
-        return line.decode()
-
-    def json(self):
-        return json.loads(self.line())
-
-    def to_json(self):
-        self.line()  # plain greeting
-        self.send("/json")
-        for _ in range(5):
-            if self.json()["type"] == "mode":
-                break
-        greeting = self.json()
-        assert greeting["type"] == "greeting", greeting
-        return greeting["session"]
-
-    def ask(self, text):
-        """Sends one message and returns (first JSON answer, seconds until it came)."""
-        start = time.monotonic()
-        self.send(text)
-        answer = self.json()
-        return answer, time.monotonic() - start
-
-    def closed(self, timeout=5):
-        self.sock.settimeout(timeout)
-        try:
-            while True:
-                data = self.sock.recv(65536)
-                if not data:
-                    return True
-                self.buffer += data
-        except (ConnectionResetError, BrokenPipeError):
-            return True
-        except socket.timeout:
-            return False
-
-    def close(self):
-        self.sock.close()
-
-
-def test(fn):
-    RESULTS.append(fn)
-    return fn
 
 
 def note(key, value):
@@ -408,7 +277,7 @@ def a_catastrophic_pattern_is_reported_by_check_and_cannot_slow_the_server():
     folder, intents = hostile_knowledge_base("a" * 40 + "!")
     server = None
     try:
-        check = subprocess.run([TREUE, "check", "--intents", intents], capture_output=True, text=True, timeout=300, cwd=ROOT)
+        check = subprocess.run([treue(), "check", "--intents", intents], capture_output=True, text=True, timeout=300, cwd=ROOT)
         out = check.stdout + check.stderr
         limit_lines = [l for l in out.splitlines() if "match limit" in l]
         print("   check says:", limit_lines[0][:160] if limit_lines else out[-300:], flush=True)
@@ -489,7 +358,7 @@ def a_read_only_transcript_directory_stops_the_server_from_starting():
                 raise Skip("running as root and cannot mount a read-only tmpfs")
         else:
             os.chmod(target, 0o500)
-        proc = subprocess.run([TREUE, "serve", "--port", "0", "--transcripts", target], capture_output=True, text=True,
+        proc = subprocess.run([treue(), "serve", "--port", "0", "--transcripts", target], capture_output=True, text=True,
                               timeout=30, cwd=ROOT, env=dict(os.environ, SWIFT_BACKTRACE="enable=no"))
         said = [l for l in proc.stderr.splitlines() if "transcript" in l]
         print("   serve says:", said[0][:160] if said else proc.stderr[-200:], flush=True)
@@ -653,35 +522,5 @@ def the_login_secret_never_reaches_logs_or_transcripts_and_bad_ids_are_refused()
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def main():
-    global TREUE
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--treue", default=os.path.join(ROOT, ".build", "debug", "treue"))
-    parser.add_argument("-k", default="")
-    args = parser.parse_args()
-    TREUE = os.path.abspath(args.treue)
-    os.chdir(ROOT)
-    passed = failed = skipped = 0
-    for fn in RESULTS:
-        if args.k and args.k not in fn.__name__:
-            continue
-        start = time.time()
-        try:
-            fn()
-            passed += 1
-            print(f"PASS {fn.__name__} ({time.time() - start:.1f}s)", flush=True)
-        except Skip as reason:
-            skipped += 1
-            print(f"SKIP {fn.__name__}: {reason}", flush=True)
-        except Exception:  # noqa: BLE001
-            failed += 1
-            print(f"FAIL {fn.__name__} ({time.time() - start:.1f}s)", flush=True)
-            traceback.print_exc()
-    if skipped:
-        print(f"{skipped} skipped")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
-
-
 if __name__ == "__main__":
-    main()
+    main(RESULTS)

@@ -4,120 +4,11 @@ signals, and transcript durability after kill -9. Only 127.0.0.x traffic; every 
 wait is bounded. Prints `N passed, M failed` and exits non-zero on any failure."""
 import argparse, glob, hashlib, hmac, json, os, shutil, signal, socket, subprocess, sys, tempfile, threading, time, traceback
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TREUE = None
-RESULTS = []
+from harness import ROOT, Server, main, registry, treue
+
+RESULTS, test = registry()
 
 
-class Server:
-    """A real `treue serve` on a free port with its own transcript directory."""
-
-    def __init__(self, *args, env=None, transcripts=None, intents=None):
-        self.dir = transcripts or tempfile.mkdtemp(prefix="treue-e2e-")
-        cmd = [TREUE, "serve", "--port", "0", "--transcripts", self.dir, "--intents", intents or os.path.join(ROOT, "Intents"),
-               "--customers", os.path.join(ROOT, "Customers", "demo.csv"), "--log-level", "notice", *args]
-        full_env = dict(os.environ, SWIFT_BACKTRACE="enable=no")
-        full_env.pop("TREUE_LOGIN_SECRET", None)
-        full_env.update(env or {})
-        self.log = tempfile.NamedTemporaryFile(prefix="treue-log-", delete=False)
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, env=full_env, text=True)
-        line = self.proc.stdout.readline()
-        if not line.startswith("listening on"):
-            self.proc.wait(timeout=10)
-            raise RuntimeError(f"server did not start: {line!r} {open(self.log.name).read()}")
-        self.port = int(line.strip().rsplit(":", 1)[1])
-
-    def client(self, source="127.0.0.1"):
-        return Client(self.port, source)
-
-    def records(self):
-        out = []
-        for path in sorted(glob.glob(os.path.join(self.dir, "*.jsonl"))):
-            for line in open(path, encoding="utf-8"):
-                try:
-                    out.append(json.loads(line))
-                except ValueError:
-                    pass
-        return out
-
-    def logs(self):
-        return open(self.log.name, encoding="utf-8", errors="replace").read()
-
-    def stop(self, sig=signal.SIGTERM, timeout=15):
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
-
-
-class Client:
-    def __init__(self, port, source="127.0.0.1", timeout=5):
-        self.sock = socket.socket()
-        self.sock.settimeout(timeout)
-        if source != "127.0.0.1":
-            self.sock.bind((source, 0))
-        self.sock.connect(("127.0.0.1", port))
-        self.buffer = b""
-
-    def send(self, text):
-        self.sock.sendall(text.encode() + b"\n")
-
-    def send_raw(self, data):
-        self.sock.sendall(data)
-
-    def line(self):
-        while b"\n" not in self.buffer:
-            data = self.sock.recv(65536)
-            if not data:
-                raise EOFError("connection closed")
-            self.buffer += data
-        line, self.buffer = self.buffer.split(b"\n", 1)
-        return line.decode()
-
-    def expect(self, *needles, limit=12):
-        """Reads lines until one contains any of `needles` (plain replies may span lines)."""
-        seen = []
-        for _ in range(limit):
-            line = self.line()
-            seen.append(line)
-            if any(n in line for n in needles):
-                return line
-        raise AssertionError(f"none of {needles} in {seen}")
-
-    def json(self):
-        return json.loads(self.line())
-
-    def until(self, predicate, limit=20):
-        for _ in range(limit):
-            obj = self.json()
-            if predicate(obj):
-                return obj
-        raise AssertionError("expected line never came")
-
-    def closed(self, timeout=5):
-        self.sock.settimeout(timeout)
-        try:
-            while True:
-                data = self.sock.recv(65536)
-                if not data:
-                    return True
-                self.buffer += data
-        except (ConnectionResetError, BrokenPipeError):
-            return True
-        except socket.timeout:
-            return False
-
-    def close(self):
-        self.sock.close()
-
-
-def test(fn):
-    RESULTS.append(fn)
-    return fn
 
 
 def to_json(client):
@@ -533,7 +424,7 @@ def verified_logins_with_expiring_hmac_tokens():
     secret_file = os.path.join(tempfile.mkdtemp(), "secret")
     open(secret_file, "w").write("abc\n")
     os.chmod(secret_file, 0o644)
-    proc = subprocess.run([TREUE, "serve", "--port", "0", "--login-secret-file", secret_file, "--transcripts", tempfile.mkdtemp()],
+    proc = subprocess.run([treue(), "serve", "--port", "0", "--login-secret-file", secret_file, "--transcripts", tempfile.mkdtemp()],
                           capture_output=True, text=True, timeout=30, cwd=ROOT)
     assert proc.returncode != 0 and "world-readable" in proc.stderr, proc.stderr
 
@@ -561,7 +452,7 @@ def transcripts_are_private_and_redacted():
 def the_terminal_client_numbers_suggestions_and_asks_for_a_rating():
     server = Server()
     try:
-        proc = subprocess.run([TREUE, "chat", f"127.0.0.1:{server.port}"], input="wo ist mein paket 12345678\n2\n/quit\n5\n",
+        proc = subprocess.run([treue(), "chat", f"127.0.0.1:{server.port}"], input="wo ist mein paket 12345678\n2\n/quit\n5\n",
                               capture_output=True, text=True, timeout=30)
         out = proc.stdout
         assert proc.returncode == 0, proc.stderr
@@ -574,30 +465,5 @@ def the_terminal_client_numbers_suggestions_and_asks_for_a_rating():
         server.stop()
 
 
-def main():
-    global TREUE
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--treue", default=os.path.join(ROOT, ".build", "debug", "treue"))
-    parser.add_argument("-k", default="")
-    args = parser.parse_args()
-    TREUE = os.path.abspath(args.treue)
-    os.chdir(ROOT)
-    passed = failed = 0
-    for fn in RESULTS:
-        if args.k and args.k not in fn.__name__:
-            continue
-        start = time.time()
-        try:
-            fn()
-            passed += 1
-            print(f"PASS {fn.__name__} ({time.time() - start:.1f}s)", flush=True)
-        except Exception:  # noqa: BLE001
-            failed += 1
-            print(f"FAIL {fn.__name__} ({time.time() - start:.1f}s)", flush=True)
-            traceback.print_exc()
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
-
-
 if __name__ == "__main__":
-    main()
+    main(RESULTS)
