@@ -56,21 +56,22 @@ struct MatchCommand: ParsableCommand {
                 patternsRun += report.patternsRun
             }
             let winner = lang.map { language in kb.matcher.choose(report.hits.filter { $0.language == language }) } ?? report.winner
-            let intent = winner.map { kb.intents[$0.intentIndex] }
+            // Only the fields needed: copying a whole intent costs more than matching.
+            let intentID = winner.map { kb.intents[$0.intentIndex].id }
             let language = winner?.language ?? lang ?? kb.defaultLanguage
-            let resultPhase = intent?.phaseSignal ?? phase ?? kb.defaultPhase
+            let resultPhase = winner.flatMap { kb.intents[$0.intentIndex].phaseSignal } ?? phase ?? kb.defaultPhase
             switch format {
             case .tsv:
-                out.write(intent?.id ?? "-")
+                out.write(intentID ?? "-")
                 out.write("\t")
                 out.line(line)
             case .json:
-                let result = MatchResult(text: line, intent: intent?.id, lang: language, phase: resultPhase,
+                let result = MatchResult(text: line, intent: intentID, lang: language, phase: resultPhase,
                                          captures: winner?.captures ?? [:], explain: explain ? explanations(report, kb) : nil)
                 let json = String(decoding: try encoder.encode(result), as: UTF8.self)
                 out.line(json)
             case .text:
-                var text = "\(intent?.id ?? "-")\t\(language)\t\(resultPhase)"
+                var text = "\(intentID ?? "-")\t\(language)\t\(resultPhase)"
                 if let captures = winner?.captures, !captures.isEmpty {
                     text += "\t" + captures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
                 }

@@ -43,7 +43,7 @@ public struct ConversationTest: Sendable {
         var diagnostics: [Diagnostic] = []
         let reader = YAMLReader(file: file)
         let root: Node?
-        do { root = try Yams.compose(yaml: yaml) } catch {
+        do { root = try Yams.compose(yaml: yaml, .basic) } catch {
             return ([], [Diagnostic(.error, "yaml", "\(error)", at: SourceLocation(file: file, line: 1, column: 1))])
         }
         guard let root, let list = reader.sequence(root, what: "a conversation test file", into: &diagnostics) else { return ([], diagnostics) }

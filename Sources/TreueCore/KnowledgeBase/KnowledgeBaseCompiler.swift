@@ -13,17 +13,17 @@ enum KnowledgeBaseCompiler {
         var slotPatterns: [Int: [String: CompiledPattern]] = [:]
         for (intentIndex, intent) in content.intents.enumerated() {
             for pattern in intent.patterns {
-                guard let result = compilePattern(pattern.source, at: pattern.location, vocabulary: vocabulary,
-                                                  what: "pattern of '\(intent.id)'", &diagnostics) else { continue }
+                guard let (result, folded) = compilePattern(pattern.source, at: pattern.location, vocabulary: vocabulary,
+                                                            what: "pattern of '\(intent.id)'", &diagnostics) else { continue }
                 let groups = result.groupNames.filter { !vocabulary.names.contains($0.name) }
-                let info = RequiredLiterals.analyse(try! TextFolder.foldPattern(pattern.source)) { vocabulary.info($0) }
+                let info = RequiredLiterals.analyse(folded) { vocabulary.info($0) }
                 compiled.append(CompiledIntentPattern(intentIndex: intentIndex, language: pattern.language, source: pattern,
                                                       compiled: result, captureGroups: groups,
                                                       requiredLiterals: RequiredLiterals.requirement(of: info)))
             }
             for slot in intent.slots {
-                if let result = compilePattern(slot.pattern, at: slot.location, vocabulary: vocabulary,
-                                               what: "slot '\(slot.name)' of '\(intent.id)'", &diagnostics) {
+                if let (result, _) = compilePattern(slot.pattern, at: slot.location, vocabulary: vocabulary,
+                                                    what: "slot '\(slot.name)' of '\(intent.id)'", &diagnostics) {
                     slotPatterns[intentIndex, default: [:]][slot.name] = result
                 }
             }
@@ -34,7 +34,7 @@ enum KnowledgeBaseCompiler {
     }
 
     static func compilePattern(_ source: String, at location: SourceLocation, vocabulary: Vocabulary, what: String,
-                               _ diagnostics: inout [Diagnostic]) -> CompiledPattern? {
+                               _ diagnostics: inout [Diagnostic]) -> (CompiledPattern, folded: String)? {
         let folded: String
         do {
             folded = try TextFolder.foldPattern(source)
@@ -49,7 +49,7 @@ enum KnowledgeBaseCompiler {
             return nil
         }
         do {
-            return try CompiledPattern(vocabulary.expand(folded))
+            return (try CompiledPattern(vocabulary.expand(folded)), folded)
         } catch {
             var place = "at offset \(error.offset)"
             if error.offset > folded.utf8.count {

@@ -51,7 +51,7 @@ public struct KnowledgeBaseLoader {
         content.files.append(file)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try Yams.compose(yaml: yaml, .basic)
         } catch let error as YamlError {
             diagnostics.append(Self.diagnostic(for: error, file: file))
             return

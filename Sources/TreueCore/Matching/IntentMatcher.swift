@@ -20,6 +20,9 @@ public struct CompiledIntentPattern: Sendable {
 /// match (it explains more of the message), then the earliest place in load order.
 public final class IntentMatcher: Sendable {
     public let patterns: [CompiledIntentPattern]
+    /// The same patterns' compiled code alone: the hot loop reads one reference per
+    /// candidate instead of copying the whole description.
+    private let code: [CompiledPattern]
     let priorities: [Int]
     let index: CandidateIndex
     public let limits: MatchLimits
@@ -27,6 +30,7 @@ public final class IntentMatcher: Sendable {
 
     init(patterns: [CompiledIntentPattern], priorities: [Int], limits: MatchLimits) {
         self.patterns = patterns
+        code = patterns.map(\.compiled)
         self.priorities = priorities
         self.limits = limits
         index = CandidateIndex(requirements: patterns.map(\.requiredLiterals))
@@ -47,10 +51,9 @@ public final class IntentMatcher: Sendable {
         var hits: [PatternHit] = []
         var limitExceeded: [Int] = []
         for number in scratch.candidates {
-            let pattern = patterns[Int(number)]
-            switch pattern.compiled.firstMatch(in: folded.folded, scratch: scratch.pcre) {
+            switch code[Int(number)].firstMatch(in: folded.folded, scratch: scratch.pcre) {
             case let .match(found):
-                hits.append(hit(Int(number), pattern, found, in: folded))
+                hits.append(hit(Int(number), patterns[Int(number)], found, in: folded))
             case .limitExceeded:
                 limitExceeded.append(Int(number))
             default:

@@ -2,14 +2,9 @@
 /// flat: no hashing of its own beyond one multiply, no reference counting, one or two
 /// cache lines per lookup.
 struct PostingTable: Sendable {
-    /// Key, start and count side by side: one cache line per probe.
-    private struct Slot: Sendable {
-        var key: UInt64 = 0
-        var start: Int32 = 0
-        var count: Int32 = 0
-    }
-
-    private let slots: [Slot]
+    private let keys: [UInt64]
+    private let starts: [Int32]
+    private let counts: [Int32]
     private let postings: [Int32]
     private let shift: UInt64
 
@@ -21,16 +16,22 @@ struct PostingTable: Sendable {
         var bits: UInt64 = 4
         while (1 << bits) < merged.count * 2 { bits += 1 }
         let capacity = 1 << Int(bits)
-        var slots = [Slot](repeating: Slot(), count: capacity)
+        var keys = [UInt64](repeating: 0, count: capacity)
+        var starts = [Int32](repeating: 0, count: capacity)
+        var counts = [Int32](repeating: 0, count: capacity)
         var postings: [Int32] = []
         shift = 64 - bits
         for (key, list) in merged {
             var slot = Self.slot(key, shift)
-            while slots[slot].key != 0 { slot = (slot + 1) & (capacity - 1) }
-            slots[slot] = Slot(key: key, start: Int32(postings.count), count: Int32(list.count))
+            while keys[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
+            keys[slot] = key
+            starts[slot] = Int32(postings.count)
+            counts[slot] = Int32(list.count)
             postings.append(contentsOf: list)
         }
-        self.slots = slots
+        self.keys = keys
+        self.starts = starts
+        self.counts = counts
         self.postings = postings
     }
 
@@ -44,20 +45,17 @@ struct PostingTable: Sendable {
     @inline(__always)
     func forEach(_ rawKey: UInt64, _ body: (Int32) -> Void) {
         let key = rawKey | 1
-        slots.withUnsafeBufferPointer { slots in
-            let mask = slots.count - 1
-            var slot = Self.slot(key, shift)
-            while true {
-                let found = slots[slot]
-                if found.key == key {
-                    postings.withUnsafeBufferPointer { postings in
-                        for index in Int(found.start)..<Int(found.start + found.count) { body(postings[index]) }
-                    }
-                    return
-                }
-                if found.key == 0 { return }
-                slot = (slot + 1) & mask
+        let mask = keys.count - 1
+        var slot = Self.slot(key, shift)
+        while true {
+            let found = keys[slot]
+            if found == key {
+                let start = Int(starts[slot])
+                for index in start..<start + Int(counts[slot]) { body(postings[index]) }
+                return
             }
+            if found == 0 { return }
+            slot = (slot + 1) & mask
         }
     }
 }

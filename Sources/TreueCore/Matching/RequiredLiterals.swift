@@ -84,8 +84,11 @@ struct RequiredLiterals {
         var best: Set<String>?
         var unbroken = true
         while let scalar = current, scalar != "|", scalar != ")" {
-            var item = try parseAtom()
-            item = try applyQuantifier(to: item)
+            // A run of plain characters is one literal: gathering it first spares building
+            // the set again for every character.
+            let plain = plainRun()
+            var item = plain.isEmpty ? try parseAtom() : .literal(plain.lowercased())
+            if plain.isEmpty { item = try applyQuantifier(to: item) }
             if let current = run, let itemExact = item.exact, current.count * itemExact.count <= Self.maxExactStrings {
                 var product = Set<String>()
                 for head in current { for tail in itemExact { product.insert(head + tail) } }
@@ -99,6 +102,22 @@ struct RequiredLiterals {
         }
         best = Self.better(best, run.flatMap { Self.isEmptyMatchPossible($0) ? nil : $0 })
         return Info(exact: unbroken ? run : nil, required: best)
+    }
+
+    /// Consumes characters that stand for themselves, up to (not including) one a
+    /// quantifier applies to.
+    private mutating func plainRun() -> String {
+        var text = String.UnicodeScalarView()
+        while let scalar = current, Self.isPlain(scalar) {
+            if position + 1 < scalars.count, "?*+{".unicodeScalars.contains(scalars[position + 1]) { break }
+            text.append(scalar)
+            position += 1
+        }
+        return String(text)
+    }
+
+    private static func isPlain(_ scalar: Unicode.Scalar) -> Bool {
+        !"\\.^$[()|*+?{".unicodeScalars.contains(scalar)
     }
 
     static func isEmptyMatchPossible(_ set: Set<String>) -> Bool {

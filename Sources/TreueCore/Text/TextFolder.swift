@@ -43,6 +43,8 @@ public enum TextFolder {
     /// followed by a quantifier becomes a group (`ü?` → `(?:ue)?`). Umlauts inside a
     /// character class have no two-letter form and are refused.
     public static func foldPattern(_ pattern: String) throws(PatternFoldError) -> String {
+        // Every replacement is for a non-ASCII character.
+        if pattern.utf8.allSatisfy({ $0 < 0x80 }) { return pattern }
         let scalars = Array(pattern.precomposedStringWithCanonicalMapping.unicodeScalars)
         var out = String.UnicodeScalarView()
         var index = 0
