@@ -164,7 +164,7 @@ struct ServeCommand: AsyncParsableCommand {
             switch signal {
             case .reload(let why):
                 logger.notice("reloading the knowledge base", metadata: ["cause": "\(why)"])
-                store.reload(logger: logger)
+                store.reload(customers: directory, logger: logger)
             case .stop(let name):
                 logger.notice("draining", metadata: ["signal": "\(name)", "connections": "\(server.openConnections)"])
                 await server.shutdown()

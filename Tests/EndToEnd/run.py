@@ -310,6 +310,22 @@ def sighup_reloads_and_a_broken_edit_keeps_the_old_knowledge_base():
         time.sleep(1.5)
         c = server.client()
         assert "Reloaded Shop" in c.line(), "reload did not take effect"
+        # An edit that loads but breaks an example is refused too, as `treue check` would.
+        service = os.path.join(intents, "service.yaml")
+        original_service = open(service, encoding="utf-8").read()
+        open(service, "a", encoding="utf-8").write("""
+  - id: greedy_catch_all
+    priority: 100
+    patterns: { de: ['\\bpaket\\b'] }
+    answers: { default: { de: "Alles klar.", en: "All right." } }
+""")
+        server.proc.send_signal(signal.SIGHUP)
+        time.sleep(1.5)
+        e = server.client()
+        e.line()
+        e.send("wo ist mein paket 12345678")
+        assert "12345678" in e.expect("12345678"), "a reload that fails its checks went into service"
+        open(service, "w", encoding="utf-8").write(original_service)
         open(settings, "a", encoding="utf-8").write("\nintents: [ {{{ broken\n")
         server.proc.send_signal(signal.SIGHUP)
         time.sleep(1.5)

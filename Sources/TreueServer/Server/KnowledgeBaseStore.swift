@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import TreueCore
@@ -15,14 +16,20 @@ public final class KnowledgeBaseStore: Sendable {
 
     public var knowledgeBase: KnowledgeBase { current.withLockedValue { $0 } }
 
-    /// Loads and checks the folder again. Returns the diagnostics; the new knowledge base is
-    /// in service only when there were no errors.
+    /// Loads the folder again and runs the same checks as `treue check` (examples,
+    /// templates, conversation tests in `tests/`); the new knowledge base goes into service
+    /// only when none of them finds an error.
     @discardableResult
-    public func reload(logger: Logger) -> Bool {
-        let (kb, diagnostics) = KnowledgeBase.load(directory: directory, limits: knowledgeBase.matcher.limits)
-        guard let kb else {
-            let errors = diagnostics.filter { $0.severity == .error }
-            logger.error("knowledge base reload failed; keeping the one in service",
+    public func reload(customers: CustomerDirectory, logger: Logger) -> Bool {
+        let (loaded, loadDiagnostics) = KnowledgeBase.load(directory: directory, limits: knowledgeBase.matcher.limits)
+        var diagnostics = loadDiagnostics
+        if let loaded {
+            let (tests, testDiagnostics) = ConversationTest.load(directory: (directory as NSString).appendingPathComponent("tests"))
+            diagnostics += testDiagnostics + KnowledgeBaseChecker(kb: loaded, directory: customers).check(tests: tests)
+        }
+        let errors = diagnostics.filter { $0.severity == .error }
+        guard let kb = loaded, errors.isEmpty else {
+            logger.error("knowledge base reload failed its checks; keeping the one in service",
                          metadata: ["errors": "\(errors.count)", "first": "\(errors.first?.description ?? "")"])
             return false
         }
