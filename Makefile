@@ -54,8 +54,11 @@ soak: deps
 web: build
 	TREUE=.build/debug/treue scripts/web-demo.sh
 
+## Accuracy on the shared dev set, and on a held-out set written after the patterns
+## (Tests/eval/heldout.tsv) that is never used for tuning.
 eval: build
 	.build/debug/treue check --eval $(SHARED)/eval/dev-set.tsv
+	.build/debug/treue check --eval Tests/eval/heldout.tsv
 
 bench: release
 	swift build -c release --product treue-load
