@@ -19,7 +19,6 @@ public enum ChatCommand: Sendable, Equatable {
         let parts = body.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         let name = parts.first.map { $0.lowercased() } ?? ""
         let rest = parts.count > 1 ? parts[1].trimmingCharacters(in: " ") : ""
-        let argument: String? = rest.isEmpty ? nil : rest
         let words = rest.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         switch name {
         case "help", "?": self = .help
@@ -38,6 +37,5 @@ public enum ChatCommand: Sendable, Equatable {
         case "quit", "exit", "bye": self = .quit
         default: self = .unknown(String(name.prefix(40)))
         }
-        _ = argument
     }
 }

@@ -16,7 +16,9 @@ enum KnowledgeBaseCompiler {
                 guard let (result, folded) = compilePattern(pattern.source, at: pattern.location, vocabulary: vocabulary,
                                                             what: "pattern of '\(intent.id)'", &diagnostics) else { continue }
                 let groups = result.groupNames.filter { !vocabulary.names.contains($0.name) }
-                let info = RequiredLiterals.analyse(folded) { vocabulary.info($0) }
+                // A vocabulary entry with (*ACCEPT) can end the caller's match early too.
+                let accepts = vocabulary.closure(of: folded).contains { vocabulary.entries[$0]!.pattern.contains("(*ACCEPT") }
+                let info = accepts ? .anything : RequiredLiterals.analyse(folded) { vocabulary.info($0) }
                 compiled.append(CompiledIntentPattern(intentIndex: intentIndex, language: pattern.language, source: pattern,
                                                       compiled: result, captureGroups: groups,
                                                       requiredLiterals: RequiredLiterals.requirement(of: info)))

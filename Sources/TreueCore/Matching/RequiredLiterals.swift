@@ -28,7 +28,9 @@ struct RequiredLiterals {
 
     /// - Parameter vocabulary: the analysis of a `(?&name)` call's target.
     static func analyse(_ pattern: String, vocabulary: (String) -> Info? = { _ in nil }) -> Info {
-        withoutActuallyEscaping(vocabulary) { lookup in
+        // (*ACCEPT) ends a match early: nothing after it is required. Rare enough to give up.
+        if pattern.contains("(*ACCEPT") { return .anything }
+        return withoutActuallyEscaping(vocabulary) { lookup in
             var parser = RequiredLiterals(scalars: Array(pattern.unicodeScalars), vocabulary: lookup)
             guard let info = try? parser.parseAlternation(), parser.position >= parser.scalars.count else {
                 return .anything
@@ -299,10 +301,9 @@ struct RequiredLiterals {
             while probe < scalars.count, scalars[probe] != ")", scalars[probe] != ":" {
                 name.unicodeScalars.append(scalars[probe]); probe += 1
             }
-            let verbs: Set<String> = ["", "MARK", "PRUNE", "SKIP", "THEN", "COMMIT", "ACCEPT", "FAIL", "F", "UTF", "UCP"]
+            let verbs: Set<String> = ["", "MARK", "PRUNE", "SKIP", "THEN", "COMMIT", "FAIL", "F", "UTF", "UCP"]
             try skipGroupBody()
-            if verbs.contains(name) && name != "ACCEPT" { return name == "FAIL" || name == "F" ? .empty : .empty }
-            return .anything
+            return verbs.contains(name) ? .empty : .anything
         }
         guard current == "?" else { return try parseGroupBody() }
         position += 1
