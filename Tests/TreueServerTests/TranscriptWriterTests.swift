@@ -67,7 +67,7 @@ struct TranscriptWriterTests {
     @Test func retentionDeletesOnlyOldDayFiles() throws {
         let directory = temporaryDirectory()
         for name in ["2020-01-01.jsonl", "2020-01-02.b.jsonl", "2026-11-25.jsonl", "notes.jsonl", "README.md"] {
-            FileManager.default.createFile(atPath: directory + "/" + name, contents: Data())
+            _ = FileManager.default.createFile(atPath: directory + "/" + name, contents: Data())
         }
         let now = try Date("2026-11-26T12:00:00Z", strategy: .iso8601)
         let deleted = TranscriptRetention.apply(directory: directory, retainDays: 30, now: now)
