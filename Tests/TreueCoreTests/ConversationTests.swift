@@ -259,3 +259,16 @@ struct TemplateRendererTests {
         #expect(TemplateRenderer.render("Ihr Status: {tier}") { fields[$0] } == nil)
     }
 }
+
+struct HandoffLanguageTests {
+    @Test func aHandoffByIntentAnswersInTheLanguageAsked() throws {
+        let kb = TestKnowledgeBase.load()
+        var conversation = Conversation(sessionID: "s", knowledgeBase: kb)
+        _ = conversation.open(kb)
+        let step = conversation.receive("I need a human please", kb: kb, identity: IdentityPolicy(directory: .empty),
+                                        scratch: kb.matcher.makeScratch())
+        guard case let .reply(reply) = step.outputs.first else { Issue.record("no reply"); return }
+        #expect(reply.language == "en")
+        #expect(reply.text.hasPrefix("I have passed your request"))
+    }
+}

@@ -106,6 +106,7 @@ public struct Conversation: Sendable {
         let others = Set(report.hits.map(\.intentIndex)).count - 1
         let path = others > 0 ? "won against \(others) other matching intent(s) by priority, then match length, then order" : "only matching intent"
         if intent.action == .handoff {
+            language = chosenLanguage ?? winner.language
             handoff(kb, reason: "intent", intent: intent.id, into: &step)
             lastAnswer = AnswerTrace(intent: intent.id, pattern: pattern.source, location: pattern.location, captures: winner.captures,
                                      phase: phase, language: language, path: path)
