@@ -272,3 +272,17 @@ struct HandoffLanguageTests {
         #expect(reply.text.hasPrefix("I have passed your request"))
     }
 }
+
+struct IndentedCommandTests {
+    /// Found by the fuzzer: a tab before `/login` made the line a message, and the token
+    /// went into the transcript as customer text.
+    @Test func aCommandIndentedByATabIsStillACommand() {
+        let kb = TestKnowledgeBase.load()
+        var conversation = Conversation(sessionID: "s", knowledgeBase: kb)
+        _ = conversation.open(kb)
+        let step = conversation.receive("\t/login C1001 123.abc", kb: kb, identity: IdentityPolicy(directory: TestKnowledgeBase.directory(kb)),
+                                        scratch: kb.matcher.makeScratch())
+        #expect(!step.events.contains { if case .message = $0 { return true }; return false })
+        #expect(conversation.profile?.id == "C1001")
+    }
+}

@@ -72,7 +72,8 @@ public struct Conversation: Sendable {
 
     public mutating func receive(_ line: String, kb: KnowledgeBase, identity: IdentityPolicy, scratch: MatcherScratch) -> ConversationStep {
         guard !isClosed else { return ConversationStep() }
-        let trimmed = line.trimmingCharacters(in: " ")
+        // Spaces and tabs around a line are noise; a command indented by them is still one.
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
         if awaitingRating { return finishRating(trimmed, kb) }
         if trimmed.isEmpty { return ConversationStep() }
         if trimmed.hasPrefix("/") { return command(ChatCommand(line: trimmed), kb: kb, identity: identity) }
