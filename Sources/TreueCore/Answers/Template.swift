@@ -1,3 +1,5 @@
+import Foundation
+
 /// An answer template parsed once when the knowledge base loads: literal text, fields
 /// (`{name}`, `{name|default}`) and optional segments (`[[ … ]]`, left out when a field
 /// inside is unknown). Rendering is then plain concatenation.
@@ -42,7 +44,7 @@ public struct Template: Sendable {
                 flush()
                 let body = source[source.index(after: index)..<close]
                 let parts = body.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
-                let field = Segment.field(name: String(parts[0]).trimmingCharacters(in: " "), fallback: parts.count > 1 ? String(parts[1]) : nil)
+                let field = Segment.field(name: String(parts[0]).trimmingCharacters(in: .whitespaces), fallback: parts.count > 1 ? String(parts[1]) : nil)
                 if optional != nil { optional!.append(field) } else { segments.append(field) }
                 index = source.index(after: close)
                 continue
@@ -127,6 +129,6 @@ public struct Template: Sendable {
             }
             result.append(character)
         }
-        return result.trimmingCharacters(in: " ")
+        return result.trimmingCharacters(in: .whitespaces)
     }
 }

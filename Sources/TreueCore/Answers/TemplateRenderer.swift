@@ -11,12 +11,3 @@ public enum TemplateRenderer {
         Template(template).fields
     }
 }
-
-extension StringProtocol {
-    func trimmingCharacters(in set: Character) -> String {
-        var slice = Substring(self)
-        while slice.first == set { slice.removeFirst() }
-        while slice.last == set { slice.removeLast() }
-        return String(slice)
-    }
-}

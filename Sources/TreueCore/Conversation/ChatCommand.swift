@@ -1,3 +1,5 @@
+import Foundation
+
 /// A line starting with `/`, parsed. Names are case-insensitive; arguments keep their case.
 public enum ChatCommand: Sendable, Equatable {
     case help
@@ -18,7 +20,7 @@ public enum ChatCommand: Sendable, Equatable {
         let body = line.dropFirst()
         let parts = body.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         let name = parts.first.map { $0.lowercased() } ?? ""
-        let rest = parts.count > 1 ? parts[1].trimmingCharacters(in: " ") : ""
+        let rest = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
         let words = rest.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         switch name {
         case "help", "?": self = .help
@@ -28,7 +30,7 @@ public enum ChatCommand: Sendable, Equatable {
         case "login": self = .login(id: words.first, token: words.count > 1 ? words[1] : nil)
         case "phase": self = .phase(words.first?.lowercased())
         case "feedback":
-            let comment = words.count > 1 ? rest.split(separator: " ", maxSplits: 1)[1].trimmingCharacters(in: " ") : nil
+            let comment = words.count > 1 ? rest.split(separator: " ", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces) : nil
             self = .feedback(score: words.first, comment: comment)
         case "rate": self = .rate(words.first?.lowercased())
         case "agent", "human", "mensch": self = .agent

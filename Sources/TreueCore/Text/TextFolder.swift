@@ -131,6 +131,9 @@ public enum TextFolder {
         return String(out)
     }
 
+    /// Whether folding replaces this character (it never survives in folded text).
+    public static func foldsAway(_ scalar: Unicode.Scalar) -> Bool { replacement(for: scalar) != nil }
+
     static func replacement(for scalar: Unicode.Scalar) -> String? {
         switch scalar.value {
         case 0xE4: "ae"

@@ -52,11 +52,14 @@ public final class Redactor: Sendable {
     }
 
     private func replaceAll(in text: String, rule: Rule, pattern: CompiledPattern, scratch: MatchScratch) -> String {
-        let bytes = Array(text.utf8)
+        // Most texts have no match for a rule: copy the bytes only once one is found.
+        var bytes: [UInt8] = []
         var output: [UInt8] = []
         var copied = 0
         var offset = 0
-        while offset <= bytes.count, case let .match(found) = pattern.firstMatch(in: text, from: offset, scratch: scratch) {
+        let count = text.utf8.count
+        while offset <= count, case let .match(found) = pattern.firstMatch(in: text, from: offset, scratch: scratch) {
+            if bytes.isEmpty { bytes = Array(text.utf8) }
             let range = found.range
             if rule.requiresLuhn && !Self.passesLuhn(bytes[range]) {
                 offset = range.lowerBound + 1
