@@ -37,9 +37,16 @@ public final class CompiledPattern: @unchecked Sendable {
     deinit { pcre2_code_free_8(code) }
 
     /// Matches a Swift string, which is always valid UTF-8, so PCRE2's UTF check is skipped.
+    /// `startOffset` is a UTF-8 offset; one inside a character moves on to the next
+    /// character, since the JIT, told the subject is valid, would read past the end.
     public func firstMatch(in subject: String, from startOffset: Int = 0, scratch: MatchScratch) -> MatchOutcome {
         var subject = subject
-        return subject.withUTF8 { run($0, from: startOffset, options: PCRE2_NO_UTF_CHECK, scratch: scratch) }
+        return subject.withUTF8 { bytes in
+            var start = max(0, startOffset)
+            while start < bytes.count, bytes[start] & 0xC0 == 0x80 { start += 1 }
+            guard start <= bytes.count else { return .noMatch }
+            return run(bytes, from: start, options: PCRE2_NO_UTF_CHECK, scratch: scratch)
+        }
     }
 
     /// Matches raw bytes from the outside world; invalid UTF-8 is reported, never matched.

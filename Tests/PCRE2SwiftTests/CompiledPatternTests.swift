@@ -108,3 +108,19 @@ struct CompiledPatternTests {
         #expect(found.range == 6..<9)
     }
 }
+
+/// Found by the fuzzer: redaction resumed one byte after a match that began with a
+/// two-byte digit (`٤`, Arabic-Indic four, is `\d` under UCP), inside the character; the
+/// JIT, told the subject was valid UTF-8, crashed.
+struct StartOffsetTests {
+    @Test func anOffsetInsideACharacterMovesToTheNextCharacter() throws {
+        let pattern = try CompiledPattern(#"\d+"#)
+        let subject = "x٤2"
+        // Offset 2 is the second byte of `٤`.
+        guard case let .match(found) = pattern.firstMatch(in: subject, from: 2, scratch: MatchScratch()) else {
+            Issue.record("no match"); return
+        }
+        #expect(found.range == 3..<4)
+        #expect(pattern.firstMatch(in: subject, from: 99, scratch: MatchScratch()) == .noMatch)
+    }
+}

@@ -48,3 +48,30 @@ struct RedactionRulesTests {
         }
     }
 }
+
+struct RedactionOfUnicodeDigitsTests {
+    /// The fuzzer's input, shortened: a card-like run that starts with a non-ASCII digit
+    /// and fails the Luhn check.
+    @Test func aCardLikeRunStartingWithAUnicodeDigitIsSafe() throws {
+        let redactor = try Redactor()
+        let text = "٤2-1111-114111 1211 1111 111 1111 und 4111"
+        let redacted = redactor.redact(text, scratch: redactor.makeScratch())
+        #expect(redacted.hasSuffix(" und 4111"))
+        #expect(redactor.redact(redacted, scratch: redactor.makeScratch()) == redacted)
+    }
+}
+
+struct CardPartsTests {
+    /// A card followed by more digits is still found, and a second pass finds nothing more.
+    @Test(arguments: [
+        ("karte 4111 1111 1111 1111 22 bitte", "karte [card] 22 bitte"),
+        ("12 4111 1111 1111 1111", "12 [card]"),
+        ("bestellung 12345678 und 87654321", "bestellung 12345678 und 87654321"),
+    ])
+    func findsTheCardInsideALongerRun(_ input: String, _ expected: String) throws {
+        let redactor = try Redactor()
+        let once = redactor.redact(input, scratch: redactor.makeScratch())
+        #expect(once == expected)
+        #expect(redactor.redact(once, scratch: redactor.makeScratch()) == once)
+    }
+}

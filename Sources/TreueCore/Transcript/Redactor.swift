@@ -24,7 +24,7 @@ public final class Redactor: Sendable {
     public static let defaultRules: [Rule] = [
         Rule(name: "email", pattern: #"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}"#, placeholder: "[email]"),
         Rule(name: "iban", pattern: #"\b[a-z]{2}\d{2}(?:[ ]?[a-z0-9]){11,30}\b"#, placeholder: "[iban]"),
-        Rule(name: "card", pattern: #"\b\d(?:[ -]?\d){12,18}\b"#, placeholder: "[card]", requiresLuhn: true),
+        Rule(name: "card", pattern: #"\b[0-9](?:[ -]?[0-9]){12,18}\b"#, placeholder: "[card]", requiresLuhn: true),
         // International prefix, or a leading 0 with a separator or mobile prefix: order
         // numbers (6–10 digits without either) are left alone.
         Rule(name: "phone", pattern: #"(?:(?:\+|\b00)\d{1,3}[ /-]?(?:\(0\)[ ]?)?\d(?:[ /-]?\d){5,12}|\b0\d{2,5}[ /-]\d(?:[ -]?\d){3,10}|\b01[5-7]\d{7,9})\b"#,
@@ -60,10 +60,15 @@ public final class Redactor: Sendable {
         let count = text.utf8.count
         while offset <= count, case let .match(found) = pattern.firstMatch(in: text, from: offset, scratch: scratch) {
             if bytes.isEmpty { bytes = Array(text.utf8) }
-            let range = found.range
-            if rule.requiresLuhn && !Self.passesLuhn(bytes[range]) {
-                offset = range.lowerBound + 1
-                continue
+            var range = found.range
+            if rule.requiresLuhn {
+                // The match is the longest run; a card may be a shorter part of it
+                // ("4111 1111 1111 1111 22"), so every part between separators counts.
+                guard let card = Self.luhnValidPart(of: range, in: bytes) else {
+                    offset = range.upperBound
+                    continue
+                }
+                range = card
             }
             output.append(contentsOf: bytes[copied..<range.lowerBound])
             output.append(contentsOf: rule.placeholder.utf8)
@@ -75,9 +80,24 @@ public final class Redactor: Sendable {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// The first part of a digit run (starting and ending next to a separator or the run's
+    /// ends) with 13 to 19 digits that passes the Luhn check.
+    static func luhnValidPart(of run: Range<Int>, in bytes: [UInt8]) -> Range<Int>? {
+        func isDigit(_ index: Int) -> Bool { bytes[index] >= 48 && bytes[index] <= 57 }
+        let starts = run.filter { isDigit($0) && ($0 == run.lowerBound || !isDigit($0 - 1)) }
+        let ends = run.filter { isDigit($0) && ($0 == run.upperBound - 1 || !isDigit($0 + 1)) }.map { $0 + 1 }
+        for start in starts {
+            for end in ends.reversed() where end > start {
+                let part = start..<end
+                if passesLuhn(bytes[part]), (13...19).contains(bytes[part].filter { $0 >= 48 && $0 <= 57 }.count) { return part }
+            }
+        }
+        return nil
+    }
+
     static func passesLuhn(_ characters: ArraySlice<UInt8>) -> Bool {
         let digits = characters.filter { $0 >= 48 && $0 <= 57 }.map { Int($0 - 48) }
-        guard digits.count >= 13 else { return false }
+        guard (13...19).contains(digits.count) else { return false }
         var sum = 0
         for (index, digit) in digits.reversed().enumerated() {
             if index % 2 == 1 {
