@@ -44,9 +44,17 @@ public final class Redactor: Sendable {
     public func redact(_ text: String, scratch: MatchScratch) -> String {
         // Nearly every message has no digit and no @: skip the patterns for those.
         guard text.utf8.contains(where: { ($0 >= 48 && $0 <= 57) || $0 == 64 }) else { return text }
+        // A placeholder can put a word boundary where there was none and so expose a number
+        // another rule now matches: repeat until nothing changes (each change removes
+        // digits or an @, so this ends quickly; the bound only guards custom rules).
         var result = text
-        for (rule, pattern) in rules {
-            result = replaceAll(in: result, rule: rule, pattern: pattern, scratch: scratch)
+        for _ in 0..<16 {
+            var pass = result
+            for (rule, pattern) in rules {
+                pass = replaceAll(in: pass, rule: rule, pattern: pattern, scratch: scratch)
+            }
+            if pass == result { break }
+            result = pass
         }
         return result
     }
