@@ -12,6 +12,7 @@ public final class ChatServices: Sendable {
     let scratches = MatcherScratchCache()
     let redaction: RedactorCache
     let clock = TranscriptClock()
+    let transcripts: TranscriptTickBuffer
 
     public init(store: KnowledgeBaseStore, identity: IdentityPolicy, writer: TranscriptWriter, redactor: Redactor,
                 configuration: ServerConfiguration, logger: Logger) {
@@ -21,5 +22,6 @@ public final class ChatServices: Sendable {
         self.configuration = configuration
         self.logger = logger
         redaction = RedactorCache(redactor: redactor)
+        transcripts = TranscriptTickBuffer(writer: writer)
     }
 }

@@ -87,7 +87,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         if var conversation, !conversation.isClosed {
             let step = conversation.close(reason: "disconnect")
             self.conversation = conversation
-            if unsavedOpening == nil { store(step.events, then: nil) }
+            if unsavedOpening == nil { store(step.events, on: context.eventLoop, completion: nil) }
         }
         context.fireChannelInactive()
     }
@@ -155,24 +155,20 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         if step.closes { closeAfterPending = true }
         pendingReplies += 1
         updateReading(context: context)
-        let promise = context.eventLoop.makePromise(of: Void.self)
-        store(step.events, then: promise)
-        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        promise.futureResult.whenComplete { result in
-            let (handler, context) = loopBound.value
-            handler.pendingReplies -= 1
+        store(step.events, on: context.eventLoop) { result in
+            self.pendingReplies -= 1
             switch result {
             case .success:
-                handler.send(step, context: context)
+                self.send(step, context: context)
             case let .failure(error):
-                handler.logger.error("transcript write failed; refusing to answer", metadata: ["error": "\(error)"])
+                self.logger.error("transcript write failed; refusing to answer", metadata: ["error": "\(error)"])
                 var buffer = context.channel.allocator.buffer(capacity: 128)
-                buffer.writeString(handler.wire.render(.error(code: .unavailable, text: ErrorCode.unavailable.customerText)))
+                buffer.writeString(self.wire.render(.error(code: .unavailable, text: ErrorCode.unavailable.customerText)))
                 let channel = context.channel
-                context.writeAndFlush(handler.wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
+                context.writeAndFlush(self.wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
                 return
             }
-            handler.updateReading(context: context)
+            self.updateReading(context: context)
         }
     }
 
@@ -189,30 +185,29 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         }
     }
 
-    /// Encodes and queues records; the promise, if any, completes when they are stored.
-    private func store(_ events: [TranscriptEvent], then promise: EventLoopPromise<Void>?) {
-        guard let conversation else { promise?.succeed(()); return }
+    /// Encodes records and queues them for this loop's next write; `completion` runs on
+    /// the loop once they are stored.
+    private func store(_ events: [TranscriptEvent], on eventLoop: any EventLoop, completion: TranscriptTickBuffer.Completion?) {
+        guard let conversation else { completion?(.success(())); return }
         let ts = services.clock.timestamp(Date())
-        var lines: [[UInt8]] = []
-        lines.reserveCapacity(events.count + 1)
         var stamped = events.map { ($0, ts) }
         if let opening = unsavedOpening {
             stamped = opening.events.map { ($0, services.clock.timestamp(opening.at)) } + stamped
             unsavedOpening = nil
         }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(stamped.count * 256)
         for (event, stamp) in stamped {
             sequence += 1
             let record = TranscriptRecord(event: event, ts: stamp, session: conversation.sessionID, seq: sequence,
                                           instance: services.configuration.instance, redact: services.redaction.redact)
-            if let data = try? encoder.encode(record) { lines.append(Array(data)) }
-        }
-        let day = String(TranscriptClock.day(ofTimestamp: ts))
-        services.writer.append(lines: lines, day: day) { result in
-            switch result {
-            case .success: promise?.succeed(())
-            case let .failure(error): promise?.fail(error)
+            if let data = try? encoder.encode(record) {
+                bytes.append(contentsOf: data)
+                bytes.append(10)
             }
         }
+        let day = String(TranscriptClock.day(ofTimestamp: ts))
+        services.transcripts.add(bytes, day: day, on: eventLoop, completion: completion)
     }
 
     /// Reads pause while the client is not reading its replies (backpressure) or too many

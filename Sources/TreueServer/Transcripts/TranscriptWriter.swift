@@ -4,9 +4,11 @@ import TreueCore
 import Glibc
 #endif
 
-/// The one component that writes transcripts. Sessions hand it encoded records; a single
-/// writer thread appends everything queued meanwhile with one `write` per file and one
-/// `fsync` (group commit), then reports back to every waiting session at once.
+/// The one component that writes transcripts. Callers hand it encoded records. With
+/// `--fsync always` a writer thread appends everything queued meanwhile with one `write`
+/// and one `fsync` (group commit), then reports back to every waiting caller at once.
+/// Without an fsync to wait for, records are written at once on the caller's thread: a
+/// hand-off to another thread and back would cost more than the `write` itself.
 public final class TranscriptWriter: @unchecked Sendable {
     public struct Configuration: Sendable {
         public var directory: String
@@ -41,10 +43,10 @@ public final class TranscriptWriter: @unchecked Sendable {
     private var queue: [Entry] = []
     private var closing = false
     private var finished = false
-    // File state, guarded by `fileLock`. Every policy goes through the writer thread: one
-    // write for everything queued meanwhile beats one write per message from each loop
-    // (measured: inline writes without fsync were slower than group commit with it).
+    // File state, guarded by `fileLock`. Callers batch their records (one call per event
+    // loop tick, see `TranscriptTickBuffer`), so even inline writes are few.
     private let fileLock = NSLock()
+    private var stopped = false
     private var openDay: String?
     private var descriptor: Int32 = -1
     private var lastSync = Date.distantPast
@@ -82,6 +84,18 @@ public final class TranscriptWriter: @unchecked Sendable {
             bytes.append(contentsOf: line)
             bytes.append(10)
         }
+        append(bytes: bytes, day: day, completion: completion)
+    }
+
+    /// Queues whole lines, each ending in a newline. With `--fsync always`, `completion`
+    /// runs on the writer thread after the group's fsync; with the other policies the
+    /// bytes are written before this returns and `completion` runs on the caller's thread.
+    public func append(bytes: [UInt8], day: String, completion: Completion?) {
+        guard configuration.sync == .always else {
+            let result = appendNow(bytes: bytes, day: day)
+            completion?(result)
+            return
+        }
         condition.lock()
         guard !closing else {
             condition.unlock()
@@ -91,6 +105,17 @@ public final class TranscriptWriter: @unchecked Sendable {
         queue.append(Entry(day: day, bytes: bytes, completion: completion))
         condition.signal()
         condition.unlock()
+    }
+
+    /// True when `append` writes on the caller's thread (no fsync to wait for).
+    public var writesInline: Bool { configuration.sync != .always }
+
+    /// Writes whole lines on the caller's thread, for the policies that wait for no fsync.
+    public func appendNow(bytes: [UInt8], day: String) -> Result<Void, TranscriptWriteError> {
+        fileLock.lock()
+        let failure = stopped ? TranscriptWriteError(message: "transcript writer is closed") : append(bytes, day: day)
+        fileLock.unlock()
+        return failure.map { .failure($0) } ?? .success(())
     }
 
     /// Writes what is queued, syncs, and stops the thread. Safe to call more than once.
@@ -121,6 +146,7 @@ public final class TranscriptWriter: @unchecked Sendable {
             if stop { break }
         }
         fileLock.lock()
+        stopped = true
         if descriptor >= 0 {
             if dirty && configuration.sync != .never { fsync(descriptor) }
             Glibc.close(descriptor)
