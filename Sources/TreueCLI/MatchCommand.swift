@@ -47,6 +47,8 @@ struct MatchCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var out = StandardOutput()
+        // Options read once: each property-wrapper read copies the parsed arguments.
+        let (format, stats, lang, phase, explain) = (format, stats, lang, phase, explain)
         let matchStart = ContinuousClock.now
         while let line = readInputLine() {
             let before = stats ? ContinuousClock.now : matchStart
@@ -58,13 +60,17 @@ struct MatchCommand: ParsableCommand {
             let winner = lang.map { language in kb.matcher.choose(report.hits.filter { $0.language == language }) } ?? report.winner
             // Only the fields needed: copying a whole intent costs more than matching.
             let intentID = winner.map { kb.intents[$0.intentIndex].id }
+            if format == .tsv {
+                out.write(intentID ?? "-")
+                out.write("\t")
+                out.line(line)
+                continue
+            }
             let language = winner?.language ?? lang ?? kb.defaultLanguage
             let resultPhase = winner.flatMap { kb.intents[$0.intentIndex].phaseSignal } ?? phase ?? kb.defaultPhase
             switch format {
             case .tsv:
-                out.write(intentID ?? "-")
-                out.write("\t")
-                out.line(line)
+                break
             case .json:
                 let result = MatchResult(text: line, intent: intentID, lang: language, phase: resultPhase,
                                          captures: winner?.captures ?? [:], explain: explain ? explanations(report, kb) : nil)

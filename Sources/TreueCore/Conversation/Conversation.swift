@@ -73,7 +73,10 @@ public struct Conversation: Sendable {
     public mutating func receive(_ line: String, kb: KnowledgeBase, identity: IdentityPolicy, scratch: MatcherScratch) -> ConversationStep {
         guard !isClosed else { return ConversationStep() }
         // Spaces and tabs around a line are noise; a command indented by them is still one.
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        // Most lines have nothing to trim, and Foundation's trim copies through NSString.
+        let spaces = CharacterSet.whitespaces
+        let trimmed = line.unicodeScalars.first.map(spaces.contains) == false && line.unicodeScalars.last.map(spaces.contains) == false
+            ? line : line.trimmingCharacters(in: .whitespaces)
         if awaitingRating { return finishRating(trimmed, kb) }
         if trimmed.isEmpty { return ConversationStep() }
         if trimmed.hasPrefix("/") { return command(ChatCommand(line: trimmed), kb: kb, identity: identity) }

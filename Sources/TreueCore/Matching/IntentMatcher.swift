@@ -53,7 +53,7 @@ public final class IntentMatcher: Sendable {
         for number in scratch.candidates {
             switch code[Int(number)].firstMatch(in: folded.folded, scratch: scratch.pcre) {
             case let .match(found):
-                hits.append(hit(Int(number), patterns[Int(number)], found, in: folded))
+                hits.append(hit(Int(number), found, in: folded))
             case .limitExceeded:
                 limitExceeded.append(Int(number))
             default:
@@ -97,16 +97,18 @@ public final class IntentMatcher: Sendable {
         scratch.candidates.sort()
     }
 
-    private func hit(_ number: Int, _ pattern: CompiledIntentPattern, _ found: PatternMatch, in text: FoldedText) -> PatternHit {
+    // Reads the pattern's fields in place: copying the whole description costs a retain
+    // per reference in it.
+    private func hit(_ number: Int, _ found: PatternMatch, in text: FoldedText) -> PatternHit {
         var captures: [String: String] = [:]
-        for (name, group) in pattern.captureGroups where group - 1 < found.groups.count {
+        for (name, group) in patterns[number].captureGroups where group - 1 < found.groups.count {
             if let range = found.groups[group - 1] { captures[name] = text.originalText(for: range) }
         }
         // Characters, not bytes: count the bytes that start a character.
         let length = text.folded.utf8.withContiguousStorageIfAvailable { bytes in
             bytes[found.range].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
         } ?? found.range.count
-        return PatternHit(patternNumber: number, intentIndex: pattern.intentIndex, language: pattern.language,
+        return PatternHit(patternNumber: number, intentIndex: patterns[number].intentIndex, language: patterns[number].language,
                           range: found.range, length: length, captures: captures)
     }
 }

@@ -58,10 +58,18 @@ public struct WireFormat {
             try container.encodeIfPresent(mode, forKey: .mode)
             try container.encodeIfPresent(session, forKey: .session)
             // A reply always carries `intent`, null for the fallback.
-            if case let .some(intent) = intent { try container.encode(intent, forKey: .intent) }
+            switch intent {
+            case let .some(.some(id)): try container.encode(id, forKey: .intent)
+            case .some(.none): try container.encodeNil(forKey: .intent)
+            case .none: break
+            }
             try container.encodeIfPresent(phase, forKey: .phase)
             try container.encodeIfPresent(lang, forKey: .lang)
-            try container.encodeIfPresent(suggestions, forKey: .suggestions)
+            // Strings one by one: an array goes through the encoder's slower generic path.
+            if let suggestions {
+                var nested = container.nestedUnkeyedContainer(forKey: .suggestions)
+                for suggestion in suggestions { try nested.encode(suggestion) }
+            }
             try container.encodeIfPresent(code, forKey: .code)
             try container.encodeIfPresent(kind, forKey: .kind)
         }
