@@ -87,6 +87,27 @@ struct IntentMatcherTests {
             #expect(indexed == naive, "\(message)")
         }
     }
+
+    /// Index and prefilter together must find exactly the hits that trying every pattern
+    /// finds, on the shipped knowledge base with its examples, its test lines and the
+    /// held-out evaluation set, each also in capitals and with folded umlauts.
+    @Test func shippedKnowledgeBaseFindsTheSameHitsAsTryingEveryPattern() throws {
+        let kb = try #require(KnowledgeBase.load(directory: "Intents").0)
+        let scratch = kb.matcher.makeScratch()
+        var messages = kb.intents.flatMap { $0.examples.values.joined() }
+        let heldout = try String(contentsOfFile: "Tests/eval/heldout.tsv", encoding: .utf8)
+        messages += heldout.split(separator: "\n").dropFirst().compactMap { $0.split(separator: "\t").last.map(String.init) }
+        messages += messages.map { $0.uppercased() } + messages.map { $0.replacingOccurrences(of: "ü", with: "ue") }
+        #expect(messages.count > 1500)
+        var ruledOut = 0
+        for message in messages {
+            let report = kb.matcher.match(message, scratch: scratch)
+            #expect(report.hits.map(\.patternNumber) == kb.matcher.patternsMatchingWithoutIndex(message, scratch: scratch), "\(message)")
+            ruledOut += kb.matcher.patterns.count - report.patternsRun
+        }
+        // The point of it all: most patterns never run.
+        #expect(ruledOut > messages.count * kb.matcher.patterns.count * 9 / 10)
+    }
 }
 
 extension MatchOutcome {

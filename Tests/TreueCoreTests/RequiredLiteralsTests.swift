@@ -28,4 +28,31 @@ struct RequiredLiteralsTests {
         let requirement = RequiredLiterals.requirement(of: info)
         #expect(requirement == ["wo ist paket", "wo ist sendung"])
     }
+
+    /// Every part of a sequence a match cannot skip gives a set; optional parts and the
+    /// branches of an alternation give none of their own.
+    @Test func findsEverySetASequenceRequires() {
+        let b = RequiredLiterals.wordBoundary
+        let info = RequiredLiterals.analyse(#"\b(wo|wann)\b.{0,30}?\b(ist|bleibt)\b(?: bitte)?.*\bpaket(e)?\b"#)
+        let sets = Set(RequiredLiterals.requirements(of: info))
+        let verbs: Set<String> = ["\(b)ist\(b)", "\(b)bleibt\(b)", "\(b)ist\(b) bitte", "\(b)bleibt\(b) bitte"]
+        #expect(sets == [["\(b)wo\(b)", "\(b)wann\(b)"], verbs, ["\(b)paket\(b)", "\(b)pakete\(b)"]])
+        #expect(RequiredLiterals.requirements(of: RequiredLiterals.analyse("(wo ist|was kostet) (das|es)")).count == 1)
+        #expect(Set(RequiredLiterals.requirements(of: RequiredLiterals.analyse("(paket)+ x*"))) == [[" "], ["paket"]])
+        #expect(RequiredLiterals.requirements(of: RequiredLiterals.analyse(#"(?:paket)? \d+"#)).allSatisfy { !$0.contains("paket") })
+    }
+
+    @Test func prefilterRulesOutOnlyMessagesLackingARequiredString() {
+        let filter = LiteralPrefilter(requirements: [["wo", "wann"], ["paket", "sendung"]])
+        func admits(_ text: String) -> Bool {
+            var table = [UInt8](repeating: 0, count: LiteralPrefilter.tableSize)
+            LiteralPrefilter.mark(Array(text.utf8), in: &table, generation: 1)
+            return filter.admits(table, generation: 1)
+        }
+        #expect(admits("wo ist mein paket"))
+        #expect(admits("wann kommt die sendung"))
+        #expect(!admits("wo ist meine rechnung"))
+        #expect(!admits("mein paket ist kaputt"))
+        #expect(!admits(""))
+    }
 }

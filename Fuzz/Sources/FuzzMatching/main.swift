@@ -5,6 +5,8 @@
 //
 // Checked beyond "no crash, no leak, no hang":
 // - the winner is one of the hits; every hit's text is cut from the message;
+// - the hits are exactly those of trying every pattern (the index and prefilter skip
+//   only patterns that cannot match);
 // - folded text holds no umlaut, ß or typographic quote (patterns never see them);
 // - redaction is complete: redacting the redacted text changes nothing more, and no
 //   placeholder creates a new match;
@@ -45,6 +47,13 @@ public func fuzzMatching(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     for hit in report.hits where hit.patternNumber >= knowledgeBase.matcher.patterns.count {
         Fixtures.violated("hit names pattern \(hit.patternNumber) of \(knowledgeBase.matcher.patterns.count)", input: text)
+    }
+    // The index and the prefilter only skip patterns that cannot match: trying every
+    // pattern finds the same hits.
+    let every = knowledgeBase.matcher.patternsMatchingWithoutIndex(text, scratch: scratch)
+    let skippedByLimit = Set(report.limitExceeded)
+    if report.hits.map(\.patternNumber) != every.filter({ !skippedByLimit.contains($0) }) {
+        Fixtures.violated("index or prefilter lost a hit: \(report.hits.map(\.patternNumber)) vs \(every)", input: text)
     }
     // Slot filling runs a pattern subset on a follow-up message.
     for intent in knowledgeBase.intents.prefix(64) {

@@ -21,7 +21,8 @@ enum KnowledgeBaseCompiler {
                 let info = accepts ? .anything : RequiredLiterals.analyse(folded) { vocabulary.info($0) }
                 compiled.append(CompiledIntentPattern(intentIndex: intentIndex, language: pattern.language, source: pattern,
                                                       compiled: result, captureGroups: groups,
-                                                      requiredLiterals: RequiredLiterals.requirement(of: info)))
+                                                      requiredLiterals: RequiredLiterals.requirement(of: info),
+                                                      requirementSets: RequiredLiterals.requirements(of: info)))
             }
             for slot in intent.slots {
                 if let (result, _) = compilePattern(slot.pattern, at: slot.location, vocabulary: vocabulary,

@@ -13,6 +13,9 @@ struct CandidateIndex: Sendable {
     let unindexed: [Int32]
     private let usesGramLength: (Bool, Bool, Bool)
     private let usesWordPairs: Bool
+    /// Patterns whose every literal is exactly the word or word pair it is keyed by, so
+    /// a lookup hit means the literal is there (up to hash collisions).
+    private let fullyCovered: Set<Int32>
 
     private enum Key: Hashable {
         case words(UInt64, isPair: Bool)
@@ -22,31 +25,37 @@ struct CandidateIndex: Sendable {
     /// - Parameter requirements: per pattern, the literals one of which a match contains
     ///   (lower-cased, `\b` as U+0001), or nil when it has none.
     init(requirements: [Set<String>?]) {
-        let candidates: [[[Key]]?] = requirements.map { literals in
-            literals.map { $0.map(Self.keys(for:)) }
+        let candidates: [[(literal: String, keys: [Key])]?] = requirements.map { literals in
+            literals.map { $0.map { ($0, Self.keys(for: $0)) } }
         }
         var frequency: [Key: Int] = [:]
         for literals in candidates.compactMap({ $0 }) {
-            for keys in literals { for key in Set(keys) { frequency[key, default: 0] += 1 } }
+            for (_, keys) in literals { for key in Set(keys) { frequency[key, default: 0] += 1 } }
         }
         var wordPostings: [UInt64: [Int32]] = [:]
         var gramPostings: [UInt32: [Int32]] = [:]
         var unindexed: [Int32] = []
         var lengths = (false, false, false)
         var pairs = false
+        var fullyCovered = Set<Int32>()
         for (number, literals) in candidates.enumerated() {
-            guard let literals, !literals.isEmpty, literals.allSatisfy({ !$0.isEmpty }) else {
+            guard let literals, !literals.isEmpty, literals.allSatisfy({ !$0.keys.isEmpty }) else {
                 unindexed.append(Int32(number))
                 continue
             }
             var chosen = Set<Key>()
-            for keys in literals {
+            var covered = true
+            for (literal, keys) in literals {
                 // Words say far more about a message than letter pieces do, so any word key
                 // beats any piece; among equals the rarest in the knowledge base wins.
                 let words = keys.filter { if case .words = $0 { return true }; return false }
                 let pool = words.isEmpty ? keys : words
-                chosen.insert(pool.min { frequency[$0, default: 0] < frequency[$1, default: 0] }!)
+                let key = pool.min { frequency[$0, default: 0] < frequency[$1, default: 0] }!
+                chosen.insert(key)
+                let text = literal.utf8.filter { $0 != 1 }
+                if case let .words(hash, _) = key, hash == Self.hash(text, 0, text.count) {} else { covered = false }
             }
+            if covered { fullyCovered.insert(Int32(number)) }
             for key in chosen {
                 switch key {
                 case let .words(hash, isPair):
@@ -61,9 +70,12 @@ struct CandidateIndex: Sendable {
         self.wordPostings = PostingTable(wordPostings)
         self.gramPostings = PostingTable(gramPostings.reduce(into: [:]) { $0[UInt64($1.key)] = $1.value })
         self.unindexed = unindexed
+        self.fullyCovered = fullyCovered
         usesGramLength = lengths
         usesWordPairs = pairs
     }
+
+    func coversFully(_ number: Int) -> Bool { fullyCovered.contains(Int32(number)) }
 
     /// Calls `body` with every pattern number whose key occurs in `text` (lower-cased,
     /// folded), possibly more than once; unindexed patterns are not included.

@@ -10,6 +10,8 @@ public struct CompiledIntentPattern: Sendable {
     let captureGroups: [(name: String, number: Int)]
     /// The literals one of which every match contains; nil when none is known.
     public let requiredLiterals: Set<String>?
+    /// Every set of literals a match takes one string from (see `LiteralPrefilter`).
+    let requirementSets: [Set<String>]
 }
 
 /// Finds the intent a message asks for.
@@ -23,6 +25,7 @@ public final class IntentMatcher: Sendable {
     /// The same patterns' compiled code alone: the hot loop reads one reference per
     /// candidate instead of copying the whole description.
     private let code: [CompiledPattern]
+    private let prefilters: [LiteralPrefilter]
     let priorities: [Int]
     let index: CandidateIndex
     public let limits: MatchLimits
@@ -33,7 +36,13 @@ public final class IntentMatcher: Sendable {
         code = patterns.map(\.compiled)
         self.priorities = priorities
         self.limits = limits
-        index = CandidateIndex(requirements: patterns.map(\.requiredLiterals))
+        let index = CandidateIndex(requirements: patterns.map(\.requiredLiterals))
+        self.index = index
+        // A set the index looks up word for word needs no second test.
+        prefilters = patterns.enumerated().map { number, pattern in
+            let sets = index.coversFully(number) ? pattern.requirementSets.filter { $0 != pattern.requiredLiterals } : pattern.requirementSets
+            return LiteralPrefilter(requirements: sets)
+        }
         maxCaptureGroups = patterns.map(\.compiled.captureCount).max() ?? 0
     }
 
@@ -50,7 +59,24 @@ public final class IntentMatcher: Sendable {
         collectCandidates(for: folded, scratch: scratch)
         var hits: [PatternHit] = []
         var limitExceeded: [Int] = []
+        var patternsRun = 0
+        var marked = false
         for number in scratch.candidates {
+            let prefilter = prefilters[Int(number)]
+            if !prefilter.isEmpty {
+                // Only messages that reach a pattern with a prefilter pay for the table.
+                if !marked {
+                    scratch.pairGeneration &+= 1
+                    if scratch.pairGeneration == 0 {
+                        for i in scratch.pairs.indices { scratch.pairs[i] = 0 }
+                        scratch.pairGeneration = 1
+                    }
+                    LiteralPrefilter.mark(scratch.lowered, in: &scratch.pairs, generation: scratch.pairGeneration)
+                    marked = true
+                }
+                guard prefilter.admits(scratch.pairs, generation: scratch.pairGeneration) else { continue }
+            }
+            patternsRun += 1
             switch code[Int(number)].firstMatch(in: folded.folded, scratch: scratch.pcre) {
             case let .match(found):
                 hits.append(hit(Int(number), found, in: folded))
@@ -61,7 +87,17 @@ public final class IntentMatcher: Sendable {
             }
         }
         return MatchReport(message: folded, hits: hits, winner: choose(hits), limitExceeded: limitExceeded,
-                           patternsRun: scratch.candidates.count)
+                           patternsRun: patternsRun)
+    }
+
+    /// The numbers of the patterns that match when every pattern runs, index and
+    /// prefilter bypassed: the reference `match` must agree with (tests and fuzzing).
+    public func patternsMatchingWithoutIndex(_ message: String, scratch: MatcherScratch) -> [Int] {
+        let folded = TextFolder.fold(message).folded
+        return code.indices.filter { number in
+            if case .match = code[number].firstMatch(in: folded, scratch: scratch.pcre) { return true }
+            return false
+        }
     }
 
     /// The winning rule; hits come in pattern order, which is load order.

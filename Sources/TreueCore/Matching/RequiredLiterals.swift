@@ -6,14 +6,17 @@
 /// anything", which costs speed, never a match.
 struct RequiredLiterals {
     /// What a piece of pattern can match: `exact` lists every string it can match when
-    /// that list is short; `required` is a set one of which any match contains.
+    /// that list is short; `required` is a set one of which any match contains; `all`
+    /// holds every such set found (a match contains one string of each), so a message
+    /// can be ruled out before the pattern runs.
     struct Info {
         var exact: Set<String>?
         var required: Set<String>?
+        var all: [Set<String>] = []
 
         static let anything = Info(exact: nil, required: nil)
         static let empty = Info(exact: [""], required: nil)
-        static func literal(_ text: String) -> Info { Info(exact: [text], required: [text]) }
+        static func literal(_ text: String) -> Info { Info(exact: [text], required: [text], all: [[text]]) }
     }
 
     private struct Bail: Error {}
@@ -39,6 +42,16 @@ struct RequiredLiterals {
         }
     }
 
+    /// Every set a match must take one string from, without those that any text (or the
+    /// empty string) satisfies; duplicates removed, smallest first.
+    static func requirements(of info: Info) -> [Set<String>] {
+        var sets = info.all
+        if let exact = info.exact { sets.append(exact) }
+        if let required = info.required { sets.append(required) }
+        var seen = Set<Set<String>>()
+        return sets.filter { !$0.isEmpty && !isEmptyMatchPossible($0) && seen.insert($0).inserted }.sorted { $0.count < $1.count }
+    }
+
     /// The requirement of a whole pattern: nil when any text might match.
     static func requirement(of info: Info) -> Set<String>? {
         let set = info.exact ?? info.required
@@ -62,6 +75,7 @@ struct RequiredLiterals {
             branches.append(try parseSequence())
         }
         if branches.count == 1 { return branches[0] }
+        // One set per branch only: a branch's other requirements hold for that branch alone.
         var exact: Set<String>? = []
         var required: Set<String>? = []
         for branch in branches {
@@ -78,12 +92,13 @@ struct RequiredLiterals {
                 required = nil
             }
         }
-        return Info(exact: exact, required: required)
+        return Info(exact: exact, required: required, all: required.map { [$0] } ?? [])
     }
 
     private mutating func parseSequence() throws -> Info {
         var run: Set<String>? = [""]
         var best: Set<String>?
+        var all: [Set<String>] = []
         var unbroken = true
         while let scalar = current, scalar != "|", scalar != ")" {
             // A run of plain characters is one literal: gathering it first spares building
@@ -96,14 +111,19 @@ struct RequiredLiterals {
                 for head in current { for tail in itemExact { product.insert(head + tail) } }
                 run = product
             } else {
-                best = Self.better(best, run.flatMap { Self.isEmptyMatchPossible($0) ? nil : $0 })
+                let finished = run.flatMap { Self.isEmptyMatchPossible($0) ? nil : $0 }
+                best = Self.better(best, finished)
                 best = Self.better(best, Self.requirement(of: item))
+                if let finished { all.append(finished) }
+                all += item.all
                 run = item.exact
                 unbroken = false
             }
         }
-        best = Self.better(best, run.flatMap { Self.isEmptyMatchPossible($0) ? nil : $0 })
-        return Info(exact: unbroken ? run : nil, required: best)
+        let finished = run.flatMap { Self.isEmptyMatchPossible($0) ? nil : $0 }
+        best = Self.better(best, finished)
+        if let finished { all.append(finished) }
+        return Info(exact: unbroken ? run : nil, required: best, all: all)
     }
 
     /// Consumes characters that stand for themselves, up to (not including) one a
@@ -149,10 +169,10 @@ struct RequiredLiterals {
             result = .anything
         case "+":
             position += 1
-            result = Info(exact: nil, required: Self.requirement(of: info))
+            result = Info(exact: nil, required: Self.requirement(of: info), all: info.all)
         case "{":
             guard let (minimum, _) = parseBraces() else { return .literal("{") }
-            result = minimum == 0 ? .anything : Info(exact: nil, required: Self.requirement(of: info))
+            result = minimum == 0 ? .anything : Info(exact: nil, required: Self.requirement(of: info), all: info.all)
         default:
             return info
         }
