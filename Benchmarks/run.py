@@ -31,11 +31,21 @@ def peers(shared, treue, work, sizes, quick):
         sh(f"python3 {HERE}/corpus_to_kb.py --corpus {corpus} --out {kb}", check=True)
         cmd = f"{treue} match --intents {kb} --customers /dev/null --format tsv"
         results = {}
-        out = sh(f"python3 {bench}/run_peers.py --corpus {corpus} --limit 20000 --engines cfloor --cmd '{cmd}'", timeout=3600).stdout
-        for line in out.splitlines():
-            if line.startswith("{"):
-                r = json.loads(line)
-                results["treue" if r["engine"] == "cmd" else r["engine"]] = r
+        # run_peers subtracts a ~0.35 s load (5,000 intents) from a ~0.4 s run, so one
+        # figure for Treue is noisy: the median of three runs (each already best of three).
+        treue_runs = []
+        for attempt in range(3):
+            engines = "cfloor" if attempt == 0 else ""
+            out = sh(f"python3 {bench}/run_peers.py --corpus {corpus} --limit 20000 --engines '{engines}' --cmd '{cmd}'", timeout=3600).stdout
+            for line in out.splitlines():
+                if line.startswith("{"):
+                    r = json.loads(line)
+                    if r["engine"] == "cmd":
+                        treue_runs.append(r)
+                    else:
+                        results[r["engine"]] = r
+        treue_runs.sort(key=lambda r: r["msgs_per_s"])
+        results["treue"] = dict(treue_runs[len(treue_runs) // 2], spread=[r["msgs_per_s"] for r in treue_runs])
         engines = "aiml,pyre" if quick else "rivescript,aiml,pyre"
         out = sh(f"python3 {bench}/run_peers.py --corpus {corpus} --limit {python_limit[n]} --engines {engines}", timeout=3600).stdout
         for line in out.splitlines():
@@ -126,11 +136,29 @@ def main():
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     ap.add_argument("--work", default="/tmp/treue-bench")
     ap.add_argument("--quick", action="store_true", help="skip RiveScript (minutes at 5,000 intents)")
+    ap.add_argument("--only", default="matching,shipped,server,memory",
+                    help="comma-separated parts to run: matching, shipped, server, memory")
     a = ap.parse_args()
+    parts = set(a.only.split(","))
     treue, load = os.path.abspath(a.treue), os.path.abspath(a.load)
     os.makedirs(a.work, exist_ok=True)
     print(f"# Treue benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores\n")
 
+    if "matching" in parts:
+        matching(a, treue)
+    if "shipped" in parts:
+        print("\n## Shipped knowledge base, dev-set sentences ×50\n")
+        print("    " + shipped(treue, a.shared))
+    if "server" in parts:
+        server(treue, load)
+    if "memory" in parts:
+        print("\n## Memory per idle connection\n")
+        before, after, opened = idle_memory(treue, load, 10000)
+        print(f"RSS {before / 1024:.1f} MiB before, {after / 1024:.1f} MiB with 10,000 idle connections ({opened}): "
+              f"{(after - before) * 1024 / 10000 / 1024:.1f} KiB per connection.")
+
+
+def matching(a, treue):
     print("## Matching beside peers (messages/s, accuracy)\n")
     print("| intents | Treue | RiveScript | AIML | Python re | C PCRE2-JIT naive | Treue ÷ C naive | Treue ÷ AIML | load+JIT |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -147,11 +175,15 @@ def main():
     t5000 = rows[-1][1].get("treue", {}).get("msgs_per_s")
     if t50 and t5000:
         print(f"\n5,000-intent throughput is {t5000 / t50:.2f} of 50-intent throughput.")
-    print("\n## Shipped knowledge base, dev-set sentences ×50\n")
-    print("    " + shipped(treue, a.shared))
+    for n, r, _ in rows:
+        spread = r.get("treue", {}).get("spread")
+        if spread:
+            print(f"Treue at {n:,} intents, three runs: " + ", ".join(f"{x:,.0f}" for x in spread) + " msgs/s (median in the table).")
 
+
+def server(treue, load):
     print("\n## Server round trips (treue-load, 127.0.0.1)\n")
-    loads = [(1, 2000), (100, 200), (1000, 20)]
+    loads = [(1, 3000), (100, 500), (1000, 50)]
     results = server_load(treue, load, loads)
     print("| connections | server | msgs/s | p50 ms | p99 ms | p99.9 ms | ÷ echo |")
     print("|---:|---|---:|---:|---:|---:|---:|")
@@ -161,11 +193,6 @@ def main():
             r = results[(mode, connections)]
             name = "bare NIO echo" if mode == "echo" else f"treue --fsync {mode}"
             print(f"| {connections:,} | {name} | {r['msgs_per_s']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['p999_ms']:.2f} | {r['msgs_per_s'] / echo:.2f} |")
-
-    print("\n## Memory per idle connection\n")
-    before, after, opened = idle_memory(treue, load, 10000)
-    print(f"RSS {before / 1024:.1f} MiB before, {after / 1024:.1f} MiB with 10,000 idle connections ({opened}): "
-          f"{(after - before) * 1024 / 10000 / 1024:.1f} KiB per connection.")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,11 @@ import TreueServer
 @main
 struct LoadClient {
     static func main() async throws {
-        let options = try Options(CommandLine.arguments.dropFirst())
+        let options: Options
+        do { options = try Options(CommandLine.arguments.dropFirst()) } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            exit(2)
+        }
         // The group lives until the process exits.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: options.threads)
         if options.echoServer {
