@@ -82,6 +82,9 @@ public final class ChatServer: Sendable {
         _ = try? await promise.futureResult.get()
         deadline.cancel()
         quiesce.withLockedValue { $0 = nil }
+        // A customer who left during the drain has records in its loop's round buffer,
+        // handed to the writer by a task already queued on that loop: let those run first.
+        for loop in group.makeIterator() { try? await loop.submit {}.get() }
         services.writer.close()
         try? await group.shutdownGracefully()
     }
