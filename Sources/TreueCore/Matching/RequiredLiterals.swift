@@ -104,7 +104,7 @@ struct RequiredLiterals {
             // A run of plain characters is one literal: gathering it first spares building
             // the set again for every character.
             let plain = plainRun()
-            var item = plain.isEmpty ? try parseAtom() : .literal(plain.lowercased())
+            var item = plain.isEmpty ? try parseAtom() : .literal(CaselessText.lowercased(plain))
             if plain.isEmpty { item = try applyQuantifier(to: item) }
             if let current = run, let itemExact = item.exact, current.count * itemExact.count <= Self.maxExactStrings {
                 var product = Set<String>()
@@ -213,7 +213,7 @@ struct RequiredLiterals {
             throw Bail()
         default:
             position += 1
-            return .literal(String(scalar).lowercased())
+            return .literal(CaselessText.lowercased(String(scalar)))
         }
     }
 
@@ -259,11 +259,11 @@ struct RequiredLiterals {
             }
             // A quantifier after \E applies to the last character only: give up precision.
             if let next = current, "?*+{".unicodeScalars.contains(next) { return .anything }
-            return literal.isEmpty ? .empty : .literal(literal.lowercased())
+            return literal.isEmpty ? .empty : .literal(CaselessText.lowercased(literal))
         default:
             if scalar.properties.numericType == .decimal { return .anything }
             if scalar.properties.isAlphabetic { return .anything }
-            return .literal(String(scalar).lowercased())
+            return .literal(CaselessText.lowercased(String(scalar)))
         }
     }
 

@@ -19,7 +19,7 @@ public struct FoldedText: Sendable {
         }
         if !ascii {
             bytes.removeAll(keepingCapacity: true)
-            bytes.append(contentsOf: folded.lowercased().utf8)
+            bytes.append(contentsOf: CaselessText.lowercased(folded).utf8)
         }
     }
 
