@@ -163,7 +163,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
             case let .failure(error):
                 self.logger.error("transcript write failed; refusing to answer", metadata: ["error": "\(error)"])
                 var buffer = context.channel.allocator.buffer(capacity: 128)
-                buffer.writeString(self.wire.render(.error(code: .unavailable, text: ErrorCode.unavailable.customerText)))
+                self.wire.render(.error(code: .unavailable, text: ErrorCode.unavailable.customerText), into: &buffer)
                 let channel = context.channel
                 context.writeAndFlush(self.wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
                 return
@@ -175,7 +175,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     private func send(_ step: ConversationStep, context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
         var buffer = context.channel.allocator.buffer(capacity: 256)
-        for output in step.outputs { buffer.writeString(wire.render(output)) }
+        for output in step.outputs { wire.render(output, into: &buffer) }
         if buffer.readableBytes > 0 {
             let written = context.writeAndFlush(wrapOutboundOut(buffer))
             let channel = context.channel

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import TreueCore
 
 /// How conversation outputs look on the wire: plain text for people, or exactly one JSON
@@ -12,14 +13,23 @@ public struct WireFormat {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
-    /// The bytes for one output, LF-terminated; a `.mode` output switches the format for it
-    /// and everything after.
-    public mutating func render(_ output: ConversationOutput) -> String {
+    /// Appends one output, LF-terminated; a `.mode` output switches the format for it and
+    /// everything after. The encoder's bytes go to the buffer as they are, with no string
+    /// made in between.
+    public mutating func render(_ output: ConversationOutput, into buffer: inout ByteBuffer) {
         if case let .mode(newMode) = output { mode = newMode }
         switch mode {
-        case .text: return Self.plain(output) + "\n"
-        case .json: return json(output) + "\n"
+        case .text: buffer.writeString(Self.plain(output))
+        case .json: buffer.writeBytes(json(output))
         }
+        buffer.writeInteger(UInt8(10))
+    }
+
+    /// One output as a string, LF-terminated (see `render(_:into:)`).
+    public mutating func render(_ output: ConversationOutput) -> String {
+        var buffer = ByteBufferAllocator().buffer(capacity: 256)
+        render(output, into: &buffer)
+        return String(buffer: buffer)
     }
 
     static func plain(_ output: ConversationOutput) -> String {
@@ -75,7 +85,7 @@ public struct WireFormat {
         }
     }
 
-    private func json(_ output: ConversationOutput) -> String {
+    private func json(_ output: ConversationOutput) -> Data {
         var record: Record
         switch output {
         case let .mode(mode): record = Record(type: "mode", mode: mode.rawValue)
@@ -88,7 +98,7 @@ public struct WireFormat {
         case let .error(code, text): record = Record(type: "error", text: text, code: code.rawValue)
         case let .bye(text): record = Record(type: "bye", text: text)
         }
-        guard let data = try? encoder.encode(record) else { return #"{"type":"error","code":"unavailable","text":"encoding failed"}"# }
-        return String(decoding: data, as: UTF8.self)
+        guard let data = try? encoder.encode(record) else { return Data(#"{"type":"error","code":"unavailable","text":"encoding failed"}"#.utf8) }
+        return data
     }
 }
