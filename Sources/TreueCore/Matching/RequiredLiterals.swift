@@ -13,6 +13,9 @@ struct RequiredLiterals {
         var exact: Set<String>?
         var required: Set<String>?
         var all: [Set<String>] = []
+        /// For a repetition of at least one: the strings one of which every match starts
+        /// with, and one of which it ends with (`hal+o` is `ha` `l…l` `o`: `hal` and `lo`).
+        var edges: Set<String>?
 
         static let anything = Info(exact: nil, required: nil)
         static let empty = Info(exact: [""], required: nil)
@@ -43,13 +46,21 @@ struct RequiredLiterals {
     }
 
     /// Every set a match must take one string from, without those that any text (or the
-    /// empty string) satisfies; duplicates removed, smallest first.
+    /// empty string) satisfies and those another set implies (`l` beside `hal`);
+    /// smallest first.
     static func requirements(of info: Info) -> [Set<String>] {
         var sets = info.all
         if let exact = info.exact { sets.append(exact) }
         if let required = info.required { sets.append(required) }
         var seen = Set<Set<String>>()
-        return sets.filter { !$0.isEmpty && !isEmptyMatchPossible($0) && seen.insert($0).inserted }.sorted { $0.count < $1.count }
+        sets = sets.filter { !$0.isEmpty && !isEmptyMatchPossible($0) && seen.insert($0).inserted }
+        func implies(_ strong: Set<String>, _ weak: Set<String>) -> Bool {
+            strong.allSatisfy { string in weak.contains { string.contains($0) } }
+        }
+        // Of two sets that imply each other, the first stays.
+        return sets.indices.filter { i in
+            !sets.indices.contains { j in j != i && implies(sets[j], sets[i]) && (j < i || !implies(sets[i], sets[j])) }
+        }.map { sets[$0] }.sorted { $0.count < $1.count }
     }
 
     /// The requirement of a whole pattern: nil when any text might match.
@@ -111,12 +122,19 @@ struct RequiredLiterals {
                 for head in current { for tail in itemExact { product.insert(head + tail) } }
                 run = product
             } else {
-                let finished = run.flatMap { Self.isEmptyMatchPossible($0) ? nil : $0 }
+                var finished = run
+                // A repetition's first copy continues the run, its last copy starts the next.
+                if let current = run, let edges = item.edges, current.count * edges.count <= Self.maxExactStrings {
+                    var product = Set<String>()
+                    for head in current { for tail in edges { product.insert(head + tail) } }
+                    finished = product
+                }
+                finished = finished.flatMap { Self.isEmptyMatchPossible($0) ? nil : $0 }
                 best = Self.better(best, finished)
                 best = Self.better(best, Self.requirement(of: item))
                 if let finished { all.append(finished) }
                 all += item.all
-                run = item.exact
+                run = item.exact ?? item.edges
                 unbroken = false
             }
         }
@@ -169,10 +187,10 @@ struct RequiredLiterals {
             result = .anything
         case "+":
             position += 1
-            result = Info(exact: nil, required: Self.requirement(of: info), all: info.all)
+            result = Info(exact: nil, required: Self.requirement(of: info), all: info.all, edges: info.exact)
         case "{":
             guard let (minimum, _) = parseBraces() else { return .literal("{") }
-            result = minimum == 0 ? .anything : Info(exact: nil, required: Self.requirement(of: info), all: info.all)
+            result = minimum == 0 ? .anything : Info(exact: nil, required: Self.requirement(of: info), all: info.all, edges: info.exact)
         default:
             return info
         }
