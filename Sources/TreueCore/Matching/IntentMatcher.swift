@@ -66,15 +66,10 @@ public final class IntentMatcher: Sendable {
             if !prefilter.isEmpty {
                 // Only messages that reach a pattern with a prefilter pay for the table.
                 if !marked {
-                    scratch.pairGeneration &+= 1
-                    if scratch.pairGeneration == 0 {
-                        for i in scratch.pairs.indices { scratch.pairs[i] = 0 }
-                        scratch.pairGeneration = 1
-                    }
-                    LiteralPrefilter.mark(scratch.lowered, in: &scratch.pairs, generation: scratch.pairGeneration)
+                    scratch.markPairs()
                     marked = true
                 }
-                guard prefilter.admits(scratch.pairs, generation: scratch.pairGeneration) else { continue }
+                guard scratch.admits(prefilter) else { continue }
             }
             patternsRun += 1
             switch code[Int(number)].firstMatch(in: folded.folded, scratch: scratch.pcre) {

@@ -117,19 +117,11 @@ struct RequiredLiterals {
             let plain = plainRun()
             var item = plain.isEmpty ? try parseAtom() : .literal(CaselessText.lowercased(plain))
             if plain.isEmpty { item = try applyQuantifier(to: item) }
-            if let current = run, let itemExact = item.exact, current.count * itemExact.count <= Self.maxExactStrings {
-                var product = Set<String>()
-                for head in current { for tail in itemExact { product.insert(head + tail) } }
+            if let product = Self.product(run, item.exact) {
                 run = product
             } else {
-                var finished = run
                 // A repetition's first copy continues the run, its last copy starts the next.
-                if let current = run, let edges = item.edges, current.count * edges.count <= Self.maxExactStrings {
-                    var product = Set<String>()
-                    for head in current { for tail in edges { product.insert(head + tail) } }
-                    finished = product
-                }
-                finished = finished.flatMap { Self.isEmptyMatchPossible($0) ? nil : $0 }
+                let finished = (Self.product(run, item.edges) ?? run).flatMap { Self.isEmptyMatchPossible($0) ? nil : $0 }
                 best = Self.better(best, finished)
                 best = Self.better(best, Self.requirement(of: item))
                 if let finished { all.append(finished) }
@@ -142,6 +134,14 @@ struct RequiredLiterals {
         best = Self.better(best, finished)
         if let finished { all.append(finished) }
         return Info(exact: unbroken ? run : nil, required: best, all: all)
+    }
+
+    /// Every head followed by every tail; nil when either is unknown or the result too big.
+    private static func product(_ heads: Set<String>?, _ tails: Set<String>?) -> Set<String>? {
+        guard let heads, let tails, heads.count * tails.count <= maxExactStrings else { return nil }
+        var product = Set<String>()
+        for head in heads { for tail in tails { product.insert(head + tail) } }
+        return product
     }
 
     /// Consumes characters that stand for themselves, up to (not including) one a

@@ -51,16 +51,16 @@ final class TranscriptTickBuffer: Sendable {
         pending.bytes = []
         pending.bytes.reserveCapacity(bytes.count)
         pending.completions = []
-        if writer.writesInline {
-            let result = bytes.isEmpty ? .success(()) : writer.appendNow(bytes: bytes, day: pending.day)
-            for completion in completions { completion(result) }
-            return
-        }
-        // Even an empty batch queues behind earlier ones, so a reply never overtakes one
-        // that still waits for its fsync.
+        // Without fsync the writer answers at once, on this loop; with it, from its thread
+        // after the group's fsync. Even an empty batch goes through it, so a reply never
+        // overtakes one that still waits for its fsync.
         let waiting = NIOLoopBound(completions, eventLoop: eventLoop)
         writer.append(bytes: bytes, day: pending.day) { result in
-            eventLoop.execute { for completion in waiting.value { completion(result) } }
+            if eventLoop.inEventLoop {
+                for completion in waiting.value { completion(result) }
+            } else {
+                eventLoop.execute { for completion in waiting.value { completion(result) } }
+            }
         }
     }
 }

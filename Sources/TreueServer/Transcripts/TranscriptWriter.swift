@@ -107,11 +107,9 @@ public final class TranscriptWriter: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// True when `append` writes on the caller's thread (no fsync to wait for).
-    public var writesInline: Bool { configuration.sync != .always }
-
     /// Writes whole lines on the caller's thread, for the policies that wait for no fsync.
-    public func appendNow(bytes: [UInt8], day: String) -> Result<Void, TranscriptWriteError> {
+    private func appendNow(bytes: [UInt8], day: String) -> Result<Void, TranscriptWriteError> {
+        guard !bytes.isEmpty else { return .success(()) }
         fileLock.lock()
         let failure = stopped ? TranscriptWriteError(message: "transcript writer is closed") : append(bytes, day: day)
         fileLock.unlock()
