@@ -147,7 +147,7 @@ struct MatchCommand: ParsableCommand {
             let pattern = kb.matcher.patterns[hit.patternNumber]
             let intent = kb.intents[hit.intentIndex]
             return Explanation(intent: intent.id, lang: hit.language, priority: intent.priority, length: hit.length,
-                               pattern: pattern.source.source, location: pattern.source.location.description,
+                               pattern: pattern.source.source, location: pattern.source.reference,
                                matched: report.message.originalText(for: hit.range), winner: hit == report.winner)
         }
     }

@@ -99,7 +99,7 @@ public struct Conversation: Sendable {
         let report = kb.matcher.match(text, scratch: scratch)
         for number in report.limitExceeded {
             let pattern = kb.matcher.patterns[number]
-            step.events.append(.patternLimit(intent: kb.intents[pattern.intentIndex].id, pattern: pattern.source.location.description))
+            step.events.append(.patternLimit(intent: kb.intents[pattern.intentIndex].id, pattern: pattern.source.reference))
         }
         guard let winner = report.winner else {
             fallback(kb, into: &step)
@@ -146,7 +146,7 @@ public struct Conversation: Sendable {
         let reply = Reply(text: text, intent: intent.id, phase: phase, language: language, suggestions: suggestions, captures: captures)
         step.outputs.append(.reply(reply))
         step.events.append(.reply(.init(text: text, intent: intent.id, phase: phase, language: language, captures: captures,
-                                        suggestions: suggestions, pattern: pattern?.location.description)))
+                                        suggestions: suggestions, pattern: pattern?.reference)))
         lastAnswer = AnswerTrace(intent: intent.id, pattern: pattern?.source, location: pattern?.location, captures: captures,
                                  phase: phase, language: language, path: path)
     }

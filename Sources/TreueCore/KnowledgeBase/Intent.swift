@@ -41,14 +41,17 @@ public struct Intent: Sendable {
 
 /// A pattern as its author wrote it.
 public struct IntentPattern: Sendable {
-    public var language: String
-    public var source: String
-    public var location: SourceLocation
+    public let language: String
+    public let source: String
+    public let location: SourceLocation
+    /// `file:line:column`, made once: every reply names its pattern in the transcript.
+    public let reference: String
 
     public init(language: String, source: String, location: SourceLocation) {
         self.language = language
         self.source = source
         self.location = location
+        reference = location.description
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import PCRE2Swift
 
 /// A loaded, validated and compiled knowledge base: immutable, shared by every session.
@@ -11,7 +12,7 @@ public final class KnowledgeBase: Sendable {
     /// Where the knowledge base came from, for messages and reloads.
     public let directory: String?
     /// Every answer, prompt and message text, parsed once.
-    private let templates: [String: Template]
+    private let templates: [TemplateKey: Template]
 
     public var intents: [Intent] { content.intents }
     public var phases: [String] { content.phases }
@@ -20,7 +21,7 @@ public final class KnowledgeBase: Sendable {
     public var defaultLanguage: String { content.defaultLanguage }
 
     /// The parsed form of a template text of this knowledge base (parsed now if it is not one).
-    public func template(_ text: String) -> Template { templates[text] ?? Template(text) }
+    public func template(_ text: String) -> Template { templates[TemplateKey(text)] ?? Template(text) }
 
     public func intent(id: String) -> Intent? { indexByID[id].map { content.intents[$0] } }
     public func intentIndex(id: String) -> Int? { indexByID[id] }
@@ -30,8 +31,8 @@ public final class KnowledgeBase: Sendable {
         self.matcher = matcher
         self.slotPatterns = slotPatterns
         self.directory = directory
-        var templates: [String: Template] = [:]
-        func add(_ text: String) { if templates[text] == nil { templates[text] = Template(text) } }
+        var templates: [TemplateKey: Template] = [:]
+        func add(_ text: String) { if templates[TemplateKey(text)] == nil { templates[TemplateKey(text)] = Template(text) } }
         for intent in content.intents {
             for byLanguage in intent.answers.variants.values { for variants in byLanguage.values { variants.forEach(add) } }
             for slot in intent.slots { slot.prompt.byLanguage.values.forEach(add) }
@@ -76,5 +77,25 @@ public final class KnowledgeBase: Sendable {
 private extension CompiledPattern {
     func compiled(in text: FoldedText, scratch: MatcherScratch) -> MatchOutcome {
         firstMatch(in: text.folded, scratch: scratch.pcre)
+    }
+}
+
+/// A template text as a table key, hashed and compared by its UTF-8 bytes. A `String` key
+/// normalizes every non-ASCII answer to NFC on each lookup, which cost more than rendering
+/// it; the texts looked up are the very strings the table was built from, so a text that
+/// is equal only after normalization is merely parsed afresh.
+private struct TemplateKey: Hashable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    static func == (lhs: TemplateKey, rhs: TemplateKey) -> Bool {
+        var left = lhs.text, right = rhs.text
+        return left.withUTF8 { a in right.withUTF8 { b in a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0) } }
     }
 }
