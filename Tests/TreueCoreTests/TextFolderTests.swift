@@ -18,6 +18,23 @@ struct TextFolderTests {
         #expect(text.originalText(for: start..<folded.count) == "Müller")
     }
 
+    @Test func mapsBackAcrossCharactersOfEveryWidth() {
+        // Two-, three- and four-byte characters before and after a folded one.
+        let text = TextFolder.fold("Preis 5 € für 🎁, Größe é")
+        #expect(text.folded == "Preis 5 € fuer 🎁, Groesse é")
+        let folded = Array(text.folded.utf8)
+        func range(of part: String) -> Range<Int> {
+            let needle = Array(part.utf8)
+            let start = (0...(folded.count - needle.count)).first { Array(folded[$0..<$0 + needle.count]) == needle }!
+            return start..<start + needle.count
+        }
+        #expect(text.originalText(for: range(of: "Groesse")) == "Größe")
+        #expect(text.originalText(for: range(of: "€ fuer 🎁")) == "€ für 🎁")
+        #expect(text.originalText(for: range(of: "é")) == "é")
+        // Nothing to fold: the text is its own folded form.
+        #expect(TextFolder.fold("Привет, 世界").folded == "Привет, 世界")
+    }
+
     @Test func foldsPatternLiteralsKeepingQuantifiersRight() throws {
         #expect(try TextFolder.foldPattern("zurück") == "zurueck")
         #expect(try TextFolder.foldPattern("grö?ße") == "gr(?:oe)?sse")

@@ -116,16 +116,22 @@ public final class IntentMatcher: Sendable {
             scratch.generation = 1
         }
         let generation = scratch.generation
-        scratch.candidates.removeAll(keepingCapacity: true)
         text.lowercasedBytes(into: &scratch.lowered)
+        // Local arrays in the loop: through the class, every mark costs an exclusivity
+        // check and a uniqueness check.
+        var marks = scratch.takeMarks()
+        var candidates = scratch.takeCandidates()
+        candidates.removeAll(keepingCapacity: true)
         index.forEachCandidate(in: scratch.lowered) { number in
-            if scratch.marks[Int(number)] != generation {
-                scratch.marks[Int(number)] = generation
-                scratch.candidates.append(number)
+            if marks[Int(number)] != generation {
+                marks[Int(number)] = generation
+                candidates.append(number)
             }
         }
-        scratch.candidates.append(contentsOf: index.unindexed)
-        scratch.candidates.sort()
+        candidates.append(contentsOf: index.unindexed)
+        candidates.sort()
+        scratch.marks = marks
+        scratch.candidates = candidates
     }
 
     // Reads the pattern's fields in place: copying the whole description costs a retain

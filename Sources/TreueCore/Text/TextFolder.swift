@@ -7,33 +7,51 @@ import Foundation
 public enum TextFolder {
     /// Folds a customer message, keeping the way back to the original.
     public static func fold(_ text: String) -> FoldedText {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            return FoldedText(original: text, folded: text, originalOffsets: nil)
-        }
-        // Below U+0300 every character is already composed: only text with combining marks
-        // or other scripts pays for normalization.
-        let original = text.unicodeScalars.allSatisfy({ $0.value < 0x300 }) ? text : text.precomposedStringWithCanonicalMapping
-        var folded: [UInt8] = []
-        folded.reserveCapacity(original.utf8.count + 8)
-        var offsets: [Int] = []
-        offsets.reserveCapacity(original.utf8.count + 9)
-        var originalOffset = 0
-        var changed = false
-        for scalar in original.unicodeScalars {
-            let width = UTF8.width(scalar)
-            if let replacement = replacement(for: scalar) {
-                changed = true
-                folded.append(contentsOf: replacement.utf8)
-                offsets.append(contentsOf: repeatElement(originalOffset, count: replacement.utf8.count))
-            } else {
-                UTF8.encode(scalar) { folded.append($0) }
-                for byte in 0..<width { offsets.append(originalOffset + byte) }
+        var text = text
+        // Every message passes here: one pass over the bytes decides whether anything
+        // needs doing (ASCII: nothing; below U+0300, which starts at lead byte 0xCC: no
+        // normalization, every character is already composed).
+        let (ascii, composed) = text.withUTF8 { bytes in (!bytes.contains { $0 >= 0x80 }, !bytes.contains { $0 >= 0xCC }) }
+        if ascii { return FoldedText(original: text, folded: text, originalOffsets: nil) }
+        let original = composed ? text : text.precomposedStringWithCanonicalMapping
+        var contiguous = original
+        return contiguous.withUTF8 { bytes in
+            var folded: [UInt8] = []
+            folded.reserveCapacity(bytes.count + 8)
+            var offsets: [Int] = []
+            offsets.reserveCapacity(bytes.count + 9)
+            var changed = false
+            var index = 0
+            while index < bytes.count {
+                let lead = bytes[index]
+                if lead < 0x80 {
+                    folded.append(lead)
+                    offsets.append(index)
+                    index += 1
+                    continue
+                }
+                // A Swift string holds valid UTF-8.
+                let width = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+                var value = UInt32(lead) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
+                for offset in 1..<width { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+                if let replacement = Unicode.Scalar(value).flatMap(replacement(for:)) {
+                    changed = true
+                    for byte in replacement.utf8 {
+                        folded.append(byte)
+                        offsets.append(index)
+                    }
+                } else {
+                    for offset in 0..<width {
+                        folded.append(bytes[index + offset])
+                        offsets.append(index + offset)
+                    }
+                }
+                index += width
             }
-            originalOffset += width
+            offsets.append(bytes.count)
+            return FoldedText(original: original, folded: changed ? String(decoding: folded, as: UTF8.self) : original,
+                              originalOffsets: changed ? offsets : nil)
         }
-        offsets.append(originalOffset)
-        return FoldedText(original: original, folded: changed ? String(decoding: folded, as: UTF8.self) : original,
-                          originalOffsets: changed ? offsets : nil)
     }
 
     /// Folds a literal string (an example, a vocabulary word) the same way as messages.
