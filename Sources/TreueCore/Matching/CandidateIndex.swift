@@ -194,11 +194,7 @@ enum WordScanner {
     }
 
     static func scalarIsWord(_ bytes: [UInt8], _ index: Int) -> (Bool, Int) {
-        let lead = bytes[index]
-        let width = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
-        guard index + width <= bytes.count, width > 1 else { return (false, 1) }
-        var value = UInt32(lead) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
-        for offset in 1..<width { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+        guard let (value, width) = UTF8Scalar.decode(bytes, at: index) else { return (false, 1) }
         guard let scalar = Unicode.Scalar(value) else { return (false, width) }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,

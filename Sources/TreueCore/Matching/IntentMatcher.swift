@@ -119,8 +119,10 @@ public final class IntentMatcher: Sendable {
         text.lowercasedBytes(into: &scratch.lowered)
         // Local arrays in the loop: through the class, every mark costs an exclusivity
         // check and a uniqueness check.
-        var marks = scratch.takeMarks()
-        var candidates = scratch.takeCandidates()
+        var marks: [UInt32] = []
+        var candidates: [Int32] = []
+        swap(&marks, &scratch.marks)
+        swap(&candidates, &scratch.candidates)
         candidates.removeAll(keepingCapacity: true)
         index.forEachCandidate(in: scratch.lowered) { number in
             if marks[Int(number)] != generation {
@@ -130,8 +132,8 @@ public final class IntentMatcher: Sendable {
         }
         candidates.append(contentsOf: index.unindexed)
         candidates.sort()
-        scratch.marks = marks
-        scratch.candidates = candidates
+        swap(&marks, &scratch.marks)
+        swap(&candidates, &scratch.candidates)
     }
 
     // Reads the pattern's fields in place: copying the whole description costs a retain

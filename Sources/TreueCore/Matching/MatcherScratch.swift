@@ -29,16 +29,5 @@ public final class MatcherScratch {
         LiteralPrefilter.mark(lowered, in: &pairs, generation: pairGeneration)
     }
 
-    /// The marks, left empty here so the caller's copy is the only one while it works.
-    func takeMarks() -> [UInt32] {
-        defer { marks = [] }
-        return marks
-    }
-
-    func takeCandidates() -> [Int32] {
-        defer { candidates = [] }
-        return candidates
-    }
-
     func admits(_ prefilter: LiteralPrefilter) -> Bool { prefilter.admits(pairs, generation: pairGeneration) }
 }

@@ -8,12 +8,12 @@ public enum TextFolder {
     /// Folds a customer message, keeping the way back to the original.
     public static func fold(_ text: String) -> FoldedText {
         var text = text
-        // Every message passes here: one pass over the bytes decides whether anything
-        // needs doing (ASCII: nothing; below U+0300, which starts at lead byte 0xCC: no
-        // normalization, every character is already composed).
-        let (ascii, composed) = text.withUTF8 { bytes in (!bytes.contains { $0 >= 0x80 }, !bytes.contains { $0 >= 0xCC }) }
-        if ascii { return FoldedText(original: text, folded: text, originalOffsets: nil) }
-        let original = composed ? text : text.precomposedStringWithCanonicalMapping
+        // Every message passes here: its highest byte decides whether anything needs doing
+        // (ASCII: nothing; below U+0300, which starts at lead byte 0xCC: no normalization,
+        // every character is already composed).
+        let highest = text.withUTF8 { $0.max() ?? 0 }
+        if highest < 0x80 { return FoldedText(original: text, folded: text, originalOffsets: nil) }
+        let original = highest < 0xCC ? text : text.precomposedStringWithCanonicalMapping
         var contiguous = original
         return contiguous.withUTF8 { bytes in
             var folded: [UInt8] = []
@@ -30,10 +30,8 @@ public enum TextFolder {
                     index += 1
                     continue
                 }
-                // A Swift string holds valid UTF-8.
-                let width = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-                var value = UInt32(lead) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
-                for offset in 1..<width { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+                // A Swift string holds valid UTF-8, so a character always starts here.
+                let (value, width) = UTF8Scalar.decode(bytes, at: index) ?? (0xFFFD, 1)
                 if let replacement = Unicode.Scalar(value).flatMap(replacement(for:)) {
                     changed = true
                     for byte in replacement.utf8 {
