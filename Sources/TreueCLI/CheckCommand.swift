@@ -22,6 +22,13 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Also measure accuracy on a labelled file (intent<TAB>lang<TAB>text, '-' = must fall back).")
     var eval: String?
 
+    @Flag(help: "With --eval: list every miss with the stage that decided and its evidence.")
+    var misses = false
+
+    @Option(name: .customLong("without"), help: ArgumentHelp("With --eval: switch a stage off to measure what it adds (repeatable).",
+                                                            valueName: "negation|spelling|examples|clarify|out-of-scope"))
+    var withoutStages: [String] = []
+
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
@@ -50,7 +57,14 @@ struct CheckCommand: ParsableCommand {
                 guard let tsv = try? String(contentsOfFile: eval, encoding: .utf8) else {
                     throw ValidationError("cannot read evaluation file '\(eval)'")
                 }
-                evaluation = EvaluationReport.evaluate(tsv: tsv, kb: kb)
+                var stages = UnderstandingStages.all
+                for name in withoutStages {
+                    guard let stage = UnderstandingStages.names.first(where: { $0.0 == name })?.1 else {
+                        throw ValidationError("unknown stage '\(name)' (expected \(UnderstandingStages.names.map(\.0).joined(separator: ", ")))")
+                    }
+                    stages.remove(stage)
+                }
+                evaluation = EvaluationReport.evaluate(tsv: tsv, kb: kb, stages: stages)
             }
         }
         let errors = diagnostics.filter { $0.severity == .error }.count
@@ -65,7 +79,7 @@ struct CheckCommand: ParsableCommand {
             } else {
                 out.line("knowledge base not loaded: \(errors) error(s), \(warnings) warning(s)")
             }
-            if let evaluation { out.line(evaluation.text) }
+            if let evaluation { out.line(evaluation.text(misses: misses)) }
             if explainIndex, let kb {
                 let always = kb.matcher.unindexedPatterns
                 out.line("\(always.count) of \(kb.matcher.patterns.count) patterns run for every message (no literal word or piece they require):")

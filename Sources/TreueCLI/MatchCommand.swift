@@ -44,6 +44,7 @@ struct MatchCommand: ParsableCommand {
             throw ValidationError("unknown language '\(lang)' (expected \(kb.languages.joined(separator: ", ")))")
         }
         let scratch = kb.matcher.makeScratch()
+        let interpreter = MessageInterpreter()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var out = StandardOutput()
@@ -52,28 +53,37 @@ struct MatchCommand: ParsableCommand {
         let matchStart = ContinuousClock.now
         while let line = readInputLine() {
             let before = stats ? ContinuousClock.now : matchStart
-            let report = kb.matcher.match(line, scratch: scratch)
+            let understood = interpreter.interpret(line, kb: kb, scratch: scratch)
+            let report = understood.report
             if stats {
                 timings.append(ContinuousClock.now - before)
                 patternsRun += report.patternsRun
             }
-            let winner = lang.map { language in kb.matcher.choose(report.hits.filter { $0.language == language }) } ?? report.winner
+            var winner = understood.hit
+            var intentIndex = understood.intentIndex
+            if let lang, understood.decision == .pattern {
+                winner = kb.matcher.choose(report.hits.filter { $0.language == lang })
+                intentIndex = winner.map(\.intentIndex)
+            }
+            if understood.decision == .outOfScope { winner = nil; intentIndex = nil }
             // Only the fields needed: copying a whole intent costs more than matching.
-            let intentID = winner.map { kb.intents[$0.intentIndex].id }
+            let intentID = intentIndex.map { kb.intents[$0].id }
             if format == .tsv {
                 out.write(intentID ?? "-")
                 out.write("\t")
                 out.line(line)
                 continue
             }
-            let language = winner?.language ?? lang ?? kb.defaultLanguage
-            let resultPhase = winner.flatMap { kb.intents[$0.intentIndex].phaseSignal } ?? phase ?? kb.defaultPhase
+            let language = understood.language ?? lang ?? kb.defaultLanguage
+            let resultPhase = intentIndex.flatMap { kb.intents[$0].phaseSignal } ?? phase ?? kb.defaultPhase
             switch format {
             case .tsv:
                 break
             case .json:
                 let result = MatchResult(text: line, intent: intentID, lang: language, phase: resultPhase,
-                                         captures: winner?.captures ?? [:], explain: explain ? explanations(report, kb) : nil)
+                                         captures: winner?.captures ?? [:], explain: explain ? explanations(report, kb) : nil,
+                                         stage: explain ? understood.stage : nil, evidence: explain ? understood.evidence(kb) : nil,
+                                         options: explain && !understood.options.isEmpty ? understood.options.map { kb.intents[$0].id } : nil)
                 let json = String(decoding: try encoder.encode(result), as: UTF8.self)
                 out.line(json)
             case .text:
@@ -88,6 +98,10 @@ struct MatchCommand: ParsableCommand {
                     }
                     if report.hits.isEmpty { out.line("    no pattern matched (\(report.patternsRun) candidate patterns ran)") }
                     else { out.line("    winner: highest priority, then longest match, then load order; \(report.patternsRun) candidate patterns ran") }
+                    out.line("    decided by \(understood.stage): \(understood.evidence(kb))")
+                    if understood.decision == .clarify {
+                        out.line("    would ask: " + understood.options.map { kb.intents[$0].id }.joined(separator: " or "))
+                    }
                 }
             }
         }
@@ -117,8 +131,11 @@ struct MatchCommand: ParsableCommand {
         let phase: String
         let captures: [String: String]
         let explain: [Explanation]?
+        let stage: String?
+        let evidence: String?
+        let options: [String]?
 
-        enum CodingKeys: String, CodingKey { case text, intent, lang, phase, captures, explain }
+        enum CodingKeys: String, CodingKey { case text, intent, lang, phase, captures, explain, stage, evidence, options }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -128,6 +145,9 @@ struct MatchCommand: ParsableCommand {
             try container.encode(phase, forKey: .phase)
             try container.encode(captures, forKey: .captures)
             try container.encodeIfPresent(explain, forKey: .explain)
+            try container.encodeIfPresent(stage, forKey: .stage)
+            try container.encodeIfPresent(evidence, forKey: .evidence)
+            try container.encodeIfPresent(options, forKey: .options)
         }
     }
 

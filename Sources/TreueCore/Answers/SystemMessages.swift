@@ -14,6 +14,10 @@ public enum SystemMessages {
             "de": "Das habe ich leider nicht verstanden. Vielleicht hilft eine dieser Fragen:",
             "en": "Sorry, I did not understand that. Maybe one of these questions helps:",
         ],
+        "clarify": [
+            "de": "Damit ich richtig antworte: Geht es um „{first}“ (1) oder um „{second}“ (2)? Antworten Sie mit 1 oder 2, oder fragen Sie anders.",
+            "en": "So that I answer the right question: is it about “{first}” (1) or “{second}” (2)? Answer 1 or 2, or ask in other words.",
+        ],
         "handoff_offer": [
             "de": "Ich komme hier nicht weiter. Möchten Sie mit einem Mitarbeiter sprechen? Schreiben Sie /agent.",
             "en": "I'm stuck here. Would you like to talk to a person? Type /agent.",

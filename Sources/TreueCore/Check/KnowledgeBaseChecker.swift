@@ -22,7 +22,17 @@ public struct KnowledgeBaseChecker {
         return diagnostics
     }
 
+    /// The intent a message ends up with, the out-of-scope layer counting as one.
+    private func selected(_ understood: Interpretation) -> Int? {
+        switch understood.decision {
+        case .pattern, .examples: understood.intentIndex
+        case .outOfScope: understood.hit?.intentIndex ?? kb.intents.firstIndex { $0.action == .outOfScope }
+        case .clarify, .none: nil
+        }
+    }
+
     private func checkExamples(_ scratch: MatcherScratch, _ diagnostics: inout [Diagnostic]) {
+        let interpreter = MessageInterpreter()
         for (index, intent) in kb.intents.enumerated() {
             for language in kb.languages where (intent.examples[language] ?? []).isEmpty
                 && intent.patterns.contains(where: { $0.language == language }) {
@@ -31,34 +41,39 @@ public struct KnowledgeBaseChecker {
             for (language, examples) in intent.examples {
                 for example in examples {
                     let location = intent.exampleLocations["\(language)\u{0}\(example)"] ?? intent.location
-                    let report = kb.matcher.match(example, scratch: scratch)
-                    reportLimits(report, location, &diagnostics)
-                    guard let winner = report.winner else {
+                    let understood = interpreter.interpret(example, kb: kb, scratch: scratch)
+                    reportLimits(understood.report, location, &diagnostics)
+                    if understood.decision == .clarify {
+                        let options = understood.options.map { "'\(kb.intents[$0].id)'" }.joined(separator: " or ")
+                        diagnostics.append(Diagnostic(.error, "example", "example of '\(intent.id)' asks \(options): \"\(example)\"", at: location))
+                        continue
+                    }
+                    guard let winner = selected(understood) else {
                         diagnostics.append(Diagnostic(.error, "example", "example of '\(intent.id)' matches no intent: \"\(example)\"", at: location))
                         continue
                     }
-                    if winner.intentIndex != index {
+                    if winner != index {
                         diagnostics.append(Diagnostic(.error, "example",
-                            "example of '\(intent.id)' selects '\(kb.intents[winner.intentIndex].id)': \"\(example)\"", at: location))
+                            "example of '\(intent.id)' selects '\(kb.intents[winner].id)': \"\(example)\"", at: location))
                     }
                 }
             }
             for (language, examples) in intent.counterExamples {
                 for example in examples {
                     let location = intent.exampleLocations["\(language)\u{0}\(example)"] ?? intent.location
-                    let report = kb.matcher.match(example, scratch: scratch)
-                    reportLimits(report, location, &diagnostics)
-                    if report.winner?.intentIndex == index {
+                    let understood = interpreter.interpret(example, kb: kb, scratch: scratch)
+                    reportLimits(understood.report, location, &diagnostics)
+                    if selected(understood) == index {
                         diagnostics.append(Diagnostic(.error, "counter_example", "counter-example of '\(intent.id)' selects it: \"\(example)\"", at: location))
                     }
                 }
             }
             if let suggestion = intent.suggestion {
                 for (language, text) in suggestion.byLanguage {
-                    let winner = kb.matcher.match(text, scratch: scratch).winner
-                    if winner?.intentIndex != index {
+                    let winner = selected(interpreter.interpret(text, kb: kb, scratch: scratch))
+                    if winner != index {
                         diagnostics.append(Diagnostic(.error, "suggestion",
-                            "suggestion '\(text)' (\(language)) of '\(intent.id)' selects \(winner.map { "'\(kb.intents[$0.intentIndex].id)'" } ?? "no intent")",
+                            "suggestion '\(text)' (\(language)) of '\(intent.id)' selects \(winner.map { "'\(kb.intents[$0].id)'" } ?? "no intent")",
                             at: intent.location))
                     }
                 }
@@ -115,7 +130,7 @@ public struct KnowledgeBaseChecker {
                         "intent '\(intent.id)' answers phase '\(phase)' but not in '\(language)' (the default answer is used)", at: intent.location))
                 }
             }
-            if intent.suggestion == nil {
+            if intent.suggestion == nil, intent.action != .outOfScope {
                 diagnostics.append(Diagnostic(.warning, "suggestion", "intent '\(intent.id)' has no suggestion; its title is offered instead", at: intent.location))
             }
         }

@@ -16,6 +16,8 @@ public struct Conversation: Sendable {
     private var lastAnswer: AnswerTrace?
     private var awaitingRating = false
     private var variantTurns: [String: Int] = [:]
+    /// The intents a clarifying question offered, and the message it was about.
+    private var pendingChoice: (options: [String], message: String)?
 
     struct PendingSlot: Sendable {
         let intentID: String
@@ -33,6 +35,7 @@ public struct Conversation: Sendable {
         let phase: String
         let language: String
         let path: String
+        var evidence: String? = nil
     }
 
     public init(sessionID: String = SessionID.make(), knowledgeBase kb: KnowledgeBase) {
@@ -96,32 +99,111 @@ public struct Conversation: Sendable {
                 return step
             }
         }
-        let report = kb.matcher.match(text, scratch: scratch)
+        if let choice = pendingChoice {
+            pendingChoice = nil
+            if let number = Int(text), (1...choice.options.count).contains(number), let intent = kb.intent(id: choice.options[number - 1]) {
+                let captures = slotCaptures(intent, from: choice.message, kb: kb, scratch: scratch)
+                answer(intent, captures: captures, language: chosenLanguage ?? language, pattern: nil,
+                       path: "chosen by the customer (\(number)) after a clarifying question", kb: kb, into: &step,
+                       stage: "clarified", evidence: "options: " + choice.options.joined(separator: ", "))
+                return step
+            }
+        }
+        let understood = MessageInterpreter().interpret(text, kb: kb, scratch: scratch)
+        let report = understood.report
         for number in report.limitExceeded {
             let pattern = kb.matcher.patterns[number]
             step.events.append(.patternLimit(intent: kb.intents[pattern.intentIndex].id, pattern: pattern.source.reference))
         }
-        guard let winner = report.winner else {
-            fallback(kb, into: &step)
+        let evidence = understood.evidence(kb)
+        switch understood.decision {
+        case .none:
+            fallback(kb, into: &step, stage: understood.stage, evidence: evidence)
             return step
+        case .outOfScope:
+            outOfScope(understood, kb: kb, evidence: evidence, into: &step)
+            return step
+        case .clarify:
+            clarify(understood, message: text, kb: kb, evidence: evidence, into: &step)
+            return step
+        case .pattern, .examples:
+            break
         }
-        let intent = kb.intents[winner.intentIndex]
-        let pattern = kb.matcher.patterns[winner.patternNumber].source
-        let others = Set(report.hits.map(\.intentIndex)).count - 1
-        let path = others > 0 ? "won against \(others) other matching intent(s) by priority, then match length, then order" : "only matching intent"
+        guard let index = understood.intentIndex else { fallback(kb, into: &step, stage: understood.stage, evidence: evidence); return step }
+        let intent = kb.intents[index]
+        let pattern = understood.hit.map { kb.matcher.patterns[$0.patternNumber].source }
+        var path: String
+        if understood.decision == .examples {
+            path = "no pattern matched; closest examples"
+        } else {
+            let others = Set(report.hits.map(\.intentIndex)).count - 1
+            path = others > 0 ? "won against \(others) other matching intent(s) by priority, then match length, then order" : "only matching intent"
+        }
+        let captures = understood.decision == .examples ? slotCaptures(intent, from: text, kb: kb, scratch: scratch) : understood.captures
+        let replyLanguage = chosenLanguage ?? understood.language ?? language
         if intent.action == .handoff {
-            language = chosenLanguage ?? winner.language
+            language = replyLanguage
             handoff(kb, reason: "intent", intent: intent.id, into: &step)
-            lastAnswer = AnswerTrace(intent: intent.id, pattern: pattern.source, location: pattern.location, captures: winner.captures,
-                                     phase: phase, language: language, path: path)
+            lastAnswer = AnswerTrace(intent: intent.id, pattern: pattern?.source, location: pattern?.location, captures: captures,
+                                     phase: phase, language: language, path: path, evidence: evidence)
             return step
         }
-        answer(intent, captures: winner.captures, language: chosenLanguage ?? winner.language, pattern: pattern, path: path, kb: kb, into: &step)
+        answer(intent, captures: captures, language: replyLanguage, pattern: pattern, path: path, kb: kb, into: &step,
+               stage: understood.stage, evidence: evidence)
         return step
     }
 
+    /// Slot values found in a message the patterns did not decide (the example stage, or
+    /// the message a clarifying question was about).
+    private func slotCaptures(_ intent: Intent, from text: String, kb: KnowledgeBase, scratch: MatcherScratch) -> [String: String] {
+        var captures: [String: String] = [:]
+        for slot in intent.slots {
+            if let value = kb.fillSlot(intentID: intent.id, slot: slot.name, from: text, scratch: scratch) { captures[slot.name] = value }
+        }
+        return captures
+    }
+
+    /// Other business: the out-of-scope layer's own answer, counted as a fallback.
+    private mutating func outOfScope(_ understood: Interpretation, kb: KnowledgeBase, evidence: String, into step: inout ConversationStep) {
+        guard let layer = kb.intents.first(where: { $0.action == .outOfScope }) else {
+            fallback(kb, into: &step, stage: understood.stage, evidence: evidence)
+            return
+        }
+        if chosenLanguage == nil, let detected = understood.language { language = detected }
+        let text = pickAnswer(layer.answers, key: layer.id, captures: [:], kb: kb)
+        let ids = kb.content.fallbackSuggestions[phase] ?? kb.content.fallbackSuggestions[AnswerSet.defaultKey] ?? []
+        let suggestions = ids.compactMap { suggestionText($0, kb) }
+        step.outputs.append(.reply(Reply(text: text, intent: nil, phase: phase, language: language, suggestions: suggestions)))
+        step.events.append(.fallback(count: fallbacksInARow, phase: phase))
+        step.events.append(.reply(.init(text: text, intent: nil, phase: phase, language: language, captures: [:],
+                                        suggestions: suggestions, pattern: understood.hit.map { kb.matcher.patterns[$0.patternNumber].source.reference },
+                                        stage: understood.stage, evidence: evidence)))
+        lastAnswer = AnswerTrace(intent: nil, pattern: nil, location: nil, captures: [:], phase: phase, language: language,
+                                 path: "out of scope: \(understood.outOfScopeRule ?? "")", evidence: evidence)
+    }
+
+    /// Two intents about equally close: ask, offer both, and take a digit as the answer.
+    private mutating func clarify(_ understood: Interpretation, message: String, kb: KnowledgeBase, evidence: String,
+                                  into step: inout ConversationStep) {
+        if chosenLanguage == nil, let detected = understood.language { language = detected }
+        let ids = understood.options.map { kb.intents[$0].id }
+        let titles = understood.options.map { kb.intents[$0].title.text(in: language, fallbacks: kb.languages) ?? kb.intents[$0].id }
+        var fields: [String: String] = [:]
+        for (number, title) in titles.enumerated() { fields[number == 0 ? "first" : "second"] = title }
+        let text = render(self.text("clarify", kb, raw: true), captures: fields, kb: kb)
+        let suggestions = understood.options.compactMap { suggestionText(kb.intents[$0].id, kb) }
+        pendingChoice = (ids, message)
+        step.outputs.append(.reply(Reply(text: text, intent: nil, phase: phase, language: language, suggestions: suggestions)))
+        step.events.append(.clarify(options: ids))
+        step.events.append(.reply(.init(text: text, intent: nil, phase: phase, language: language, captures: [:],
+                                        suggestions: suggestions, pattern: nil, stage: understood.stage, evidence: evidence)))
+        lastAnswer = AnswerTrace(intent: nil, pattern: nil, location: nil, captures: [:], phase: phase, language: language,
+                                 path: "asked which of " + ids.joined(separator: " or "), evidence: evidence)
+    }
+
     private mutating func answer(_ intent: Intent, captures: [String: String], language replyLanguage: String, pattern: IntentPattern?,
-                                 path: String, kb: KnowledgeBase, into step: inout ConversationStep) {
+                                 path: String, kb: KnowledgeBase, into step: inout ConversationStep,
+                                 stage: String? = nil, evidence: String? = nil) {
         fallbacksInARow = 0
         language = replyLanguage
         // The answer fits the phase the customer asked from (a prospect asking about points
@@ -138,7 +220,7 @@ public struct Conversation: Sendable {
             step.outputs.append(.prompt(text: prompt, kind: .slot))
             step.events.append(.slotPrompt(intent: intent.id, slot: missing.name))
             lastAnswer = AnswerTrace(intent: intent.id, pattern: pattern?.source, location: pattern?.location, captures: captures,
-                                     phase: phase, language: language, path: path + "; asked for slot '\(missing.name)'")
+                                     phase: phase, language: language, path: path + "; asked for slot '\(missing.name)'", evidence: evidence)
             return
         }
         let text = pickAnswer(intent.answers, key: intent.id, captures: captures, phase: askedFrom, kb: kb)
@@ -146,12 +228,12 @@ public struct Conversation: Sendable {
         let reply = Reply(text: text, intent: intent.id, phase: phase, language: language, suggestions: suggestions, captures: captures)
         step.outputs.append(.reply(reply))
         step.events.append(.reply(.init(text: text, intent: intent.id, phase: phase, language: language, captures: captures,
-                                        suggestions: suggestions, pattern: pattern?.reference)))
+                                        suggestions: suggestions, pattern: pattern?.reference, stage: stage, evidence: evidence)))
         lastAnswer = AnswerTrace(intent: intent.id, pattern: pattern?.source, location: pattern?.location, captures: captures,
-                                 phase: phase, language: language, path: path)
+                                 phase: phase, language: language, path: path, evidence: evidence)
     }
 
-    private mutating func fallback(_ kb: KnowledgeBase, into step: inout ConversationStep) {
+    private mutating func fallback(_ kb: KnowledgeBase, into step: inout ConversationStep, stage: String? = nil, evidence: String? = nil) {
         fallbacksInARow += 1
         let answers = kb.content.fallbackAnswers
         var text = answers.isEmpty ? self.text("fallback", kb) : pickAnswer(answers, key: "<fallback>", captures: [:], kb: kb)
@@ -165,8 +247,9 @@ public struct Conversation: Sendable {
         step.outputs.append(.reply(Reply(text: text, intent: nil, phase: phase, language: language, suggestions: suggestions)))
         step.events.append(.fallback(count: fallbacksInARow, phase: phase))
         step.events.append(.reply(.init(text: text, intent: nil, phase: phase, language: language, captures: [:],
-                                        suggestions: suggestions, pattern: nil)))
-        lastAnswer = AnswerTrace(intent: nil, pattern: nil, location: nil, captures: [:], phase: phase, language: language, path: path)
+                                        suggestions: suggestions, pattern: nil, stage: stage, evidence: evidence)))
+        lastAnswer = AnswerTrace(intent: nil, pattern: nil, location: nil, captures: [:], phase: phase, language: language, path: path,
+                                 evidence: evidence)
     }
 
     private mutating func handoff(_ kb: KnowledgeBase, reason: String, intent: String?, into step: inout ConversationStep) {
@@ -234,6 +317,7 @@ public struct Conversation: Sendable {
             handoff(kb, reason: "customer", intent: nil, into: &step)
         case .reset:
             pendingSlot = nil
+            pendingChoice = nil
             fallbacksInARow = 0
             lastAnswer = nil
             step.events.append(.command(name: "reset"))
@@ -372,6 +456,7 @@ public struct Conversation: Sendable {
         parts.append("phase: \(last.phase)")
         parts.append("language: \(last.language)")
         parts.append("path: \(last.path)")
+        if let evidence = last.evidence, !evidence.isEmpty { parts.append("understood: \(evidence)") }
         return parts.joined(separator: "; ")
     }
 

@@ -74,4 +74,7 @@ public struct Slot: Sendable {
 public enum IntentAction: String, Sendable {
     /// Passes the customer to a person, as `/agent` does.
     case handoff
+    /// Marks the out-of-scope layer: other companies' and other domains' business. It is
+    /// never a reply's intent; its answer explains what Treue can help with instead.
+    case outOfScope = "out_of_scope"
 }

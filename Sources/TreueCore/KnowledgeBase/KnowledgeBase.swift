@@ -9,6 +9,8 @@ public final class KnowledgeBase: Sendable {
     let indexByID: [String: Int]
     /// Compiled slot patterns by intent index and slot name.
     let slotPatterns: [Int: [String: CompiledPattern]]
+    /// The lexicon and example index of the stages after the patterns.
+    public let understanding: Understanding
     /// Where the knowledge base came from, for messages and reloads.
     public let directory: String?
     /// Every answer, prompt and message text, parsed once.
@@ -26,8 +28,10 @@ public final class KnowledgeBase: Sendable {
     public func intent(id: String) -> Intent? { indexByID[id].map { content.intents[$0] } }
     public func intentIndex(id: String) -> Int? { indexByID[id] }
 
-    init(content: KnowledgeBaseContent, matcher: IntentMatcher, slotPatterns: [Int: [String: CompiledPattern]], directory: String?) {
+    init(content: KnowledgeBaseContent, matcher: IntentMatcher, slotPatterns: [Int: [String: CompiledPattern]],
+         understanding: Understanding, directory: String?) {
         self.content = content
+        self.understanding = understanding
         self.matcher = matcher
         self.slotPatterns = slotPatterns
         self.directory = directory

@@ -33,7 +33,9 @@ enum KnowledgeBaseCompiler {
         }
         let priorities = content.intents.map(\.priority)
         let matcher = IntentMatcher(patterns: compiled, priorities: priorities, limits: limits)
-        return (KnowledgeBase(content: content, matcher: matcher, slotPatterns: slotPatterns, directory: directory), diagnostics)
+        let understanding = Understanding.build(content, vocabulary: vocabulary)
+        return (KnowledgeBase(content: content, matcher: matcher, slotPatterns: slotPatterns, understanding: understanding,
+                              directory: directory), diagnostics)
     }
 
     static func compilePattern(_ source: String, at location: SourceLocation, vocabulary: Vocabulary, what: String,

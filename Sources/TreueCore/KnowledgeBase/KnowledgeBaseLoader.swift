@@ -65,7 +65,8 @@ public struct KnowledgeBaseLoader {
         for (keyNode, value) in mapping {
             guard let key = keyNode.string else { continue }
             let location = reader.location(keyNode)
-            if key != "intents" {
+            // Intents and vocabulary may be spread over files; a vocabulary name stays unique.
+            if key != "intents" && key != "vocabulary" {
                 if let earlier = seenKeys[key] {
                     diagnostics.append(Diagnostic(.error, "schema", "'\(key)' is already given at \(earlier)", at: location))
                     continue
@@ -134,6 +135,10 @@ public struct KnowledgeBaseLoader {
             guard Self.isIdentifier(name) else {
                 diagnostics.append(Diagnostic(.error, "schema", "vocabulary name '\(name)' must be letters, digits and _ and start with a letter",
                                               at: reader.location(key)))
+                continue
+            }
+            if let earlier = content.vocabulary.first(where: { $0.name == name }) {
+                diagnostics.append(Diagnostic(.error, "schema", "vocabulary '\(name)' is already defined at \(earlier.location)", at: reader.location(key)))
                 continue
             }
             if let pattern = reader.scalar(value, what: "vocabulary '\(name)'", into: &diagnostics) {
@@ -261,7 +266,7 @@ public struct KnowledgeBaseLoader {
             case "action":
                 guard let text = reader.scalar(value, what: "action of '\(id)'", into: &diagnostics) else { continue }
                 if let action = IntentAction(rawValue: text) { intent.action = action } else {
-                    diagnostics.append(Diagnostic(.error, "schema", "unknown action '\(text)' of '\(id)' (expected handoff)", at: reader.location(value)))
+                    diagnostics.append(Diagnostic(.error, "schema", "unknown action '\(text)' of '\(id)' (expected handoff or out_of_scope)", at: reader.location(value)))
                 }
             case "followups":
                 intent.followups = reader.stringList(value, what: "followups of '\(id)'", into: &diagnostics) ?? []

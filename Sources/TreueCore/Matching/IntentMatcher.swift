@@ -55,7 +55,11 @@ public final class IntentMatcher: Sendable {
     public var unindexedPatterns: [CompiledIntentPattern] { index.unindexed.map { patterns[Int($0)] } }
 
     public func match(_ message: String, scratch: MatcherScratch) -> MatchReport {
-        let folded = TextFolder.fold(message)
+        match(folded: TextFolder.fold(message), scratch: scratch)
+    }
+
+    /// Matches text already folded (and perhaps with negated words blanked out).
+    public func match(folded: FoldedText, scratch: MatcherScratch) -> MatchReport {
         collectCandidates(for: folded, scratch: scratch)
         var hits: [PatternHit] = []
         var limitExceeded: [Int] = []

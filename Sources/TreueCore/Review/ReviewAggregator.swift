@@ -74,7 +74,7 @@ public struct ReviewAggregator: Sendable {
                 segment = try container.decodeIfPresent(String.self, forKey: .segment)
             case .error:
                 code = try container.decodeIfPresent(String.self, forKey: .code)
-            case .sessionClose, .command, .patternLimit:
+            case .sessionClose, .command, .patternLimit, .clarify:
                 break
             }
         }
@@ -245,7 +245,7 @@ public struct ReviewAggregator: Sendable {
             if let phase = record.phase { state.phase = phase }
         case .error:
             errors[record.code ?? "(unknown)", default: 0] += 1
-        case .patternLimit:
+        case .patternLimit, .clarify:
             break
         }
         open[record.session] = state

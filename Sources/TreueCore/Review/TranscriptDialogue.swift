@@ -109,6 +109,8 @@ public struct TranscriptDialogue: Sendable {
             return ("--", "error \(record.code ?? "?")" + (record.detail.map { ": \($0)" } ?? ""))
         case .patternLimit:
             return ("--", "pattern hit its match limit: \(record.pattern ?? "?") of \(record.intent ?? "?")")
+        case .clarify:
+            return ("--", "asked which one: " + (record.options ?? []).joined(separator: " or "))
         }
     }
 }

@@ -15,6 +15,8 @@ public enum TranscriptEvent: Sendable, Equatable {
     case login(customer: String, verified: Bool, phase: String, tier: String?, segment: String?)
     case error(code: String, detail: String)
     case patternLimit(intent: String, pattern: String)
+    /// The customer was asked which of these intents they meant.
+    case clarify(options: [String])
 
     public struct ReplyRecord: Sendable, Equatable {
         public var text: String
@@ -24,5 +26,9 @@ public enum TranscriptEvent: Sendable, Equatable {
         public var captures: [String: String]
         public var suggestions: [String]
         public var pattern: String?
+        /// The understanding stage that decided (`pattern`, `examples`, `out_of_scope`, …).
+        public var stage: String? = nil
+        /// Why: corrected and negated words, the nearest example, the out-of-scope rule.
+        public var evidence: String? = nil
     }
 }

@@ -21,6 +21,7 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
         case login
         case error
         case patternLimit = "pattern_limit"
+        case clarify
     }
 
     public var v: Int = TranscriptRecord.schemaVersion
@@ -54,10 +55,13 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
     public var code: String?
     public var detail: String?
     public var name: String?
+    public var stage: String?
+    public var evidence: String?
+    public var options: [String]?
 
     enum CodingKeys: String, CodingKey {
         case v, ts, session, seq, type, instance, text, intent, phase, lang, captures, suggestions, pattern, from, to, reason, slot,
-             count, ticket, helpful, score, comment, customer, verified, tier, segment, code, detail, name
+             count, ticket, helpful, score, comment, customer, verified, tier, segment, code, detail, name, stage, evidence, options
     }
 
     /// Written by hand to skip the many absent fields cheaply (the synthesized version
@@ -101,6 +105,12 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
         if let code { try container.encode(code, forKey: .code) }
         if let detail { try container.encode(detail, forKey: .detail) }
         if let name { try container.encode(name, forKey: .name) }
+        if let stage { try container.encode(stage, forKey: .stage) }
+        if let evidence { try container.encode(evidence, forKey: .evidence) }
+        if let options {
+            var nested = container.nestedUnkeyedContainer(forKey: .options)
+            for option in options { try nested.encode(option) }
+        }
     }
 
     public init(ts: String, session: String, seq: Int, type: Kind, instance: String? = nil) {
@@ -136,6 +146,8 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
             captures = reply.captures.mapValues(redact)
             suggestions = reply.suggestions
             pattern = reply.pattern
+            stage = reply.stage
+            evidence = reply.evidence.map(redact)
         case let .phaseChanged(from, to, reason):
             self.init(ts: ts, session: session, seq: seq, type: .phaseChange, instance: instance)
             self.from = from
@@ -177,6 +189,9 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
             self.init(ts: ts, session: session, seq: seq, type: .patternLimit, instance: instance)
             self.intent = intent
             self.pattern = pattern
+        case let .clarify(options):
+            self.init(ts: ts, session: session, seq: seq, type: .clarify, instance: instance)
+            self.options = options
         }
     }
 }

@@ -1,0 +1,79 @@
+/// What a message was understood as, and how: the one result the conversation, `treue
+/// match`, the evaluation and the transcript all read.
+public struct Interpretation: Sendable {
+    public enum Decision: Sendable, Equatable {
+        /// An author's pattern matched (perhaps after spelling correction).
+        case pattern
+        /// No pattern matched; the intent's examples are clearly closest.
+        case examples
+        /// Two intents are about as close: ask which one.
+        case clarify
+        /// The out-of-scope layer recognised other business.
+        case outOfScope
+        /// Nothing is close enough: the fallback.
+        case none
+    }
+
+    public var decision: Decision
+    /// The chosen intent (nil for clarify, out of scope and none).
+    public var intentIndex: Int?
+    /// The intents offered when clarifying, best first.
+    public var options: [Int] = []
+    public var language: String?
+    public var captures: [String: String] = [:]
+    /// The winning pattern's hit, when a pattern decided.
+    public var hit: PatternHit?
+    /// The pattern stage's report (on the text after negation and spelling).
+    public var report: MatchReport
+    public var corrections: [SpellingCorrector.Correction] = []
+    public var negated: [NegationScope.Span] = []
+    /// The best example scores, when the example stage ran.
+    public var scores: [ExampleScorer.Score] = []
+    /// The nearest example of the intent the example stage chose or offered.
+    public var nearest: String?
+    public var sharedTerms: [String] = []
+    /// The out-of-scope layer that decided.
+    public var outOfScopeRule: String?
+
+    /// The stage that decided, as transcripts and `--explain` name it.
+    public var stage: String {
+        switch decision {
+        case .pattern: corrections.isEmpty ? "pattern" : "pattern_after_spelling"
+        case .examples: "examples"
+        case .clarify: "clarify"
+        case .outOfScope: "out_of_scope"
+        case .none: "none"
+        }
+    }
+
+    /// One line for `/why`, `--explain` and the reply record.
+    public func evidence(_ kb: KnowledgeBase) -> String {
+        var parts: [String] = []
+        if !negated.isEmpty { parts.append("negated: " + negated.map { "'\($0.words.joined(separator: " "))'" }.joined(separator: ", ")) }
+        if !corrections.isEmpty { parts.append("corrected: " + corrections.map { "\($0.from)→\($0.to)" }.joined(separator: ", ")) }
+        switch decision {
+        case .pattern:
+            if let hit { parts.append("pattern \(kb.matcher.patterns[hit.patternNumber].source.reference)") }
+        case .examples, .clarify:
+            let ranked = scores.prefix(3).map { "\(kb.intents[$0.intentIndex].id) \(Self.figure($0.score)) (\(Int(($0.coverage * 100).rounded()))%)" }
+            parts.append("examples: " + ranked.joined(separator: ", "))
+            if let nearest { parts.append("nearest example '\(nearest)'") }
+            if !sharedTerms.isEmpty { parts.append("shared: " + sharedTerms.joined(separator: " ")) }
+        case .outOfScope:
+            parts.append("out of scope: \(outOfScopeRule ?? "")")
+        case .none:
+            if let best = scores.first {
+                parts.append("closest \(kb.intents[best.intentIndex].id) \(Self.figure(best.score)) (\(Int((best.coverage * 100).rounded()))%), not close enough")
+            } else {
+                parts.append("no pattern matched, no example close")
+            }
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    static func figure(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+}

@@ -1,0 +1,111 @@
+/// The understanding stages in their fixed order. Patterns stay the precise first stage:
+/// an author's pattern that matches decides, as it always did.
+///
+/// 1. Negation: words the customer rules out ("nicht stornieren, nur …") are blanked.
+/// 2. Patterns on what remains. A hit of the out-of-scope layer (an intent with
+///    `action: out_of_scope`) wins by its priority and sends the message to the fallback.
+/// 3. Spelling: unknown words are read as the knowledge base's nearest words, and the
+///    patterns run again.
+/// 4. Examples: the message is scored against every intent's examples. A clear winner
+///    answers, two close ones get a clarifying question, the out-of-scope layer's
+///    examples reject, and anything weaker falls back.
+public struct MessageInterpreter: Sendable {
+    /// Share of the message's weight the best intent must explain.
+    public var minimumCoverage = 0.6
+    /// The least absolute score: one rare word alone is not enough.
+    public var minimumScore = 3.0
+    /// The runner-up must stay below this share of the best score for a direct answer.
+    public var clearMargin = 0.75
+    public var stages: UnderstandingStages = .all
+
+    public init(stages: UnderstandingStages = .all) { self.stages = stages }
+
+    public func interpret(_ message: String, kb: KnowledgeBase, scratch: MatcherScratch) -> Interpretation {
+        let folded = TextFolder.fold(message)
+        let words = MessageWords.scan(folded.folded)
+        let negated = stages.contains(.negation) ? NegationScope.spans(in: folded.folded, words: words) : []
+        let working = negated.isEmpty ? folded
+            : FoldedText(original: folded.original, folded: NegationScope.blank(folded.folded, negated), originalOffsets: folded.originalOffsets)
+        var result = Interpretation(decision: .none, report: kb.matcher.match(folded: working, scratch: scratch))
+        result.negated = negated
+        if decideByPattern(&result, kb) { return result }
+
+        let active = words.filter { word in !negated.contains { $0.range.contains(word.range.lowerBound) } }
+        var scoredWords = active.map(\.text)
+        if stages.contains(.spelling) {
+            let corrections = kb.understanding.corrector.corrections(for: active)
+            if !corrections.isEmpty {
+                var bytes = Array(working.folded.utf8)
+                for correction in corrections.reversed() {
+                    bytes.replaceSubrange(correction.range, with: Array(correction.to.utf8))
+                }
+                let corrected = String(decoding: bytes, as: UTF8.self)
+                let report = kb.matcher.match(folded: FoldedText(original: corrected, folded: corrected, originalOffsets: nil), scratch: scratch)
+                result.corrections = corrections
+                let replaced = Dictionary(corrections.map { ($0.range.lowerBound, $0.to) }, uniquingKeysWith: { first, _ in first })
+                scoredWords = active.map { replaced[$0.range.lowerBound] ?? $0.text }
+                if report.winner != nil {
+                    result.report = report
+                    if decideByPattern(&result, kb) { return result }
+                }
+            }
+        }
+        guard stages.contains(.examples) else { return result }
+        decideByExamples(&result, words: scoredWords, kb: kb)
+        return result
+    }
+
+    private func decideByPattern(_ result: inout Interpretation, _ kb: KnowledgeBase) -> Bool {
+        guard let winner = result.report.winner else { return false }
+        if kb.intents[winner.intentIndex].action == .outOfScope {
+            guard stages.contains(.outOfScope) else {
+                // Measured without the layer: the best in-scope hit decides.
+                let inScope = result.report.hits.filter { kb.intents[$0.intentIndex].action != .outOfScope }
+                guard let other = kb.matcher.choose(inScope) else { return false }
+                result.decision = .pattern
+                result.hit = other
+                result.intentIndex = other.intentIndex
+                result.language = other.language
+                result.captures = other.captures
+                return true
+            }
+            result.decision = .outOfScope
+            result.language = winner.language
+            result.hit = winner
+            result.outOfScopeRule = "pattern \(kb.matcher.patterns[winner.patternNumber].source.reference)"
+            return true
+        }
+        result.decision = .pattern
+        result.hit = winner
+        result.intentIndex = winner.intentIndex
+        result.language = winner.language
+        result.captures = winner.captures
+        return true
+    }
+
+    private func decideByExamples(_ result: inout Interpretation, words: [String], kb: KnowledgeBase) {
+        let scorer = kb.understanding.scorer
+        let terms = scorer.terms(of: words)
+        var ranked = scorer.rank(terms)
+        if !stages.contains(.outOfScope) { ranked.removeAll { kb.intents[$0.intentIndex].action == .outOfScope } }
+        result.scores = Array(ranked.prefix(3))
+        guard let best = ranked.first, best.coverage >= minimumCoverage, best.score >= minimumScore else { return }
+        let nearest = scorer.nearestExample(of: best.intentIndex, to: terms)
+        result.nearest = nearest?.example.text
+        result.sharedTerms = nearest?.shared ?? []
+        result.language = nearest?.example.language
+        if kb.intents[best.intentIndex].action == .outOfScope {
+            result.decision = .outOfScope
+            result.outOfScopeRule = "examples of '\(kb.intents[best.intentIndex].id)'"
+            return
+        }
+        if let second = ranked.dropFirst().first, second.score >= best.score * clearMargin {
+            guard stages.contains(.clarify), kb.intents[second.intentIndex].action == nil, kb.intents[best.intentIndex].action == nil else { return }
+            result.decision = .clarify
+            result.options = [best.intentIndex, second.intentIndex]
+            return
+        }
+        result.decision = .examples
+        result.intentIndex = best.intentIndex
+    }
+}

@@ -1,0 +1,111 @@
+/// Finds what a customer says they do not want, so its words count neither for a pattern
+/// nor for an intent's examples: "bitte nicht stornieren, nur die Adresse ändern",
+/// "keine Rechnung, ich brauche den Rücksendeschein", "statt Geld zurück lieber umtauschen".
+///
+/// A negation opens a span only when the message goes on to say what is wanted instead
+/// (`sondern`, `nur`, `but`, `ich brauche`, `i want` …), and a replacement word (`statt`,
+/// `instead of`) only where the message says what is wanted anywhere: "das Paket ist nicht
+/// angekommen" keeps its `nicht` and "statt der schwarzen Schuhe kamen braune" its
+/// `statt`, because there the negation is the complaint. A span ends at punctuation, at the word that
+/// turns to the wanted thing, or after six words.
+public enum NegationScope {
+    public struct Span: Sendable, Equatable {
+        /// UTF-8 byte range in the folded text.
+        public let range: Range<Int>
+        /// The negated words, for explanations.
+        public let words: [String]
+    }
+
+    static let maximumWords = 6
+
+    public static func spans(in folded: String, words: [MessageWord]) -> [Span] {
+        guard words.count > 2 else { return [] }
+        let bytes = Array(folded.utf8)
+        var spans: [Span] = []
+        var index = 0
+        while index < words.count {
+            let replacement = opensReplacement(at: index, words)
+            let negation = opensNegation(at: index, words)
+            // "statt X kam Y" and "size 10 instead of 8" are complaints, not wishes: a
+            // replacement word counts only where the customer also says what they want.
+            let wanted = replacement && (hasContrast(after: -1, words, skipping: index) || (index > 0 && !reportsDelivery(words)))
+            guard wanted || (negation && hasContrast(after: index, words)) else {
+                index += 1
+                continue
+            }
+            var end = index + 1
+            while end < words.count, end - index <= maximumWords {
+                if breaks(between: words[end - 1], and: words[end], bytes) { break }
+                if FunctionWords.contrast.contains(words[end].text) && !(replacement && end == index + 1) { break }
+                if startsWanting(at: end, words) { break }
+                end += 1
+            }
+            let range = words[index].range.lowerBound..<words[end - 1].range.upperBound
+            if end - index > 1 {
+                spans.append(Span(range: range, words: words[index..<end].map(\.text)))
+            }
+            index = end
+        }
+        return spans
+    }
+
+    /// The folded text with the negated spans blanked out (bytes become spaces, so every
+    /// offset, and the way back to the original, stays as it was).
+    public static func blank(_ folded: String, _ spans: [Span]) -> String {
+        guard !spans.isEmpty else { return folded }
+        var bytes = Array(folded.utf8)
+        for span in spans { for offset in span.range { bytes[offset] = 0x20 } }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func opensNegation(at index: Int, _ words: [MessageWord]) -> Bool {
+        let word = words[index].text
+        if FunctionWords.negators.contains(word) { return true }
+        // "don't", "didn't", "isn't" arrive as two words.
+        if ["don", "didn", "doesn", "isn", "wasn"].contains(word), index + 1 < words.count, words[index + 1].text == "t" { return true }
+        return false
+    }
+
+    private static func opensReplacement(at index: Int, _ words: [MessageWord]) -> Bool {
+        let word = words[index].text
+        guard FunctionWords.insteadOf.contains(word) else { return false }
+        if word == "instead" { return index + 1 < words.count && words[index + 1].text == "of" }
+        if word == "rather" { return index + 1 < words.count && words[index + 1].text == "than" }
+        // "statt" at the very start ("statt dessen") or alone is no replacement.
+        return index + 1 < words.count
+    }
+
+    private static func hasContrast(after index: Int, _ words: [MessageWord], skipping: Int? = nil) -> Bool {
+        for later in (index + 1)..<words.count where later != skipping && later != skipping.map({ $0 + 1 }) {
+            if FunctionWords.contrast.contains(words[later].text) || startsWanting(at: later, words) { return true }
+        }
+        return false
+    }
+
+    /// Verbs of something having arrived: with them, `statt` names what should have come.
+    private static let deliveryVerbs: Set<String> = [
+        "kam", "kamen", "kommt", "geliefert", "bekommen", "erhalten", "geschickt", "gekommen", "drin", "war", "waren",
+        "sent", "got", "received", "came", "arrived", "delivered", "shipped", "was", "were",
+    ]
+
+    private static func reportsDelivery(_ words: [MessageWord]) -> Bool { words.contains { deliveryVerbs.contains($0.text) } }
+
+    static func startsWanting(at index: Int, _ words: [MessageWord]) -> Bool {
+        guard index + 1 < words.count else { return false }
+        return FunctionWords.wanting.contains(words[index].text + " " + words[index + 1].text)
+    }
+
+    /// Clause punctuation between two words ends a span.
+    private static func breaks(between left: MessageWord, and right: MessageWord, _ bytes: [UInt8]) -> Bool {
+        guard left.range.upperBound < right.range.lowerBound else { return false }
+        for byte in bytes[left.range.upperBound..<right.range.lowerBound] {
+            switch byte {
+            case UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"),
+                 UInt8(ascii: ":"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "-"), 0xE2:  // 0xE2 leads – and —
+                return true
+            default: continue
+            }
+        }
+        return false
+    }
+}

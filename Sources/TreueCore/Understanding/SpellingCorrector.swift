@@ -1,0 +1,125 @@
+/// Reads a customer's misspelt word as the knowledge base's word it was meant to be.
+///
+/// The lexicon is every word the knowledge base itself uses (examples, counter-examples,
+/// titles, answers, the literal words of patterns) plus the function words. A word that is
+/// no known word, and whose stem is no known stem, is replaced by the known word one edit
+/// away (two for words of eight letters or more), starting with the same letter, where an edit is a letter dropped, added,
+/// changed or two neighbours swapped. Ties go to the word the knowledge base uses most,
+/// then to the alphabetically first, so the result never depends on load order. Numbers,
+/// codes, e-mail addresses and words under five letters are never changed.
+public struct SpellingCorrector: Sendable {
+    /// A word the corrector changed.
+    public struct Correction: Sendable, Equatable {
+        public let from: String
+        public let to: String
+        public let range: Range<Int>
+    }
+
+    private let frequency: [String: Int]
+    private let stems: Set<String>
+    /// Deletion neighbourhoods (symmetric delete): a string with one or two letters left
+    /// out → the known words it came from.
+    private let deletions: [String: [String]]
+
+    static let minimumLength = 5
+    static let twoEditLength = 8
+
+    public init(words: [String]) {
+        var frequency: [String: Int] = [:]
+        for word in words where word.count >= 2 && word.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic }) {
+            frequency[word, default: 0] += 1
+        }
+        for word in FunctionWords.all { frequency[word, default: 0] += 1 }
+        self.frequency = frequency
+        stems = Set(frequency.keys.map(WordStemmer.stem))
+        var deletions: [String: [String]] = [:]
+        for word in frequency.keys.sorted() where word.count >= Self.minimumLength - 1 {
+            for variant in Self.deletes(of: word, depth: word.count >= Self.twoEditLength ? 2 : 1) {
+                deletions[variant, default: []].append(word)
+            }
+        }
+        self.deletions = deletions
+    }
+
+    public var wordCount: Int { frequency.count }
+
+    public func isKnown(_ word: String) -> Bool { frequency[word] != nil || stems.contains(WordStemmer.stem(word)) }
+
+    /// The corrections for a message's words (only unknown alphabetic words change).
+    public func corrections(for words: [MessageWord]) -> [Correction] {
+        var result: [Correction] = []
+        for word in words where word.text.count >= Self.minimumLength && word.isAlphabetic && !isKnown(word.text) {
+            if let best = suggestion(for: word.text) { result.append(Correction(from: word.text, to: best, range: word.range)) }
+        }
+        return result
+    }
+
+    /// The known word closest to `word`, if one is close enough.
+    public func suggestion(for word: String) -> String? {
+        let limit = word.count >= Self.twoEditLength ? 2 : 1
+        var candidates = Set<String>()
+        if let direct = deletions[word] { candidates.formUnion(direct) }
+        for variant in Self.deletes(of: word, depth: limit) {
+            if frequency[variant] != nil, variant.count >= Self.minimumLength - 1 { candidates.insert(variant) }
+            if let known = deletions[variant] { candidates.formUnion(known) }
+        }
+        var best: (word: String, distance: Int, frequency: Int)?
+        let source = Array(word.unicodeScalars)
+        for candidate in candidates {
+            // Short known words are poor targets: "lieferung" must not become "liefer".
+            // Typos rarely hit the first letter; a different one is more often another word.
+            guard candidate.count >= Self.minimumLength, !FunctionWords.all.contains(candidate),
+                  candidate.unicodeScalars.first == word.unicodeScalars.first else { continue }
+            let distance = Self.distance(source, Array(candidate.unicodeScalars), limit: limit)
+            guard distance <= limit else { continue }
+            let count = frequency[candidate] ?? 0
+            if let current = best {
+                if distance > current.distance { continue }
+                if distance == current.distance && (count < current.frequency || (count == current.frequency && candidate > current.word)) { continue }
+            }
+            best = (candidate, distance, count)
+        }
+        return best?.word
+    }
+
+    static func deletes(of word: String, depth: Int) -> Set<String> {
+        var result = Set<String>()
+        var frontier: Set<[Unicode.Scalar]> = [Array(word.unicodeScalars)]
+        for _ in 0..<depth {
+            var next = Set<[Unicode.Scalar]>()
+            for letters in frontier where letters.count > 2 {
+                for index in letters.indices {
+                    var shorter = letters
+                    shorter.remove(at: index)
+                    next.insert(shorter)
+                }
+            }
+            for letters in next { result.insert(String(String.UnicodeScalarView(letters))) }
+            frontier = next
+        }
+        return result
+    }
+
+    /// Optimal string alignment distance (Damerau–Levenshtein without repeated edits of
+    /// one substring), cut short past `limit`.
+    static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int {
+        if abs(a.count - b.count) > limit { return limit + 1 }
+        var previousPrevious = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            current[0] = i
+            var rowMinimum = current[0]
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = min(value, previousPrevious[j - 2] + 1) }
+                current[j] = value
+                rowMinimum = min(rowMinimum, value)
+            }
+            if rowMinimum > limit { return limit + 1 }
+            (previousPrevious, previous, current) = (previous, current, previousPrevious)
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+}

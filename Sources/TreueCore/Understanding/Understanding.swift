@@ -1,0 +1,73 @@
+import PCRE2Swift
+
+/// What the stages after the patterns learn from a knowledge base, built once per load.
+public struct Understanding: Sendable {
+    public let corrector: SpellingCorrector
+    public let scorer: ExampleScorer
+
+    public init(corrector: SpellingCorrector, scorer: ExampleScorer) {
+        self.corrector = corrector
+        self.scorer = scorer
+    }
+
+    /// Builds the lexicon and the example index. Vocabulary entries become concepts: a
+    /// word the entry matches whole belongs to it, `_de`/`_en` versions are one concept.
+    static func build(_ content: KnowledgeBaseContent, vocabulary: Vocabulary) -> Understanding {
+        var lexicon: [String] = []
+        var documents: [Int: [(text: String, language: String)]] = [:]
+        for (index, intent) in content.intents.enumerated() {
+            for (language, examples) in intent.examples.sorted(by: { $0.key < $1.key }) {
+                for example in examples {
+                    documents[index, default: []].append((example, language))
+                    lexicon += MessageWords.words(of: example)
+                }
+            }
+            for texts in intent.counterExamples.values { for text in texts { lexicon += MessageWords.words(of: text) } }
+            for (language, title) in intent.title.byLanguage { documents[index, default: []].append((title, language)) }
+            for (language, text) in intent.suggestion?.byLanguage ?? [:] { documents[index, default: []].append((text, language)) }
+            for texts in intent.title.byLanguage.values { lexicon += MessageWords.words(of: texts) }
+            for byLanguage in intent.answers.variants.values {
+                for variants in byLanguage.values { for text in variants { lexicon += MessageWords.words(of: text) } }
+            }
+            for pattern in intent.patterns { lexicon += literalWords(of: pattern.source) }
+        }
+        for entry in vocabulary.entries.values { lexicon += literalWords(of: entry.pattern) }
+
+        var concepts: [String: [String]] = [:]
+        let candidates = Set(lexicon).filter { $0.count >= 3 && !FunctionWords.all.contains($0) && !FunctionWords.negators.contains($0) }
+        let scratch = MatchScratch(limits: .default, maxCaptureGroups: 8)
+        for name in vocabulary.order {
+            guard let whole = try? CompiledPattern(vocabulary.expand("^(?:(?&\(name)))$")) else { continue }
+            let concept = "@" + conceptName(name)
+            for word in candidates.sorted() {
+                if case .match = whole.firstMatch(in: word, scratch: scratch), concepts[word]?.contains(concept) != true {
+                    concepts[word, default: []].append(concept)
+                }
+            }
+        }
+        return Understanding(corrector: SpellingCorrector(words: lexicon),
+                             scorer: ExampleScorer(documents: documents, concepts: concepts))
+    }
+
+    static func conceptName(_ name: String) -> String {
+        for suffix in ["_de", "_en"] where name.hasSuffix(suffix) { return String(name.dropLast(suffix.count)) }
+        return name
+    }
+
+    /// The plain words a pattern spells out (five letters or more, so fragments of
+    /// alternations like `zur(ue|u)e?ck` add nothing).
+    static func literalWords(of pattern: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var escaped = false
+        for scalar in TextFolder.foldLiteral(pattern).unicodeScalars {
+            if escaped { escaped = false; current = ""; continue }
+            if scalar == "\\" { escaped = true; if current.count >= 5 { words.append(current.lowercased()) }; current = ""; continue }
+            if scalar.properties.isAlphabetic { current.unicodeScalars.append(scalar); continue }
+            if current.count >= 5 { words.append(current.lowercased()) }
+            current = ""
+        }
+        if current.count >= 5 { words.append(current.lowercased()) }
+        return words
+    }
+}

@@ -1,0 +1,23 @@
+/// The stages after the patterns, each of which `treue check --eval --without …` can switch
+/// off to measure what it adds.
+public struct UnderstandingStages: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// Words the customer says they do not want count for nothing.
+    public static let negation = UnderstandingStages(rawValue: 1 << 0)
+    /// Unknown words are read as the knowledge base's word one or two edits away.
+    public static let spelling = UnderstandingStages(rawValue: 1 << 1)
+    /// Messages no pattern matched are scored against the intents' examples.
+    public static let examples = UnderstandingStages(rawValue: 1 << 2)
+    /// Close evidence for two intents asks the customer which one.
+    public static let clarify = UnderstandingStages(rawValue: 1 << 3)
+    /// The knowledge base's out-of-scope layer sends other business to the fallback.
+    public static let outOfScope = UnderstandingStages(rawValue: 1 << 4)
+
+    public static let all: UnderstandingStages = [.negation, .spelling, .examples, .clarify, .outOfScope]
+
+    public static let names: [(String, UnderstandingStages)] = [
+        ("negation", .negation), ("spelling", .spelling), ("examples", .examples), ("clarify", .clarify), ("out-of-scope", .outOfScope),
+    ]
+}

@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+@testable import TreueCore
+
+/// The stages after the patterns, each as a table (in the manner of pcre2test input files),
+/// then together on the shipped knowledge base and in a conversation.
+struct UnderstandingTests {
+    // MARK: - Stemming: inflections of one word meet, different words stay apart.
+
+    @Test(arguments: [
+        ("bestellung", "bestellungen"), ("rechnung", "rechnungen"), ("zurueckschicken", "zurueckschickt"),
+        ("orders", "order"), ("refunds", "refund"), ("shipping", "shipped"), ("deliveries", "delivery"),
+    ])
+    func inflectionsShareAStem(_ a: String, _ b: String) {
+        #expect(WordStemmer.stem(a) == WordStemmer.stem(b))
+    }
+
+    @Test(arguments: [("rechnung", "rueckgabe"), ("konto", "karte"), ("refund", "return")])
+    func differentWordsKeepDifferentStems(_ a: String, _ b: String) {
+        #expect(WordStemmer.stem(a) != WordStemmer.stem(b))
+    }
+
+    // MARK: - Spelling: one edit (two for long words) from a known word, never numbers or known words.
+
+    let corrector = SpellingCorrector(words: ["ruecksendung", "zurueck", "bestellung", "rechnung", "gutschein", "password", "refund", "paket"])
+
+    @Test(arguments: [
+        ("rucksendung", "ruecksendung"),   // umlaut dropped entirely
+        ("zuruck", "zurueck"),
+        ("bestelung", "bestellung"),       // letter dropped
+        ("bestellungg", "bestellung"),     // letter doubled
+        ("rechnugn", "rechnung"),          // neighbours swapped
+        ("gutshcien", "gutschein"),        // two swaps in a long word
+        ("pasword", "password"),
+        ("packet", "paket"),
+    ])
+    func misspeltWordsAreReadAsTheKnownWord(_ typed: String, _ meant: String) {
+        #expect(corrector.suggestion(for: typed) == meant)
+    }
+
+    @Test(arguments: ["1234567", "xl42", "rechnung", "hello", "refnud123", "wetter", "ab12cd", "pakt"])
+    func numbersCodesKnownAndFarWordsStay(_ typed: String) {
+        let words = MessageWords.scan(typed)
+        #expect(corrector.corrections(for: words).isEmpty)
+    }
+
+    @Test func correctionsKeepTheirPlaceInTheMessage() throws {
+        let text = "wo ist meine bestelung 1234567"
+        let corrections = corrector.corrections(for: MessageWords.scan(text))
+        let only = try #require(corrections.first)
+        #expect(corrections.count == 1)
+        #expect(only.to == "bestellung")
+        #expect(String(decoding: Array(text.utf8)[only.range], as: UTF8.self) == "bestelung")
+    }
+
+    // MARK: - Negation: a span only where the customer says what they want instead.
+
+    @Test(arguments: [
+        ("bitte nicht stornieren, nur die adresse aendern", ["nicht stornieren"]),
+        ("keine rechnung, ich brauche den ruecksendeschein", ["keine rechnung"]),
+        ("ich brauch nicht die rechnung nochmal, sondern einen retourenschein", ["nicht die rechnung nochmal"]),
+        ("not my money back, i d like the same one in red", ["not my money back"]),
+        ("umtauschen statt geld zurueck", ["statt geld zurueck"]),
+        ("exchange instead of refund please", ["instead of refund please"]),
+    ])
+    func negatedSpans(_ text: String, _ expected: [String]) {
+        let spans = NegationScope.spans(in: text, words: MessageWords.scan(text))
+        #expect(spans.map { $0.words.joined(separator: " ") } == expected)
+    }
+
+    @Test(arguments: [
+        "mein paket ist nicht angekommen",
+        "login geht nicht",
+        "statt der schwarzen schuhe kamen braune",
+        "you sent me a size 10 instead of 8",
+        "i can't log in",
+    ])
+    func aNegationThatIsTheComplaintStays(_ text: String) {
+        #expect(NegationScope.spans(in: text, words: MessageWords.scan(text)).isEmpty)
+    }
+
+    @Test func blankingKeepsEveryOffset() {
+        let text = "nicht stornieren, nur Straße ändern"
+        let folded = TextFolder.fold(text).folded
+        let spans = NegationScope.spans(in: folded, words: MessageWords.scan(folded))
+        let blanked = NegationScope.blank(folded, spans)
+        #expect(blanked.utf8.count == folded.utf8.count)
+        #expect(blanked.hasSuffix(", nur Strasse aendern"))
+        #expect(!blanked.contains("stornieren"))
+    }
+
+    // MARK: - The shipped knowledge base, stage by stage: each row fails with its stage off.
+
+    static let shipped: KnowledgeBase = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let (kb, diagnostics) = KnowledgeBase.load(directory: root.appendingPathComponent("Intents").path)
+        precondition(kb != nil, "shipped knowledge base does not load: \(diagnostics.map(\.description))")
+        return kb!
+    }()
+
+    func understood(_ text: String, without: UnderstandingStages = []) -> (String, Interpretation) {
+        let kb = Self.shipped
+        var stages = UnderstandingStages.all
+        stages.subtract(without)
+        let result = MessageInterpreter(stages: stages).interpret(text, kb: kb, scratch: kb.matcher.makeScratch())
+        let id: String
+        switch result.decision {
+        case .pattern, .examples: id = result.intentIndex.map { kb.intents[$0].id } ?? "-"
+        case .clarify: id = "?" + result.options.map { kb.intents[$0].id }.joined(separator: "|")
+        case .outOfScope, .none: id = "-"
+        }
+        return (id, result)
+    }
+
+    @Test(arguments: [
+        ("keine Rechnung, ich brauche den Rücksendeschein", "return_item"),
+        ("ich brauch nicht die rechnung nochmal, sondern einen retourenschein", "return_item"),
+    ])
+    func negationDecides(_ text: String, _ expected: String) {
+        #expect(understood(text).0 == expected)
+        #expect(understood(text, without: .negation).0 != expected)
+    }
+
+    @Test(arguments: [
+        ("mein lufthansa flug wurde gestrichen, wie bekomme ich eine erstattung", "refund_status"),
+        ("my ryanair flight got cancelled, how do i get a refund", "refund_status"),
+        ("wie ändere ich das wlan passwort an meiner fritzbox", "account_login"),
+    ])
+    func otherBusinessIsOutOfScope(_ text: String, _ withoutLayer: String) {
+        let (id, result) = understood(text)
+        #expect(id == "-")
+        #expect(result.decision == .outOfScope)
+        #expect(understood(text, without: .outOfScope).0 == withoutLayer)
+    }
+
+    @Test func spellingCorrectionFindsThePattern() {
+        let (id, result) = understood("wo ist meine bestelungg 1234567")
+        #expect(id == "order_status")
+        #expect(result.corrections.map(\.to) == ["bestellung"])
+        #expect(result.captures["order"] == "1234567")
+        #expect(understood("wo ist meine bestelungg 1234567", without: .spelling).0 != "order_status")
+    }
+
+    @Test func theEvidenceNamesWhatDecided() {
+        let kb = Self.shipped
+        let (_, negated) = understood("keine Rechnung, ich brauche den Rücksendeschein")
+        #expect(negated.evidence(kb).contains("negated: 'keine rechnung'"))
+        let (_, outside) = understood("wie kündige ich mein netflix abo")
+        #expect(outside.stage == "out_of_scope")
+        #expect(outside.evidence(kb).contains("out of scope"))
+    }
+
+    // MARK: - Answers state only what Treue knows.
+
+    @Test func noShippedAnswerClaimsTheStateOfAnOrderAccountOrPayment() {
+        let claims = try! NSRegularExpression(pattern: [
+            "ist (in bearbeitung|unterwegs|versandt|verschickt|angekommen|storniert)",
+            "wurde (bereits |schon )?(verschickt|versandt|storniert|erstattet|veranlasst|gelöscht|zurückgezahlt|überwiesen)",
+            "is (being processed|on its way|already on its way|shipped|cancelled|refunded)",
+            "has (been )?(shipped|sent|cancelled|refunded|deleted)",
+        ].joined(separator: "|"), options: [.caseInsensitive])
+        var offending: [String] = []
+        for intent in Self.shipped.intents {
+            for byLanguage in intent.answers.variants.values {
+                for text in byLanguage.values.flatMap({ $0 }) {
+                    let range = NSRange(text.startIndex..., in: text)
+                    // Conditions the customer reads as such ("sobald … verschickt ist") are fine.
+                    for match in claims.matches(in: text, range: range) {
+                        let before = String(text[..<Range(match.range, in: text)!.lowerBound]).lowercased()
+                        let clause = before.components(separatedBy: CharacterSet(charactersIn: ".,;:!?")).last ?? before
+                        if ["sobald", "wenn", "falls", "once", "when", "if", "after", "nachdem", "bis"].contains(where: { clause.contains($0) }) { continue }
+                        offending.append("\(intent.id): \(text)")
+                    }
+                }
+            }
+        }
+        #expect(offending.isEmpty, "\(offending)")
+    }
+}
