@@ -476,6 +476,32 @@ def transcripts_are_private_and_redacted():
 
 
 @test
+def understanding_stages_decide_and_explain_over_a_socket():
+    server = Server()
+    try:
+        c = server.client()
+        c.line()
+        to_json(c)
+        c.send("wie kündige ich mein netflix abo")
+        outside = c.json()
+        assert outside["intent"] is None and "kann ich leider nichts sagen" in outside["text"], outside
+        c.send("keine Rechnung, ich brauche den Rücksendeschein")
+        negated = c.json()
+        assert negated["intent"] == "return_item", negated
+        c.send("/why")
+        why = c.json()
+        assert "negated: 'keine rechnung'" in why["text"], why
+        c.send("wo ist meine bestelungg 12345678")
+        corrected = c.json()
+        assert corrected["intent"] == "order_status" and "12345678" in corrected["text"], corrected
+        replies = [r for r in server.records() if r["type"] == "reply"]
+        assert [r.get("stage") for r in replies] == ["out_of_scope", "pattern", "pattern_after_spelling"], replies
+        assert "corrected: bestelungg→bestellung" in replies[-1]["evidence"], replies[-1]
+    finally:
+        server.stop()
+
+
+@test
 def the_terminal_client_numbers_suggestions_and_asks_for_a_rating():
     server = Server()
     try:

@@ -16,6 +16,8 @@ public struct ExampleScorer: Sendable {
         public let score: Double
         /// score / the most the message's terms could score.
         public let coverage: Double
+        /// How many of the message's terms this intent's examples share.
+        public let matched: Int
     }
 
     public struct Example: Sendable {
@@ -93,15 +95,18 @@ public struct ExampleScorer: Sendable {
 
     /// Every intent with a share of the message's terms, best first.
     public func rank(_ terms: Terms) -> [Score] {
-        var scores: [Int: Double] = [:]
+        var scores: [Int: (score: Double, matched: Int)] = [:]
         var possible = 0.0
         for term in terms.terms {
             guard let list = postings[term] else { possible += unknownWeight; continue }
             possible += bestWeight[term] ?? 0
-            for (intent, weight) in list { scores[intent, default: 0] += weight }
+            for (intent, weight) in list {
+                let current = scores[intent] ?? (0, 0)
+                scores[intent] = (current.score + weight, current.matched + 1)
+            }
         }
         guard possible > 0 else { return [] }
-        return scores.map { Score(intentIndex: $0.key, score: $0.value, coverage: $0.value / possible) }
+        return scores.map { Score(intentIndex: $0.key, score: $0.value.score, coverage: $0.value.score / possible, matched: $0.value.matched) }
             .sorted { ($0.score, -$0.intentIndex) > ($1.score, -$1.intentIndex) }
     }
 

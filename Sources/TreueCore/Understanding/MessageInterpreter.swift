@@ -12,6 +12,9 @@
 public struct MessageInterpreter: Sendable {
     /// Share of the message's weight the best intent must explain.
     public var minimumCoverage = 0.6
+    /// A single shared word must explain nearly all of the message ("Rechnung?"), so one
+    /// familiar word among unfamiliar ones ("regnet es heute in Berlin") does not answer.
+    public var singleTermCoverage = 0.9
     /// The least absolute score: one rare word alone is not enough.
     public var minimumScore = 3.0
     /// The runner-up must stay below this share of the best score for a direct answer.
@@ -89,7 +92,8 @@ public struct MessageInterpreter: Sendable {
         var ranked = scorer.rank(terms)
         if !stages.contains(.outOfScope) { ranked.removeAll { kb.intents[$0.intentIndex].action == .outOfScope } }
         result.scores = Array(ranked.prefix(3))
-        guard let best = ranked.first, best.coverage >= minimumCoverage, best.score >= minimumScore else { return }
+        guard let best = ranked.first, best.coverage >= minimumCoverage, best.score >= minimumScore,
+              best.matched >= 2 || best.coverage >= singleTermCoverage else { return }
         let nearest = scorer.nearestExample(of: best.intentIndex, to: terms)
         result.nearest = nearest?.example.text
         result.sharedTerms = nearest?.shared ?? []
