@@ -54,11 +54,14 @@ soak: deps
 web: build
 	TREUE=.build/debug/treue scripts/web-demo.sh
 
-## Accuracy on the shared dev set, and on a held-out set written after the patterns
-## (Tests/eval/heldout.tsv) that is never used for tuning.
+## Accuracy on the shared dev sets, and on held-out sets that are never used for tuning
+## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv, written without
+## sight of Intents/). Add EVAL_FLAGS=--misses to see every miss and why.
 eval: build
-	.build/debug/treue check --eval $(SHARED)/eval/dev-set.tsv
-	.build/debug/treue check --eval Tests/eval/heldout.tsv
+	.build/debug/treue check --eval $(SHARED)/eval/dev-set.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval $(SHARED)/eval/dev-set-2.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Tests/eval/heldout.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Tests/eval/heldout-2.tsv
 
 bench: release
 	swift build -c release --product treue-load

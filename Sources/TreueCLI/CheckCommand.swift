@@ -67,6 +67,10 @@ struct CheckCommand: ParsableCommand {
                 evaluation = EvaluationReport.evaluate(tsv: tsv, kb: kb, stages: stages)
             }
         }
+        var phrasings: (agreeing: Int, total: Int)?
+        if let kb, !kb.content.phrasings.isEmpty {
+            phrasings = KnowledgeBaseChecker(kb: kb, directory: .empty).phrasingAgreement()
+        }
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors
         let failed = errors > 0 || (strict && warnings > 0)
@@ -78,6 +82,9 @@ struct CheckCommand: ParsableCommand {
                 out.line("\(kb.intents.count) intents, \(kb.matcher.patterns.count) patterns, \(testCount) conversation tests: \(errors) error(s), \(warnings) warning(s)")
             } else {
                 out.line("knowledge base not loaded: \(errors) error(s), \(warnings) warning(s)")
+            }
+            if let phrasings {
+                out.line("phrasings: \(phrasings.agreeing) of \(phrasings.total) answered with their own intent (\(phrasings.agreeing * 100 / max(1, phrasings.total))%)")
             }
             if let evaluation { out.line(evaluation.text(misses: misses)) }
             if explainIndex, let kb {

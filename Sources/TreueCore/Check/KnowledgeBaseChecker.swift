@@ -22,6 +22,20 @@ public struct KnowledgeBaseChecker {
         return diagnostics
     }
 
+    /// How many phrasings the knowledge base answers with their own intent: a figure, not
+    /// a finding, since phrasings are customers' words and some are hard on purpose.
+    public func phrasingAgreement() -> (agreeing: Int, total: Int) {
+        let interpreter = MessageInterpreter()
+        let scratch = kb.matcher.makeScratch()
+        var agreeing = 0
+        for phrasing in kb.content.phrasings {
+            if let index = selected(interpreter.interpret(phrasing.text, kb: kb, scratch: scratch)), kb.intents[index].id == phrasing.intent {
+                agreeing += 1
+            }
+        }
+        return (agreeing, kb.content.phrasings.count)
+    }
+
     /// The intent a message ends up with, the out-of-scope layer counting as one.
     private func selected(_ understood: Interpretation) -> Int? {
         switch understood.decision {

@@ -114,6 +114,13 @@ enum KnowledgeBaseCompiler {
             }
         }
         if !content.fallbackAnswers.isEmpty { checkAnswers(content.fallbackAnswers, owner: "fallback", at: nil, phases: phases, languages: languages, &diagnostics) }
+        for phrasing in content.phrasings where seen[phrasing.intent] == nil {
+            diagnostics.append(Diagnostic(.error, "schema", "phrasing for '\(phrasing.intent)', which is no intent", at: phrasing.location))
+        }
+        for phrasing in content.phrasings where !languages.contains(phrasing.language) {
+            diagnostics.append(Diagnostic(.error, "schema", "phrasing language '\(phrasing.language)' is not one of \(content.languages.joined(separator: ", "))",
+                                          at: phrasing.location))
+        }
         for (phase, ids) in content.fallbackSuggestions {
             if phase != AnswerSet.defaultKey, !phases.contains(phase) {
                 diagnostics.append(Diagnostic(.error, "schema", "fallback suggestions for unknown phase '\(phase)'", at: nil))

@@ -12,6 +12,9 @@ public struct KnowledgeBaseContent: Sendable {
     /// Phase (or `default`) → intent ids offered after a fallback.
     public var fallbackSuggestions: [String: [String]] = [:]
     public var intents: [Intent] = []
+    /// Messages customers wrote, by intent id: they teach the example stage and are not
+    /// checked one by one (see `phrasings` in docs/knowledge-base.md).
+    public var phrasings: [(intent: String, language: String, text: String, location: SourceLocation)] = []
     public var files: [String] = []
 
     public init() {}

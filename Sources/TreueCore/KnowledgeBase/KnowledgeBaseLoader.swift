@@ -66,7 +66,7 @@ public struct KnowledgeBaseLoader {
             guard let key = keyNode.string else { continue }
             let location = reader.location(keyNode)
             // Intents and vocabulary may be spread over files; a vocabulary name stays unique.
-            if key != "intents" && key != "vocabulary" {
+            if key != "intents" && key != "vocabulary" && key != "phrasings" {
                 if let earlier = seenKeys[key] {
                     diagnostics.append(Diagnostic(.error, "schema", "'\(key)' is already given at \(earlier)", at: location))
                     continue
@@ -81,6 +81,7 @@ public struct KnowledgeBaseLoader {
                 }
             case "phases": readPhases(value, reader)
             case "vocabulary": readVocabulary(value, reader)
+            case "phrasings": readPhrasings(value, reader)
             case "messages": readMessages(value, reader)
             case "fallback": readFallback(value, reader)
             case "intents":
@@ -88,7 +89,7 @@ public struct KnowledgeBaseLoader {
                 for node in list { if let intent = readIntent(node, reader) { content.intents.append(intent) } }
             default:
                 diagnostics.append(Diagnostic(.error, "schema",
-                    "unknown top-level key '\(key)' (expected settings, languages, phases, vocabulary, messages, fallback or intents)",
+                    "unknown top-level key '\(key)' (expected settings, languages, phases, vocabulary, messages, fallback, intents or phrasings)",
                     at: location))
             }
         }
@@ -125,6 +126,20 @@ public struct KnowledgeBaseLoader {
         if !content.phases.contains(content.defaultPhase) {
             diagnostics.append(Diagnostic(.error, "schema",
                 "default phase '\(content.defaultPhase)' is not one of \(content.phases.joined(separator: ", "))", at: defaultLocation))
+        }
+    }
+
+    private mutating func readPhrasings(_ node: Node, _ reader: YAMLReader) {
+        guard let mapping = reader.mapping(node, what: "phrasings", into: &diagnostics) else { return }
+        for (key, value) in mapping {
+            guard let id = key.string else { continue }
+            for (language, list) in reader.perLanguageNodes(value, what: "phrasings of '\(id)'", into: &diagnostics) {
+                for item in list {
+                    if let text = reader.scalar(item, what: "a phrasing of '\(id)'", into: &diagnostics) {
+                        content.phrasings.append((id, language, text, reader.location(item)))
+                    }
+                }
+            }
         }
     }
 

@@ -31,6 +31,12 @@ public struct Understanding: Sendable {
             }
             for pattern in intent.patterns { lexicon += literalWords(of: pattern.source) }
         }
+        let indexByID = Dictionary(content.intents.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        for phrasing in content.phrasings {
+            guard let index = indexByID[phrasing.intent] else { continue }
+            documents[index, default: []].append((phrasing.text, phrasing.language))
+            lexicon += MessageWords.words(of: phrasing.text)
+        }
         for entry in vocabulary.entries.values { lexicon += literalWords(of: entry.pattern) }
 
         var concepts: [String: [String]] = [:]
