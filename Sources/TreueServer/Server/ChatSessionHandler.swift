@@ -20,7 +20,6 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     private var closeAfterPending = false
     private var lastLine = NIODeadline.now()
     private var idleCheck: RepeatedTask?
-    private let encoder: JSONEncoder
     private var logger: Logger
     /// The opening records wait for the first line: a health check or port probe that
     /// connects and leaves is no customer session and leaves no transcript.
@@ -33,8 +32,6 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     public init(services: ChatServices) {
         self.services = services
         limiter = RateLimiter(perSecond: services.configuration.linesPerSecond, burst: services.configuration.burst)
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         logger = services.logger
     }
 
@@ -185,7 +182,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         }
     }
 
-    /// Encodes records and queues them for this loop's next write; `completion` runs on
+    /// Writes records and queues them for this loop's next write; `completion` runs on
     /// the loop once they are stored.
     private func store(_ events: [TranscriptEvent], on eventLoop: any EventLoop, completion: TranscriptTickBuffer.Completion?) {
         guard let conversation else { completion?(.success(())); return }
@@ -195,19 +192,15 @@ public final class ChatSessionHandler: ChannelInboundHandler {
             stamped = opening.events.map { ($0, services.clock.timestamp(opening.at)) } + stamped
             unsavedOpening = nil
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(stamped.count * 256)
+        var lines = JSONLineWriter(capacity: stamped.count * 256)
         for (event, stamp) in stamped {
             sequence += 1
             let record = TranscriptRecord(event: event, ts: stamp, session: conversation.sessionID, seq: sequence,
                                           instance: services.configuration.instance, redact: services.redaction.redact)
-            if let data = try? encoder.encode(record) {
-                bytes.append(contentsOf: data)
-                bytes.append(10)
-            }
+            record.write(to: &lines)
         }
         let day = String(TranscriptClock.day(ofTimestamp: ts))
-        services.transcripts.add(bytes, day: day, on: eventLoop, completion: completion)
+        services.transcripts.add(lines.take(), day: day, on: eventLoop, completion: completion)
     }
 
     /// Reads pause while the client is not reading its replies (backpressure) or too many
