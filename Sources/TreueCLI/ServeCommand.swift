@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
             SIGTERM or SIGINT drains: every customer gets a goodbye, transcripts are flushed, exit 0. \
             SIGHUP (or a changed file under --intents) reloads the knowledge base; a broken edit keeps the old one.
             Login secret: --login-secret-file PATH or the TREUE_LOGIN_SECRET environment variable (one secret per line); \
-            without one the server runs in demo mode.
+            without one the server runs in demo mode (with a warning); a configured but blank or comment-only secret is an error.
             """
     )
 
@@ -109,6 +109,9 @@ struct ServeCommand: AsyncParsableCommand {
         let directory = try options.loadDirectory(phases: kb.phases)
         let secrets = try LoginSecrets.load(file: loginSecretFile)
         let identity = IdentityPolicy(directory: directory, verifier: secrets.isEmpty ? nil : LoginTokenVerifier(secrets: secrets))
+        if identity.isDemoMode {
+            FileHandle.standardError.write(Data((LoginSecrets.demoModeWarning + "\n").utf8))
+        }
 
         let writer: TranscriptWriter
         do {
