@@ -18,7 +18,7 @@ struct TerminalInjectionTests {
         "pua\u{E000}",                                        // private use
     ]
 
-    static func assertSafe(_ output: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func assertSafe(_ output: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         let unsafe = output.unicodeScalars.filter { $0 != "\n" && TerminalText.isUnsafe($0) }
         #expect(unsafe.isEmpty, "unsafe characters printed: \(unsafe.map { String($0.value, radix: 16) })", sourceLocation: sourceLocation)
     }
