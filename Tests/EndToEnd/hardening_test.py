@@ -196,5 +196,30 @@ def the_terminal_client_shows_what_a_server_sends_visibly():
         assert needle in result.stdout, (needle, result.stdout)
 
 
+@test
+def a_half_closed_connection_gets_its_answers_before_the_server_closes():
+    server = Server()
+    try:
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        sock.sendall("wo bleibt mein paket 4711001?\n/help\n".encode())
+        sock.shutdown(socket.SHUT_WR)  # as nc -N does
+        received = b""
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            data = sock.recv(65536)
+            if not data:
+                break
+            received += data
+        sock.close()
+        text = received.decode()
+        assert "4711001" in text, text
+        assert "/quit" in text, text  # the help text: the second line was answered too
+        time.sleep(0.3)
+        kinds = [r["type"] for r in server.records()]
+        assert kinds.count("reply") >= 1 and "session_close" in kinds, kinds
+    finally:
+        server.stop()
+
+
 if __name__ == "__main__":
     main(RESULTS)

@@ -28,6 +28,8 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     /// flood the log through one.
     private var loggedPatternLimits: Set<String> = []
     private var readingEnabled = true
+    /// The client closed its sending side: answer what it sent, then close.
+    private var inputClosed = false
 
     public init(services: ChatServices) {
         self.services = services
@@ -92,6 +94,13 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             hangUp(context: context, messageKey: "shutdown_bye", reason: "shutdown")
+            return
+        }
+        if case ChannelEvent.inputClosed = event {
+            // Lines already read are answered (records first, as always); the write side
+            // closes after the last answer, or now when nothing is pending.
+            inputClosed = true
+            closeIfInputDone(context: context, after: nil)
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -176,8 +185,25 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         if buffer.readableBytes > 0 {
             let written = context.writeAndFlush(wrapOutboundOut(buffer))
             let channel = context.channel
-            if step.closes { written.whenComplete { _ in channel.close(promise: nil) } }
+            if step.closes {
+                written.whenComplete { _ in channel.close(promise: nil) }
+            } else {
+                closeIfInputDone(context: context, after: written)
+            }
         } else if step.closes {
+            context.close(promise: nil)
+        } else {
+            closeIfInputDone(context: context, after: nil)
+        }
+    }
+
+    /// After a half-close, closes once every answer is stored and written.
+    private func closeIfInputDone(context: ChannelHandlerContext, after written: EventLoopFuture<Void>?) {
+        guard inputClosed, pendingReplies == 0 else { return }
+        let channel = context.channel
+        if let written {
+            written.whenComplete { _ in channel.close(promise: nil) }
+        } else {
             context.close(promise: nil)
         }
     }
