@@ -148,7 +148,9 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as RedactionRulesError {
             throw ValidationError(error.message)
         }
-        let services = ChatServices(store: store, identity: identity, writer: writer, redactor: redactor,
+        // The shop's own hotline and address in replies stay, so a reply record says what
+        // the customer saw.
+        let services = ChatServices(store: store, identity: identity, writer: writer, redactor: redactor.keepingContacts(of: kb),
                                     configuration: configuration, logger: logger)
         // Signals are caught before anyone can know the port, so an early SIGHUP reloads
         // instead of killing the server.

@@ -221,5 +221,37 @@ def a_half_closed_connection_gets_its_answers_before_the_server_closes():
         server.stop()
 
 
+@test
+def spelled_out_and_separated_personal_data_is_redacted_and_the_shops_hotline_stays():
+    server = Server()
+    leaks = {"anna at gmx dot de": "[email]", "anna [at] gmx [dot] de": "[email]", "anna @ gmx.de": "[email]",
+             "(030) 1234567": "[phone]", "+49 (30) 1234567": "[phone]", "+1 (555) 123-4567": "[phone]",
+             "DE89-3704-0044-0532-0130-00": "[iban]", "DE89  3704  0044  0532  0130  00 danke": "[iban] danke",
+             "4111.1111.1111.1111": "[card]", "4111\u00a01111\u00a01111\u00a01111": "[card]"}
+    stays = ["Bestellung 0171234567 ist nicht da", "Artikel 0815-4711 ist kaputt", "Größe XL42 bitte"]
+    try:
+        c = server.client()
+        c.to_json()
+        for text in list(leaks) + stays:
+            c.send(text)
+            c.until(lambda o: o["type"] in ("reply", "error"))
+        c.send("ich möchte mit einem mitarbeiter sprechen")
+        reply = c.until(lambda o: o["type"] == "reply")
+        assert "0800 873 8300" in reply["text"], reply
+        time.sleep(0.3)
+        records = server.records()
+        messages = [r["text"] for r in records if r["type"] == "message"]
+        for text, placeholder in leaks.items():
+            assert placeholder in " ".join(messages), (text, messages)
+        for needle in ["gmx", "1234567", "3704", "4111"]:
+            assert not any(needle in m for m in messages[:len(leaks)]), (needle, messages)
+        for text in stays:
+            assert text in messages, (text, messages)
+        replies = [r["text"] for r in records if r["type"] == "reply"]
+        assert any("0800 873 8300" in r for r in replies), "the shop's hotline was redacted from the reply record"
+    finally:
+        server.stop()
+
+
 if __name__ == "__main__":
     main(RESULTS)
