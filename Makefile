@@ -43,6 +43,7 @@ e2e:
 	python3 Tests/EndToEnd/run.py --treue .build/debug/treue
 	python3 Tests/EndToEnd/robustness_test.py --treue .build/debug/treue
 	python3 Tests/EndToEnd/haproxy_test.py --treue .build/debug/treue
+	python3 Tests/EndToEnd/hardening_test.py --treue .build/debug/treue
 	TREUE_REQUIRE_BROWSER=1 python3 Tests/browser/widget_test.py --treue .build/debug/treue
 	TREUE_REQUIRE_BROWSER=1 python3 Tests/browser/report_test.py --treue .build/debug/treue
 

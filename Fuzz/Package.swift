@@ -17,6 +17,7 @@ let package = Package(
     products: [
         .executable(name: "FuzzLineProtocol", targets: ["FuzzLineProtocol"]),
         .executable(name: "FuzzMatching", targets: ["FuzzMatching"]),
+        .executable(name: "FuzzJSONLineWriter", targets: ["FuzzJSONLineWriter"]),
     ],
     dependencies: [
         .package(path: ".."),
@@ -32,6 +33,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "FuzzMatching",
+            dependencies: ["FuzzSupport", .product(name: "TreueCore", package: mainPackage)]
+        ),
+        .executableTarget(
+            name: "FuzzJSONLineWriter",
             dependencies: ["FuzzSupport", .product(name: "TreueCore", package: mainPackage)]
         ),
     ]

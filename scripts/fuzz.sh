@@ -13,7 +13,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 SECONDS_EACH=${1:-60}
-TARGETS=${FUZZ_TARGETS:-"FuzzLineProtocol FuzzMatching"}
+TARGETS=${FUZZ_TARGETS:-"FuzzLineProtocol FuzzMatching FuzzJSONLineWriter"}
 SCRATCH=${FUZZ_SCRATCH:-$ROOT/.build-fuzz}
 OUT=${FUZZ_OUT:-$SCRATCH/findings}
 export SWIFT_BACKTRACE=enable=no
@@ -37,6 +37,7 @@ corpus_for() {
     case "$1" in
         FuzzLineProtocol) echo line ;;
         FuzzMatching) echo match ;;
+        FuzzJSONLineWriter) echo json ;;
     esac
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import TreueCore
 import TreueServer
 #if canImport(Glibc)
 import Glibc
@@ -115,14 +116,16 @@ final class ChatPrinter: ChannelInboundHandler, Sendable {
             // The plain greeting before JSON mode starts.
             return
         }
-        let text = object["text"] as? String ?? ""
+        // The server (or whatever answers on the port) is not trusted with the terminal:
+        // its text and suggestions are shown with every control character made visible.
+        let text = TerminalText.visible(object["text"] as? String ?? "", keepingNewlines: true)
         switch type {
         case "greeting", "reply":
             print(style.paint(style.wrap(text, indent: "  "), .bot))
             let suggestions = object["suggestions"] as? [String] ?? []
             state.offer(suggestions)
             for (index, suggestion) in suggestions.enumerated() {
-                print(style.paint("   \(index + 1)) \(suggestion)", .suggestion))
+                print(style.paint("   \(index + 1)) \(TerminalText.visible(suggestion))", .suggestion))
             }
         case "prompt", "info":
             print(style.paint(style.wrap(text, indent: "  "), .info))

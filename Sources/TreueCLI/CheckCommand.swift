@@ -44,6 +44,7 @@ struct CheckCommand: ParsableCommand {
             let directory: CustomerDirectory
             do {
                 directory = try CustomerDirectory.load(path: options.customers, phases: kb.phases)
+                diagnostics += directory.warnings
             } catch {
                 diagnostics.append(Diagnostic(.error, "customers", error.message, at: nil))
                 directory = .empty

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TreueCore
 
 /// Where the knowledge base and customer directory are; shared by every command.
@@ -21,7 +22,11 @@ struct KnowledgeBaseOptions: ParsableArguments {
 
     func loadDirectory(phases: [String]) throws -> CustomerDirectory {
         do {
-            return try CustomerDirectory.load(path: customers, phases: phases)
+            let directory = try CustomerDirectory.load(path: customers, phases: phases)
+            for warning in directory.warnings {
+                FileHandle.standardError.write(Data((warning.description + "\n").utf8))
+            }
+            return directory
         } catch {
             throw ValidationError(error.message)
         }

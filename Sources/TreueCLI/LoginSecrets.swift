@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// Reads login secrets from a file or the environment, never from the command line, and
-/// refuses a secret file others can read.
+/// refuses a secret file others can read. A source that is present but blank fails closed.
 enum LoginSecrets {
     static let environmentVariable = "TREUE_LOGIN_SECRET"
 
@@ -20,13 +20,26 @@ enum LoginSecrets {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ValidationError("cannot read login secret file '\(file)'")
             }
-            let secrets = LoginTokenVerifier.parseSecrets(text)
-            guard !secrets.isEmpty else { throw ValidationError("login secret file '\(file)' holds no secret") }
-            return secrets
+            return try required(text, source: "login secret file '\(file)'")
         }
-        if let value = ProcessInfo.processInfo.environment[environmentVariable], !value.isEmpty {
-            return LoginTokenVerifier.parseSecrets(value)
+        // Set at all (even to "", spaces or a comment) means the operator meant a secret.
+        if let value = ProcessInfo.processInfo.environment[environmentVariable] {
+            return try required(value, source: environmentVariable)
         }
         return []
+    }
+
+    /// Printed on standard error when no secret is configured at all.
+    static let demoModeWarning = """
+        warning: no login secret configured (--login-secret-file or \(environmentVariable)): \
+        DEMO MODE, anyone can log in as any customer with /login ID. Never run it with a real CRM export.
+        """
+
+    private static func required(_ text: String, source: String) throws -> [String] {
+        do {
+            return try LoginTokenVerifier.requiredSecrets(text, source: source)
+        } catch {
+            throw ValidationError(error.message)
+        }
     }
 }

@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
             SIGTERM or SIGINT drains: every customer gets a goodbye, transcripts are flushed, exit 0. \
             SIGHUP (or a changed file under --intents) reloads the knowledge base; a broken edit keeps the old one.
             Login secret: --login-secret-file PATH or the TREUE_LOGIN_SECRET environment variable (one secret per line); \
-            without one the server runs in demo mode.
+            without one the server runs in demo mode (with a warning); a configured but blank or comment-only secret is an error.
             """
     )
 
@@ -109,6 +109,9 @@ struct ServeCommand: AsyncParsableCommand {
         let directory = try options.loadDirectory(phases: kb.phases)
         let secrets = try LoginSecrets.load(file: loginSecretFile)
         let identity = IdentityPolicy(directory: directory, verifier: secrets.isEmpty ? nil : LoginTokenVerifier(secrets: secrets))
+        if identity.isDemoMode {
+            FileHandle.standardError.write(Data((LoginSecrets.demoModeWarning + "\n").utf8))
+        }
 
         let writer: TranscriptWriter
         do {
@@ -145,7 +148,9 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as RedactionRulesError {
             throw ValidationError(error.message)
         }
-        let services = ChatServices(store: store, identity: identity, writer: writer, redactor: redactor,
+        // The shop's own hotline and address in replies stay, so a reply record says what
+        // the customer saw.
+        let services = ChatServices(store: store, identity: identity, writer: writer, redactor: redactor.keepingContacts(of: kb),
                                     configuration: configuration, logger: logger)
         // Signals are caught before anyone can know the port, so an early SIGHUP reloads
         // instead of killing the server.

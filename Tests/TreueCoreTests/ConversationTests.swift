@@ -177,6 +177,32 @@ struct ConversationTests {
         #expect(session.conversation.profile == nil)
     }
 
+    @Test(arguments: ["/login C1001 123.abc extra", "/login C1001 tok more words", "/login C1001 x y"])
+    func loginWithExtraWordsIsRefused(_ line: String) {
+        var session = session()
+        guard case let .error(code, _) = session.say(line).outputs.first else { Issue.record("expected an error"); return }
+        #expect(code == .badArgument)
+        #expect(session.conversation.profile == nil)
+    }
+
+    @Test func whyShowsPathsRelativeToTheKnowledgeBaseFolder() throws {
+        let folder = FileManager.default.currentDirectoryPath + "/Intents"
+        let (loaded, _) = KnowledgeBase.load(directory: folder)
+        let kb = try #require(loaded)
+        var conversation = Conversation(sessionID: "s1", knowledgeBase: kb)
+        _ = conversation.open(kb)
+        let identity = IdentityPolicy(directory: .empty)
+        let scratch = kb.matcher.makeScratch()
+        _ = conversation.receive("wo ist mein paket 12345678", kb: kb, identity: identity, scratch: scratch)
+        guard case let .info(text) = conversation.receive("/why", kb: kb, identity: identity, scratch: scratch).outputs.first else {
+            Issue.record("no explanation"); return
+        }
+        #expect(text.contains(" at "), "\(text)")
+        #expect(!text.contains(folder), "\(text)")
+        #expect(!text.contains(" at /"), "\(text)")
+        #expect(text.contains(".yaml:"), "\(text)")
+    }
+
     @Test func commandsAreCaseInsensitiveAndUnknownOnesPointToHelp() {
         var session = session()
         guard case let .info(help) = session.say("/HELP").outputs.first else { Issue.record("no help"); return }

@@ -23,8 +23,33 @@ struct CustomerDirectoryTests {
         }
     }
 
+    @Test func controlAndInvisibleCharactersAreRemovedWithAWarningNamingFileLineAndColumn() throws {
+        let csv = "id,phase,name,tier,segment\nC1,loyalty,Anna,Gold,vip\nC2,service,\"\u{1B}[2JBob\",\u{1B}]52;c;AAAA\u{07}Gold,v\u{200B}ip\n"
+        let directory = try CustomerDirectory.parse(csv: csv, file: "crm.csv", phases: phases)
+        let bob = try #require(directory.profile(id: "C2"))
+        #expect(bob.fields["name"] == "[2JBob")
+        #expect(bob.fields["tier"] == "]52;c;AAAAGold")
+        #expect(bob.fields["segment"] == "vip")
+        #expect(directory.profile(id: "C1")?.fields["name"] == "Anna")
+        let warnings = directory.warnings.map(\.description)
+        #expect(warnings.count == 4)
+        #expect(warnings.first?.hasPrefix("crm.csv:3:13: warning: removed control or invisible character U+001B from column 'name' of customer 'C2'") == true, "\(warnings)")
+        #expect(warnings.contains { $0.hasPrefix("crm.csv:3:22: warning:") && $0.contains("U+001B from column 'tier'") }, "\(warnings)")
+        #expect(warnings.contains { $0.hasPrefix("crm.csv:3:33: warning:") && $0.contains("U+0007") }, "\(warnings)")
+        #expect(warnings.contains { $0.hasPrefix("crm.csv:3:40: warning:") && $0.contains("U+200B from column 'segment'") }, "\(warnings)")
+    }
+
     @Test func theShippedDemoFileLoads() throws {
         let directory = try CustomerDirectory.load(path: "Customers/demo.csv", phases: phases)
         #expect(directory.customers.count >= 5)
+    }
+}
+
+struct LoginSecretTests {
+    @Test func aConfiguredButBlankSecretIsRefused() {
+        for blank in ["", "   ", "\n", "\t\n \n", "# set me", "# one\n# two\n"] {
+            #expect(throws: LoginSecretError.self) { try LoginTokenVerifier.requiredSecrets(blank, source: "TREUE_LOGIN_SECRET") }
+        }
+        #expect((try? LoginTokenVerifier.requiredSecrets("# comment\n s1 \n\ns2", source: "x")) == ["s1", "s2"])
     }
 }

@@ -32,6 +32,47 @@ struct TranscriptWriterTests {
         #expect(mode == 0o600)
     }
 
+    @Test func aWorldWritableDirectoryIsRefused() throws {
+        let directory = temporaryDirectory()
+        chmod(directory, 0o777)
+        do {
+            _ = try TranscriptWriter(configuration: .init(directory: directory))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.message.contains("world-writable"))
+        }
+    }
+
+    @Test func aSymlinkedDayFileIsNeitherFollowedNorChmodded() throws {
+        let directory = temporaryDirectory()
+        let target = temporaryDirectory() + "/victim"
+        try "keep\n".write(toFile: target, atomically: false, encoding: .utf8)
+        chmod(target, 0o644)
+        symlink(target, directory + "/2026-11-26.jsonl")
+        let writer = try TranscriptWriter(configuration: .init(directory: directory, sync: .never))
+        let failed = NIOLockedFlag()
+        writer.append(lines: [Array(#"{"n":1}"#.utf8)], day: "2026-11-26") { result in
+            if case .failure(let error) = result, error.message.contains("symbolic link") { failed.set() }
+        }
+        writer.close()
+        #expect(failed.value)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep\n")
+        let mode = try #require(FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int)
+        #expect(mode == 0o644)
+    }
+
+    @Test func aDayFileSomeoneElseCreatedKeepsItsMode() throws {
+        let directory = temporaryDirectory()
+        let path = directory + "/2026-11-26.jsonl"
+        try "{\"n\":0}\n".write(toFile: path, atomically: false, encoding: .utf8)
+        chmod(path, 0o640)
+        let writer = try TranscriptWriter(configuration: .init(directory: directory))
+        try appendAndWait(writer, [#"{"n":1}"#], day: "2026-11-26")
+        writer.close()
+        let mode = try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        #expect(mode == 0o640)
+    }
+
     @Test func appendsAfterATornLineOnANewLine() throws {
         let directory = temporaryDirectory()
         let path = directory + "/2026-11-26.jsonl"

@@ -5,8 +5,8 @@
 // against the shipped knowledge base. The first byte picks demo mode or verified logins.
 //
 // Beyond "no crash, no leak, no hang" it checks what the server relies on:
-// - every transcript event encodes to one JSON line (the server drops a record that does
-//   not encode, so an encoding failure would be a silent loss);
+// - every transcript record and JSON-mode output the server writes (`JSONLineWriter`) is
+//   one line that decodes, with `JSONDecoder`, to what `JSONEncoder` writes for it;
 // - a step that closes leaves the conversation closed, a closed one answers nothing;
 // - a logged-in customer id is always a valid id (no `..`, no NUL, at most 64 bytes);
 // - with a login secret, `/phase NAME` and `/why` never work and a login token never
@@ -19,28 +19,32 @@ import TreueCore
 let knowledgeBase = Fixtures.knowledgeBase
 nonisolated(unsafe) let scratch = knowledgeBase.matcher.makeScratch()
 nonisolated(unsafe) let redactScratch = Fixtures.redactor.makeScratch()
-let encoder: JSONEncoder = {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return encoder
-}()
-
 func redact(_ text: String) -> String { Fixtures.redactor.redact(text, scratch: redactScratch) }
 
-/// Encodes a step's events as the server would; returns the JSON lines.
+/// Writes a step's events as the server does (`JSONLineWriter`), each line checked
+/// against Foundation's encoding of the same record; returns the JSON lines.
 func encode(_ events: [TranscriptEvent], session: String, sequence: inout Int, input: String) -> [String] {
     var lines: [String] = []
     for event in events {
         sequence += 1
         let record = TranscriptRecord(event: event, ts: "2026-01-01T00:00:00.000Z", session: session, seq: sequence,
                                       instance: nil, redact: redact)
-        guard let data = try? encoder.encode(record) else {
-            Fixtures.violated("transcript event does not encode: \(event)", input: input)
-        }
-        if data.contains(10) { Fixtures.violated("encoded record holds a raw newline", input: input) }
-        lines.append(String(decoding: data, as: UTF8.self))
+        var writer = JSONLineWriter()
+        record.write(to: &writer)
+        Fixtures.expectSameJSON(writer.bytes, as: record, input: input)
+        lines.append(String(decoding: writer.bytes.dropLast(), as: UTF8.self))
     }
     return lines
+}
+
+/// The step's outputs as JSON mode sends them, each checked against Foundation.
+func checkWire(_ outputs: [ConversationOutput], input: String) {
+    var writer = JSONLineWriter()
+    for output in outputs {
+        writer.removeAll()
+        output.writeJSON(to: &writer)
+        Fixtures.expectSameJSON(writer.bytes, as: output, input: input)
+    }
 }
 
 @_cdecl("LLVMFuzzerInitialize")
@@ -49,7 +53,7 @@ public func initialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutabl
         _ = knowledgeBase
         _ = scratch
         _ = redactScratch
-        _ = encoder
+        _ = Fixtures.foundationEncoder
         _ = redact("warm up 0170 1234567 a@b.de")
         runWarmUp()
     }
@@ -83,6 +87,7 @@ public func fuzzLineProtocol(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
         if wasClosed, step != ConversationStep() { Fixtures.violated("a closed conversation answered", input: line) }
         if step.closes, !conversation.isClosed { Fixtures.violated("step closes but the conversation is open", input: line) }
         let records = encode(step.events, session: conversation.sessionID, sequence: &sequence, input: line)
+        checkWire(step.outputs, input: line)
 
         for event in step.events {
             switch event {

@@ -27,7 +27,8 @@ public enum ChatCommand: Sendable, Equatable {
         case "json": self = .json
         case "text": self = .text
         case "lang", "language", "sprache": self = .lang(words.first?.lowercased())
-        case "login": self = .login(id: words.first, token: words.count > 1 ? words[1] : nil)
+        // Extra words are refused (as a missing id is) rather than silently ignored.
+        case "login": self = words.count > 2 ? .login(id: nil, token: nil) : .login(id: words.first, token: words.count > 1 ? words[1] : nil)
         case "phase": self = .phase(words.first?.lowercased())
         case "feedback":
             let comment = words.count > 1 ? rest.split(separator: " ", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces) : nil

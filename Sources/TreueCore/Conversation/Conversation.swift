@@ -325,7 +325,7 @@ public struct Conversation: Sendable {
         case .why:
             guard identity.isDemoMode else { return error(.notAllowed, detail: "why", kb) }
             step.events.append(.command(name: "why"))
-            step.outputs.append(.info(text: explainLastAnswer()))
+            step.outputs.append(.info(text: explainLastAnswer(kb)))
         case .quit:
             step.events.append(.command(name: "quit"))
             awaitingRating = true
@@ -445,11 +445,13 @@ public struct Conversation: Sendable {
         return intent.suggestion?.text(in: language, fallbacks: kb.languages) ?? intent.title.text(in: language, fallbacks: kb.languages)
     }
 
-    private func explainLastAnswer() -> String {
+    private func explainLastAnswer(_ kb: KnowledgeBase) -> String {
         guard let last = lastAnswer else { return "Nothing answered yet." }
         var parts: [String] = []
         parts.append("intent: \(last.intent ?? "none (fallback)")")
-        if let pattern = last.pattern, let location = last.location { parts.append("pattern: \(pattern) at \(location)") }
+        if let pattern = last.pattern, let location = last.location {
+            parts.append("pattern: \(pattern) at \(Self.relative(location, to: kb.directory))")
+        }
         if !last.captures.isEmpty {
             parts.append("captures: " + last.captures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
         }
@@ -458,6 +460,21 @@ public struct Conversation: Sendable {
         parts.append("path: \(last.path)")
         if let evidence = last.evidence, !evidence.isEmpty { parts.append("understood: \(evidence)") }
         return parts.joined(separator: "; ")
+    }
+
+    /// A pattern's place relative to the knowledge-base folder: whoever reads `/why` needs
+    /// the file, not where the server keeps it.
+    static func relative(_ location: SourceLocation, to directory: String?) -> SourceLocation {
+        var location = location
+        var file = location.file
+        if let directory, !directory.isEmpty {
+            let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+            if file.hasPrefix(prefix) { file = String(file.dropFirst(prefix.count)) }
+        }
+        // Never an absolute path, whatever the loader was given.
+        while file.hasPrefix("/") { file = String(file.split(separator: "/").last ?? "") }
+        location.file = file
+        return location
     }
 
     /// FNV-1a: stable across runs, unlike `Hasher`, so a session's variant order is repeatable.

@@ -5,12 +5,16 @@ import Foundation
 public struct CustomerDirectory: Sendable {
     public let customers: [String: CustomerProfile]
     public let columns: [String]
+    /// What was cleaned at load (control and invisible characters removed), by file,
+    /// line and column; the operator sees these on standard error.
+    public let warnings: [Diagnostic]
 
-    public init(customers: [CustomerProfile], columns: [String]) {
+    public init(customers: [CustomerProfile], columns: [String], warnings: [Diagnostic] = []) {
         var byID: [String: CustomerProfile] = [:]
         for customer in customers { byID[customer.id] = customer }
         self.customers = byID
         self.columns = columns
+        self.warnings = warnings
     }
 
     public static let empty = CustomerDirectory(customers: [], columns: ["id", "phase"])
@@ -20,7 +24,11 @@ public struct CustomerDirectory: Sendable {
     /// Parses a CRM export. Rows with an unknown phase are refused by line, so a bad export
     /// is noticed before customers see wrong answers.
     public static func parse(csv: String, file: String = "customers.csv", phases: [String]) throws(CustomerDirectoryError) -> CustomerDirectory {
-        let rows = CSVReader.rows(csv.hasPrefix("\u{FEFF}") ? String(csv.dropFirst()) : csv)
+        // Profile fields reach answers, transcripts and operators' terminals: escape
+        // sequences (ESC[2J, OSC 52 …), bidi and invisible characters are removed here,
+        // each with a warning that says where it was.
+        let (rows, removed) = CSVReader.rows(csv.hasPrefix("\u{FEFF}") ? String(csv.dropFirst()) : csv,
+                                             removing: TerminalText.isUnsafe)
         guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
             throw CustomerDirectoryError(message: "\(file): empty file, expected a header row with 'id' and 'phase'")
         }
@@ -45,7 +53,14 @@ public struct CustomerDirectory: Sendable {
             for (column, value) in zip(header, row) where !value.isEmpty { fields[column] = value }
             customers.append(CustomerProfile(id: id, phase: phase, fields: fields))
         }
-        return CustomerDirectory(customers: customers, columns: header)
+        let warnings = removed.map { removal in
+            let column = removal.field < header.count ? "'\(header[removal.field])'" : "\(removal.field + 1)"
+            let customer = removal.row > 0 && idColumn < rows[removal.row].count ? " of customer '\(rows[removal.row][idColumn].prefix(40))'" : ""
+            let code = "U+" + String(removal.scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
+            return Diagnostic(.warning, "customers", "removed control or invisible character \(code) from column \(column)\(customer)",
+                              at: SourceLocation(file: file, line: removal.line, column: removal.column))
+        }
+        return CustomerDirectory(customers: customers, columns: header, warnings: warnings)
     }
 
     public static func load(path: String, phases: [String]) throws(CustomerDirectoryError) -> CustomerDirectory {
@@ -59,6 +74,12 @@ public struct CustomerDirectory: Sendable {
 public struct CustomerDirectoryError: Error, Sendable, CustomStringConvertible {
     public let message: String
     public var description: String { message }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
 }
 
 /// What a customer id may look like. Ids never reach a file path, but they do reach logs

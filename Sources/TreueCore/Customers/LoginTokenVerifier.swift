@@ -18,6 +18,18 @@ public struct LoginTokenVerifier: Sendable {
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
     }
 
+    /// The secrets of a configured source (a file or the environment variable). A source
+    /// that is set but blank, whitespace or comments only is refused: the operator meant
+    /// to configure a secret, and demo mode would let anyone log in as any customer.
+    public static func requiredSecrets(_ text: String, source: String) throws(LoginSecretError) -> [String] {
+        let secrets = parseSecrets(text)
+        guard !secrets.isEmpty else {
+            throw LoginSecretError(message: "\(source) holds no secret (only blank lines or # comments); "
+                + "set a secret, or remove it entirely to run in demo mode")
+        }
+        return secrets
+    }
+
     public var isEmpty: Bool { secrets.isEmpty }
 
     /// True when the token is well formed, unexpired and signed by any active secret.

@@ -82,7 +82,9 @@ public struct ReviewTextRenderer: Sendable {
             section("Errors", into: &out)
             out += table(report.errors.map { ["  \($0.name)", "\($0.count)"] }, numeric: [1])
         }
-        return out.joined(separator: "\n") + "\n"
+        // Messages, intent names, tiers and segments come from transcripts and the CRM:
+        // nothing in them may act on the terminal.
+        return out.map { TerminalText.visible($0) }.joined(separator: "\n") + "\n"
     }
 
     private func section(_ title: String, into out: inout [String]) {
@@ -123,7 +125,7 @@ public struct ReviewTextRenderer: Sendable {
 
     /// At most `length` characters, line breaks shown as spaces.
     static func clip(_ text: String, _ length: Int) -> String {
-        let flat = text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+        let flat = TerminalText.visible(text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " "))
         return flat.count <= length ? flat : String(flat.prefix(length - 1)) + "…"
     }
 }

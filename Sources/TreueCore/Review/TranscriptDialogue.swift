@@ -62,7 +62,8 @@ public struct TranscriptDialogue: Sendable {
             lines.append("")
             lines.append("(\(input.malformed) malformed and \(input.torn) torn line(s) mentioning this session were skipped)")
         }
-        return lines.joined(separator: "\n") + "\n"
+        // Stored text is the customer's and the CRM's: nothing in it may act on the terminal.
+        return lines.map { TerminalText.visible($0) }.joined(separator: "\n") + "\n"
     }
 
     /// Who speaks, and what: customer and bot lines, or `--` for events.

@@ -64,10 +64,9 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
              count, ticket, helpful, score, comment, customer, verified, tier, segment, code, detail, name, stage, evidence, options
     }
 
-    /// Written by hand to skip the many absent fields cheaply (the synthesized version
-    /// pays for each) and to hand the encoder only strings and integers: an enum, a
-    /// dictionary or an array goes through the encoder's generic path, which costs a
-    /// third of a record's encoding time. Decoding stays synthesized.
+    /// The record as Foundation writes it: absent fields, empty captures and empty
+    /// suggestions left out. The server writes records with `write(to:)` instead; this is
+    /// the reference the tests and the fuzzer hold it to. Decoding stays synthesized.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(v, forKey: .v)
@@ -111,6 +110,49 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
             var nested = container.nestedUnkeyedContainer(forKey: .options)
             for option in options { try nested.encode(option) }
         }
+    }
+
+    /// Appends the record as one JSON line, the same object `encode(to:)` gives
+    /// `JSONEncoder` with `.sortedKeys`: the keys below are in that order.
+    public func write(to writer: inout JSONLineWriter) {
+        writer.beginObject()
+        if let captures, !captures.isEmpty {
+            writer.key("captures")
+            writer.stringMap(captures)
+        }
+        writer.fieldIfPresent("code", code)
+        writer.fieldIfPresent("comment", comment)
+        writer.fieldIfPresent("count", count)
+        writer.fieldIfPresent("customer", customer)
+        writer.fieldIfPresent("detail", detail)
+        writer.fieldIfPresent("from", from)
+        writer.fieldIfPresent("helpful", helpful)
+        writer.fieldIfPresent("instance", instance)
+        writer.fieldIfPresent("intent", intent)
+        writer.fieldIfPresent("lang", lang)
+        writer.fieldIfPresent("name", name)
+        writer.fieldIfPresent("pattern", pattern)
+        writer.fieldIfPresent("phase", phase)
+        writer.fieldIfPresent("reason", reason)
+        writer.fieldIfPresent("score", score)
+        writer.fieldIfPresent("segment", segment)
+        writer.field("seq", seq)
+        writer.field("session", session)
+        writer.fieldIfPresent("slot", slot)
+        if let suggestions, !suggestions.isEmpty {
+            writer.key("suggestions")
+            writer.stringArray(suggestions)
+        }
+        writer.fieldIfPresent("text", text)
+        writer.fieldIfPresent("ticket", ticket)
+        writer.fieldIfPresent("tier", tier)
+        writer.fieldIfPresent("to", to)
+        writer.field("ts", ts)
+        writer.field("type", type.rawValue)
+        writer.field("v", v)
+        writer.fieldIfPresent("verified", verified)
+        writer.endObject()
+        writer.endLine()
     }
 
     public init(ts: String, session: String, seq: Int, type: Kind, instance: String? = nil) {

@@ -35,6 +35,9 @@ public final class ChatServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 4)
+            // A client that half-closes after its last line (`nc -N`) still gets the
+            // answers: the session handler closes once they are written.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 16 * 1024, high: 64 * 1024))
             // Linux would grow a send buffer to megabytes for a client that never reads;
             // a small one makes backpressure reach the read side in time.

@@ -20,7 +20,6 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     private var closeAfterPending = false
     private var lastLine = NIODeadline.now()
     private var idleCheck: RepeatedTask?
-    private let encoder: JSONEncoder
     private var logger: Logger
     /// The opening records wait for the first line: a health check or port probe that
     /// connects and leaves is no customer session and leaves no transcript.
@@ -29,12 +28,12 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     /// flood the log through one.
     private var loggedPatternLimits: Set<String> = []
     private var readingEnabled = true
+    /// The client closed its sending side: answer what it sent, then close.
+    private var inputClosed = false
 
     public init(services: ChatServices) {
         self.services = services
         limiter = RateLimiter(perSecond: services.configuration.linesPerSecond, burst: services.configuration.burst)
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         logger = services.logger
     }
 
@@ -95,6 +94,13 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             hangUp(context: context, messageKey: "shutdown_bye", reason: "shutdown")
+            return
+        }
+        if case ChannelEvent.inputClosed = event {
+            // Lines already read are answered (records first, as always); the write side
+            // closes after the last answer, or now when nothing is pending.
+            inputClosed = true
+            closeIfInputDone(context: context, after: nil)
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -179,13 +185,30 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         if buffer.readableBytes > 0 {
             let written = context.writeAndFlush(wrapOutboundOut(buffer))
             let channel = context.channel
-            if step.closes { written.whenComplete { _ in channel.close(promise: nil) } }
+            if step.closes {
+                written.whenComplete { _ in channel.close(promise: nil) }
+            } else {
+                closeIfInputDone(context: context, after: written)
+            }
         } else if step.closes {
+            context.close(promise: nil)
+        } else {
+            closeIfInputDone(context: context, after: nil)
+        }
+    }
+
+    /// After a half-close, closes once every answer is stored and written.
+    private func closeIfInputDone(context: ChannelHandlerContext, after written: EventLoopFuture<Void>?) {
+        guard inputClosed, pendingReplies == 0 else { return }
+        let channel = context.channel
+        if let written {
+            written.whenComplete { _ in channel.close(promise: nil) }
+        } else {
             context.close(promise: nil)
         }
     }
 
-    /// Encodes records and queues them for this loop's next write; `completion` runs on
+    /// Writes records and queues them for this loop's next write; `completion` runs on
     /// the loop once they are stored.
     private func store(_ events: [TranscriptEvent], on eventLoop: any EventLoop, completion: TranscriptTickBuffer.Completion?) {
         guard let conversation else { completion?(.success(())); return }
@@ -195,19 +218,15 @@ public final class ChatSessionHandler: ChannelInboundHandler {
             stamped = opening.events.map { ($0, services.clock.timestamp(opening.at)) } + stamped
             unsavedOpening = nil
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(stamped.count * 256)
+        var lines = JSONLineWriter(capacity: stamped.count * 256)
         for (event, stamp) in stamped {
             sequence += 1
             let record = TranscriptRecord(event: event, ts: stamp, session: conversation.sessionID, seq: sequence,
                                           instance: services.configuration.instance, redact: services.redaction.redact)
-            if let data = try? encoder.encode(record) {
-                bytes.append(contentsOf: data)
-                bytes.append(10)
-            }
+            record.write(to: &lines)
         }
         let day = String(TranscriptClock.day(ofTimestamp: ts))
-        services.transcripts.add(bytes, day: day, on: eventLoop, completion: completion)
+        services.transcripts.add(lines.take(), day: day, on: eventLoop, completion: completion)
     }
 
     /// Reads pause while the client is not reading its replies (backpressure) or too many

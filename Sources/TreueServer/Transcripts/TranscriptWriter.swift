@@ -68,6 +68,13 @@ public final class TranscriptWriter: @unchecked Sendable {
         if access(configuration.directory, W_OK) != 0 {
             throw TranscriptWriteError(message: "transcript directory '\(configuration.directory)' is not writable")
         }
+        // In a directory anyone may write to, anyone can plant a day file (or a symlink in
+        // its place) before Treue opens it, or delete transcripts.
+        var info = stat()
+        if stat(configuration.directory, &info) == 0, info.st_mode & 0o002 != 0 {
+            throw TranscriptWriteError(message: "transcript directory '\(configuration.directory)' is world-writable; "
+                + "run: chmod o-w '\(configuration.directory)' (or use a directory of its own)")
+        }
         let thread = Thread { [self] in self.run() }
         thread.name = "treue-transcripts"
         self.thread = thread
@@ -218,17 +225,32 @@ public final class TranscriptWriter: @unchecked Sendable {
         }
         let path = (configuration.directory as NSString).appendingPathComponent(
             TranscriptClock.fileName(day: Substring(day), instance: configuration.instance))
-        let existed = access(path, F_OK) == 0
-        let fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, configuration.fileMode)
-        guard fd >= 0 else {
-            return TranscriptWriteError(message: "cannot open transcript '\(path)': \(String(cString: strerror(errno)))")
+        // O_NOFOLLOW: a symlink planted as a day file is refused, never followed. Create
+        // exclusively first, so Treue knows whether the file is its own: the mode is set
+        // only on files Treue created, never on one someone else put there.
+        var created = true
+        var fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, configuration.fileMode)
+        if fd < 0, errno == EEXIST {
+            created = false
+            fd = Glibc.open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         }
-        fchmod(fd, configuration.fileMode)
-        // After a crash the last line may be torn: start our records on a line of their own.
+        guard fd >= 0 else {
+            let reason = errno == ELOOP ? "it is a symbolic link" : String(cString: strerror(errno))
+            return TranscriptWriteError(message: "cannot open transcript '\(path)': \(reason)")
+        }
         var size = stat()
-        if fstat(fd, &size) == 0, size.st_size > 0 {
+        guard fstat(fd, &size) == 0, size.st_mode & S_IFMT == S_IFREG else {
+            Glibc.close(fd)
+            return TranscriptWriteError(message: "cannot open transcript '\(path)': not a regular file")
+        }
+        if created {
+            // The umask may have narrowed the mode given to open.
+            fchmod(fd, configuration.fileMode)
+        }
+        // After a crash the last line may be torn: start our records on a line of their own.
+        if size.st_size > 0 {
             var last: UInt8 = 0
-            let readFD = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+            let readFD = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
             if readFD >= 0 {
                 if pread(readFD, &last, 1, size.st_size - 1) == 1, last != 10 {
                     var newline: UInt8 = 10
@@ -237,7 +259,7 @@ public final class TranscriptWriter: @unchecked Sendable {
                 Glibc.close(readFD)
             }
         }
-        if !existed {
+        if created {
             // The new file's directory entry must survive a crash too.
             let directoryFD = Glibc.open(configuration.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if directoryFD >= 0 { fsync(directoryFD); Glibc.close(directoryFD) }

@@ -1,0 +1,255 @@
+/// Writes the project's fixed JSON shapes (transcript records, JSON-mode wire objects)
+/// into a byte array, one object per line. It exists because Foundation's `JSONEncoder`
+/// was a third of the server's CPU; it is the only hand-written JSON in the project, and
+/// the tests and the fuzzer prove that what it writes decodes, with `JSONDecoder`, to
+/// exactly what `JSONEncoder` writes for the same value. Readers keep Foundation's decoder.
+///
+/// What it writes: strings escaped per RFC 8259 (quote, backslash and every control
+/// character, plus U+2028 and U+2029 as `\u` escapes so a line can be embedded in
+/// JavaScript), integers, booleans, `null`, arrays of strings and string maps. Keys are
+/// written in the order the caller gives them; callers give them sorted, as
+/// `JSONEncoder`'s `.sortedKeys` does (the tests compare the bytes).
+///
+/// Commas are placed by one flag: a value or key that follows another gets one.
+public struct JSONLineWriter: Sendable {
+    /// Everything written so far.
+    public private(set) var bytes: [UInt8] = []
+    private var needsComma = false
+
+    public init(capacity: Int = 256) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Forgets what was written and keeps the capacity, for reuse.
+    public mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        needsComma = false
+    }
+
+    /// Hands out what was written and starts empty.
+    public mutating func take() -> [UInt8] {
+        defer { needsComma = false }
+        let taken = bytes
+        bytes = []
+        return taken
+    }
+
+    // MARK: - Structure
+
+    public mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    public mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    public mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+    }
+
+    public mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// Ends a JSON Lines record: the next value starts a new line.
+    public mutating func endLine() {
+        bytes.append(10)
+        needsComma = false
+    }
+
+    /// A key known when the program is written: a plain ASCII name that needs no escape.
+    public mutating func key(_ key: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { name in
+            assert(name.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") },
+                   "a static key must need no escape")
+            bytes.append(contentsOf: name)
+        }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    /// A key that comes from data (a capture name, a template field): escaped like a value.
+    public mutating func key(_ key: String) {
+        separate()
+        appendQuoted(key)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    // MARK: - Values
+
+    public mutating func string(_ value: String) {
+        separate()
+        appendQuoted(value)
+        needsComma = true
+    }
+
+    public mutating func int(_ value: Int) {
+        separate()
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        // Int.max has 19 digits: fill from the back of a fixed buffer, then copy once.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
+        needsComma = true
+    }
+
+    public mutating func bool(_ value: Bool) {
+        separate()
+        appendLiteral(value ? "true" : "false")
+        needsComma = true
+    }
+
+    public mutating func null() {
+        separate()
+        appendLiteral("null")
+        needsComma = true
+    }
+
+    public mutating func stringArray(_ values: [String]) {
+        beginArray()
+        for value in values { string(value) }
+        endArray()
+    }
+
+    /// An object of strings, keys sorted as `JSONEncoder`'s `.sortedKeys` sorts them
+    /// (Swift's `String` order).
+    public mutating func stringMap(_ map: [String: String]) {
+        beginObject()
+        if map.count == 1, let (name, value) = map.first {
+            key(name)
+            string(value)
+        } else {
+            for (name, value) in map.sorted(by: { $0.key < $1.key }) {
+                key(name)
+                string(value)
+            }
+        }
+        endObject()
+    }
+
+    // MARK: - Fields (a key and its value)
+
+    public mutating func field(_ name: StaticString, _ value: String) {
+        key(name)
+        string(value)
+    }
+
+    public mutating func field(_ name: StaticString, _ value: Int) {
+        key(name)
+        int(value)
+    }
+
+    public mutating func field(_ name: StaticString, _ value: Bool) {
+        key(name)
+        bool(value)
+    }
+
+    /// Leaves the field out when the value is absent, as `encodeIfPresent` does.
+    public mutating func fieldIfPresent(_ name: StaticString, _ value: String?) {
+        if let value { field(name, value) }
+    }
+
+    public mutating func fieldIfPresent(_ name: StaticString, _ value: Int?) {
+        if let value { field(name, value) }
+    }
+
+    public mutating func fieldIfPresent(_ name: StaticString, _ value: Bool?) {
+        if let value { field(name, value) }
+    }
+
+    // MARK: - Strings
+
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    private mutating func appendLiteral(_ literal: StaticString) {
+        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func appendQuoted(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var value = value
+        // Native strings are contiguous UTF-8 already; this makes a bridged one so once.
+        value.withUTF8 { appendEscaped($0) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Copies runs of bytes that need no escape in one call each; a Swift string is valid
+    /// UTF-8, so only ASCII escapes and the three-byte U+2028/U+2029 need a look.
+    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        let count = utf8.count
+        var runStart = 0
+        var index = 0
+        while index < count {
+            let byte = utf8[index]
+            if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte != 0xE2 {
+                index += 1
+                continue
+            }
+            if byte == 0xE2 {
+                // U+2028 is E2 80 A8, U+2029 is E2 80 A9; any other E2 sequence is plain.
+                guard index + 2 < count, utf8[index + 1] == 0x80, utf8[index + 2] & 0xFE == 0xA8 else {
+                    index += 1
+                    continue
+                }
+                appendRun(utf8, from: runStart, to: index)
+                appendUnicodeEscape(utf8[index + 2] == 0xA8 ? 0x2028 : 0x2029)
+                index += 3
+                runStart = index
+                continue
+            }
+            appendRun(utf8, from: runStart, to: index)
+            switch byte {
+            case UInt8(ascii: "\""): appendTwo(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): appendTwo(UInt8(ascii: "\\"))
+            case 0x08: appendTwo(UInt8(ascii: "b"))
+            case 0x09: appendTwo(UInt8(ascii: "t"))
+            case 0x0A: appendTwo(UInt8(ascii: "n"))
+            case 0x0C: appendTwo(UInt8(ascii: "f"))
+            case 0x0D: appendTwo(UInt8(ascii: "r"))
+            default: appendUnicodeEscape(UInt16(byte))
+            }
+            index += 1
+            runStart = index
+        }
+        appendRun(utf8, from: runStart, to: count)
+    }
+
+    private mutating func appendRun(_ utf8: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) {
+        if start < end { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<end])) }
+    }
+
+    private mutating func appendTwo(_ escaped: UInt8) {
+        bytes.append(UInt8(ascii: "\\"))
+        bytes.append(escaped)
+    }
+
+    /// `\uXXXX` in lower-case hex, as `JSONEncoder` writes control characters.
+    private mutating func appendUnicodeEscape(_ unit: UInt16) {
+        bytes.append(UInt8(ascii: "\\"))
+        bytes.append(UInt8(ascii: "u"))
+        for shift in stride(from: 12, through: 0, by: -4) {
+            let nibble = UInt8((unit >> UInt16(shift)) & 0xF)
+            bytes.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
+        }
+    }
+}

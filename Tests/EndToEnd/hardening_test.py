@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the hardening after the outside attack review (issue 17): fail-closed
+secrets, terminal and spreadsheet injection in what operators open, redaction, volume
+budgets, disk-space guard, the native WebSocket listener's limits, file-system checks.
+Only 127.0.0.x traffic; every loop and wait is bounded. Prints `N passed, M failed`."""
+import csv, io, json, os, socket, subprocess, tempfile, threading, time
+
+from harness import ROOT, Server, main, registry, treue
+
+RESULTS, test = registry()
+
+
+def start_and_stop(env_secret, extra_args=()):
+    """Starts `treue serve` with TREUE_LOGIN_SECRET set to env_secret (None: unset); returns
+    (started, stderr). A server that started is stopped at once."""
+    env = dict(os.environ, SWIFT_BACKTRACE="enable=no")
+    env.pop("TREUE_LOGIN_SECRET", None)
+    if env_secret is not None:
+        env["TREUE_LOGIN_SECRET"] = env_secret
+    directory = tempfile.mkdtemp(prefix="treue-e2e-")
+    err = tempfile.TemporaryFile()
+    proc = subprocess.Popen([treue(), "serve", "--port", "0", "--transcripts", directory, *extra_args],
+                            stdout=subprocess.PIPE, stderr=err, env=env, text=True)
+    line = proc.stdout.readline()
+    started = line.startswith("listening on")
+    if started:
+        proc.terminate()
+    proc.wait(timeout=15)
+    err.seek(0)
+    return started, err.read().decode(errors="replace"), proc.returncode
+
+
+@test
+def a_blank_or_comment_only_login_secret_is_an_error_and_demo_mode_warns():
+    for blank in ["", "   ", "\n", " \n\t\n", "# set me", "# set me\n   \n"]:
+        started, stderr, code = start_and_stop(blank)
+        assert not started and code != 0, (blank, stderr)
+        assert "TREUE_LOGIN_SECRET holds no secret" in stderr, (blank, stderr)
+    secret_file = os.path.join(tempfile.mkdtemp(prefix="treue-e2e-"), "secret")
+    with open(secret_file, "w") as f:
+        f.write("# set me\n\n")
+    os.chmod(secret_file, 0o600)
+    started, stderr, code = start_and_stop(None, ["--login-secret-file", secret_file])
+    assert not started and "holds no secret" in stderr, stderr
+    # No secret configured at all: demo mode, announced on stderr.
+    started, stderr, code = start_and_stop(None)
+    assert started and "DEMO MODE" in stderr, stderr
+    # A real secret: no demo warning.
+    started, stderr, code = start_and_stop("a-real-secret")
+    assert started and "DEMO MODE" not in stderr, stderr
+
+
+HOSTILE = ["\x1b[2J\x1b[Hcleared", "\x1b]0;owned\x07title", "\x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\",
+           "\x1b]52;c;cm0gLXJmIH4=\x07clip", "\u009b31mcsi", "pay\u200bpal\u202e"]
+
+
+def unsafe(text):
+    """Characters a terminal would act on or hide (the LF of line ends aside)."""
+    return [c for c in text if c != "\n" and (ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f or c in "\u200b\u202e")]
+
+
+def hostile_transcript():
+    directory = tempfile.mkdtemp(prefix="treue-e2e-")
+    session = "a" * 32
+    records = [{"v": 1, "ts": "2026-01-05T10:00:00.000Z", "session": session, "seq": 1, "type": "session_open", "phase": "awareness", "lang": "de"},
+               {"v": 1, "ts": "2026-01-05T10:00:01.000Z", "session": session, "seq": 2, "type": "login", "customer": "C1", "verified": False,
+                "tier": "\x1b]0;tier\x07Gold", "segment": "\x1b[31mvip"}]
+    for index, text in enumerate(HOSTILE):
+        records.append({"v": 1, "ts": "2026-01-05T10:00:02.000Z", "session": session, "seq": 3 + 2 * index, "type": "message", "text": text})
+        records.append({"v": 1, "ts": "2026-01-05T10:00:02.100Z", "session": session, "seq": 4 + 2 * index, "type": "reply", "text": "echo " + text,
+                        "phase": "awareness", "lang": "de", "suggestions": [text]})
+    records.append({"v": 1, "ts": "2026-01-05T10:00:03.000Z", "session": session, "seq": 99, "type": "feedback", "score": 2, "comment": HOSTILE[3]})
+    with open(os.path.join(directory, "2026-01-05.jsonl"), "w") as f:
+        for record in records:
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return directory, session
+
+
+def run_treue(*args, stdin=None, timeout=30):
+    return subprocess.run([treue(), *args], capture_output=True, text=True, input=stdin, timeout=timeout,
+                          env=dict(os.environ, SWIFT_BACKTRACE="enable=no"))
+
+
+@test
+def transcript_review_and_csv_show_escape_sequences_visibly():
+    directory, session = hostile_transcript()
+    outputs = {
+        "transcript": run_treue("transcript", session, "--dir", directory),
+        "review": run_treue("review", directory),
+        "csv": run_treue("review", directory, "--format", "csv"),
+    }
+    for name, result in outputs.items():
+        assert result.returncode == 0, (name, result.stderr)
+        assert not unsafe(result.stdout.replace("\r\n", "\n")), (name, unsafe(result.stdout))
+        assert "\\u{1B}" in result.stdout, (name, result.stdout)
+    assert "\\u{1B}]52;c;cm0gLXJmIH4=\\u{7}clip" in outputs["transcript"].stdout
+    assert "tier \\u{1B}]0;tier\\u{7}Gold" in outputs["transcript"].stdout
+
+
+@test
+def a_crm_export_with_escape_sequences_is_cleaned_at_load_with_file_line_and_column():
+    folder = tempfile.mkdtemp(prefix="treue-e2e-")
+    crm = os.path.join(folder, "crm.csv")
+    with open(crm, "w") as f:
+        f.write("id,phase,name,points,tier,segment\nC1001,loyalty,\x1b]8;;https://evil.example/\x07Anna,1200,Gold,vip\n")
+    server = Server("--customers", crm)
+    try:
+        assert "crm.csv:2:15: warning: removed control or invisible character U+001B from column 'name' of customer 'C1001'" in server.logs(), server.logs()
+        c = server.client()
+        c.line()
+        c.send("/json")
+        c.until(lambda o: o["type"] == "greeting")
+        c.send("/login C1001")
+        reply = c.until(lambda o: o["type"] in ("info", "reply"))
+        assert "\x1b" not in json.dumps(reply, ensure_ascii=False), reply
+    finally:
+        server.stop()
+    result = run_treue("check", "--customers", crm)
+    assert "crm.csv:2:15: warning:" in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+def spreadsheet_formulas(text):
+    """Reads CSV the way a spreadsheet does on import: a cell is a formula when, after the
+    leading spaces some of them trim, it starts with =, +, - or @, or when it starts with a
+    tab or CR. Returns the formula cells."""
+    cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+    return [cell for cell in cells if cell[:1] in ("\t", "\r") or cell.lstrip(" \u00a0")[:1] in ("=", "+", "-", "@")]
+
+
+@test
+def unmatched_messages_never_reach_a_spreadsheet_as_formulas():
+    server = Server()
+    messages = [" =1+1", "=HYPERLINK(\"http://evil.example\",\"x\")", "+49 30 1234 zzqx", "-5+3 zzqx", "@SUM(A1:A9) zzqx",
+                "=cmd|' /C calc'!A0"]
+    try:
+        c = server.client()
+        c.to_json()
+        for message in messages:
+            c.send(message)
+            c.until(lambda o: o["type"] in ("reply", "error"))
+    finally:
+        server.stop()
+    result = run_treue("review", server.dir, "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+    assert len(rows) >= 1 + len(messages) - 1, rows
+    assert not spreadsheet_formulas(result.stdout), spreadsheet_formulas(result.stdout)
+    examples = [row[2] for row in rows[1:]]
+    assert "'=1+1" in examples or "' =1+1" in examples, examples
+
+
+class HostileServer:
+    """A line server that answers `treue chat` with escape sequences in every field."""
+
+    def __init__(self):
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(1)
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        conn, _ = self.listener.accept()
+        conn.settimeout(10)
+        conn.sendall(b"hello\n")
+        buffer = b""
+        try:
+            while True:
+                data = conn.recv(4096)
+                if not data:
+                    break
+                buffer += data
+                while b"\n" in buffer:
+                    line, buffer = buffer.split(b"\n", 1)
+                    if line == b"/json":
+                        out = {"type": "greeting", "text": "\x1b]0;owned\x07Hallo \x1b[2J", "session": "x", "suggestions": ["\x1b]52;c;AAAA\x07copy"]}
+                    elif line == b"/quit":
+                        out = {"type": "prompt", "text": "\x1b[31mrate?"}
+                    else:
+                        out = {"type": "bye", "text": "\x1b]8;;https://evil.example/\x07bye"}
+                    conn.sendall(json.dumps(out).encode() + b"\n")
+                    if out["type"] == "bye":
+                        conn.close()
+                        return
+        except OSError:
+            pass
+
+
+@test
+def the_terminal_client_shows_what_a_server_sends_visibly():
+    server = HostileServer()
+    result = run_treue("chat", f"127.0.0.1:{server.port}", stdin="", timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert not unsafe(result.stdout), unsafe(result.stdout)
+    for needle in ["\\u{1B}]0;owned\\u{7}Hallo", "\\u{1B}]52;c;AAAA", "\\u{1B}]8;;https://evil.example/"]:
+        assert needle in result.stdout, (needle, result.stdout)
+
+
+@test
+def a_half_closed_connection_gets_its_answers_before_the_server_closes():
+    server = Server()
+    try:
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        sock.sendall("wo bleibt mein paket 4711001?\n/help\n".encode())
+        sock.shutdown(socket.SHUT_WR)  # as nc -N does
+        received = b""
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            data = sock.recv(65536)
+            if not data:
+                break
+            received += data
+        sock.close()
+        text = received.decode()
+        assert "4711001" in text, text
+        assert "/quit" in text, text  # the help text: the second line was answered too
+        time.sleep(0.3)
+        kinds = [r["type"] for r in server.records()]
+        assert kinds.count("reply") >= 1 and "session_close" in kinds, kinds
+    finally:
+        server.stop()
+
+
+@test
+def spelled_out_and_separated_personal_data_is_redacted_and_the_shops_hotline_stays():
+    server = Server()
+    leaks = {"anna at gmx dot de": "[email]", "anna [at] gmx [dot] de": "[email]", "anna @ gmx.de": "[email]",
+             "(030) 1234567": "[phone]", "+49 (30) 1234567": "[phone]", "+1 (555) 123-4567": "[phone]",
+             "DE89-3704-0044-0532-0130-00": "[iban]", "DE89  3704  0044  0532  0130  00 danke": "[iban] danke",
+             "4111.1111.1111.1111": "[card]", "4111\u00a01111\u00a01111\u00a01111": "[card]"}
+    stays = ["Bestellung 0171234567 ist nicht da", "Artikel 0815-4711 ist kaputt", "Größe XL42 bitte"]
+    try:
+        c = server.client()
+        c.to_json()
+        for text in list(leaks) + stays:
+            c.send(text)
+            c.until(lambda o: o["type"] in ("reply", "error"))
+        c.send("ich möchte mit einem mitarbeiter sprechen")
+        reply = c.until(lambda o: o["type"] == "reply")
+        assert "0800 873 8300" in reply["text"], reply
+        time.sleep(0.3)
+        records = server.records()
+        messages = [r["text"] for r in records if r["type"] == "message"]
+        for text, placeholder in leaks.items():
+            assert placeholder in " ".join(messages), (text, messages)
+        for needle in ["gmx", "1234567", "3704", "4111"]:
+            assert not any(needle in m for m in messages[:len(leaks)]), (needle, messages)
+        for text in stays:
+            assert text in messages, (text, messages)
+        replies = [r["text"] for r in records if r["type"] == "reply"]
+        assert any("0800 873 8300" in r for r in replies), "the shop's hotline was redacted from the reply record"
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main(RESULTS)
