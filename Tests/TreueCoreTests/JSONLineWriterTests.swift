@@ -121,6 +121,10 @@ struct JSONLineWriterTests {
         .login(customer: "C1002", verified: true, phase: "service", tier: nil, segment: "b2b"),
         .error(code: "bad_argument", detail: "x"),
         .patternLimit(intent: "order_status", pattern: "Intents/service.yaml:12"),
+        .reply(.init(text: "Geht es um Umtausch (1) oder Geld zurück (2)?", intent: nil, phase: "service", language: "de", captures: [:],
+                     suggestions: ["Umtausch", "Geld zurück"], pattern: nil, stage: "clarify",
+                     evidence: "negated: 'nicht stornieren'; corrected: rucksendung→ruecksendung")),
+        .clarify(options: ["exchange_item", "refund_status"]),
     ]
 
     static func line(_ record: TranscriptRecord) -> [UInt8] {
@@ -198,6 +202,9 @@ struct JSONLineWriterTests {
             record.segment = random.maybe { $0.string() }
             record.code = random.maybe { $0.string() }
             record.detail = random.maybe { $0.string() }
+            record.stage = random.maybe { $0.string() }
+            record.evidence = random.maybe { $0.string() }
+            record.options = random.maybe { random in (0..<Int.random(in: 0...3, using: &random)).map { _ in random.string() } }
             record.name = random.maybe { $0.string() }
 
             let mine = Self.line(record)

@@ -125,12 +125,17 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
         writer.fieldIfPresent("count", count)
         writer.fieldIfPresent("customer", customer)
         writer.fieldIfPresent("detail", detail)
+        writer.fieldIfPresent("evidence", evidence)
         writer.fieldIfPresent("from", from)
         writer.fieldIfPresent("helpful", helpful)
         writer.fieldIfPresent("instance", instance)
         writer.fieldIfPresent("intent", intent)
         writer.fieldIfPresent("lang", lang)
         writer.fieldIfPresent("name", name)
+        if let options {
+            writer.key("options")
+            writer.stringArray(options)
+        }
         writer.fieldIfPresent("pattern", pattern)
         writer.fieldIfPresent("phase", phase)
         writer.fieldIfPresent("reason", reason)
@@ -139,6 +144,7 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
         writer.field("seq", seq)
         writer.field("session", session)
         writer.fieldIfPresent("slot", slot)
+        writer.fieldIfPresent("stage", stage)
         if let suggestions, !suggestions.isEmpty {
             writer.key("suggestions")
             writer.stringArray(suggestions)
