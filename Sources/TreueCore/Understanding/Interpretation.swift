@@ -53,7 +53,7 @@ public struct Interpretation: Sendable {
         if !corrections.isEmpty { parts.append("corrected: " + corrections.map { "\($0.from)→\($0.to)" }.joined(separator: ", ")) }
         switch decision {
         case .pattern:
-            if let hit { parts.append("pattern \(kb.matcher.patterns[hit.patternNumber].source.reference)") }
+            if let hit { parts.append("pattern \(Conversation.relative(kb.matcher.patterns[hit.patternNumber].source.location, to: kb.directory))") }
         case .examples, .clarify:
             let ranked = scores.prefix(3).map { "\(kb.intents[$0.intentIndex].id) \(Self.figure($0.score)) (\(Int(($0.coverage * 100).rounded()))%)" }
             parts.append("examples: " + ranked.joined(separator: ", "))

@@ -75,7 +75,7 @@ public struct MessageInterpreter: Sendable {
             result.decision = .outOfScope
             result.language = winner.language
             result.hit = winner
-            result.outOfScopeRule = "pattern \(kb.matcher.patterns[winner.patternNumber].source.reference)"
+            result.outOfScopeRule = "pattern \(Conversation.relative(kb.matcher.patterns[winner.patternNumber].source.location, to: kb.directory))"
             return true
         }
         result.decision = .pattern
