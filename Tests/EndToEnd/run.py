@@ -297,6 +297,14 @@ def sigterm_drains_with_goodbyes_and_exits_zero():
     assert reasons.count("shutdown") == 5, reasons
 
 
+def wait_for_log(server, text, count, timeout=30):
+    """Waits until `text` has appeared `count` times in the server's log."""
+    deadline = time.time() + timeout
+    while server.logs().count(text) < count:
+        assert time.time() < deadline, f"no '{text}' in the log after {timeout} s"
+        time.sleep(0.1)
+
+
 @test
 def sighup_reloads_and_a_broken_edit_keeps_the_old_knowledge_base():
     intents = tempfile.mkdtemp(prefix="treue-kb-")
@@ -307,7 +315,9 @@ def sighup_reloads_and_a_broken_edit_keeps_the_old_knowledge_base():
         original = open(settings, encoding="utf-8").read()
         open(settings, "w", encoding="utf-8").write(original.replace("shop_name:", "shop_name: Reloaded Shop\n  old_shop_name:", 1))
         server.proc.send_signal(signal.SIGHUP)
-        time.sleep(1.5)
+        # A reload checks the whole knowledge base first; a debug build on a busy machine
+        # takes a few seconds, so wait for its log line rather than a fixed time.
+        wait_for_log(server, "reloaded", 1)
         c = server.client()
         assert "Reloaded Shop" in c.line(), "reload did not take effect"
         # An edit that loads but breaks an example is refused too, as `treue check` would.
@@ -320,7 +330,7 @@ def sighup_reloads_and_a_broken_edit_keeps_the_old_knowledge_base():
     answers: { default: { de: "Alles klar.", en: "All right." } }
 """)
         server.proc.send_signal(signal.SIGHUP)
-        time.sleep(1.5)
+        wait_for_log(server, "reload failed", 1)
         e = server.client()
         e.line()
         e.send("wo ist mein paket 12345678")
@@ -328,7 +338,7 @@ def sighup_reloads_and_a_broken_edit_keeps_the_old_knowledge_base():
         open(service, "w", encoding="utf-8").write(original_service)
         open(settings, "a", encoding="utf-8").write("\nintents: [ {{{ broken\n")
         server.proc.send_signal(signal.SIGHUP)
-        time.sleep(1.5)
+        wait_for_log(server, "reload failed", 2)
         d = server.client()
         assert "Reloaded Shop" in d.line()
         d.send("wo ist mein paket 12345678")
