@@ -44,6 +44,13 @@ struct UnderstandingTests {
         #expect(corrector.corrections(for: words).isEmpty)
     }
 
+    @Test func aHugeWordCostsNothing() {
+        // Its deletion neighbourhood would be tens of millions of strings.
+        let word = String(repeating: "x", count: 10_000)
+        #expect(corrector.corrections(for: MessageWords.scan(word)).isEmpty)
+        #expect(corrector.suggestion(for: word) == nil)
+    }
+
     @Test func correctionsKeepTheirPlaceInTheMessage() throws {
         let text = "wo ist meine bestelung 1234567"
         let corrections = corrector.corrections(for: MessageWords.scan(text))

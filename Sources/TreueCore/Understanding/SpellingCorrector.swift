@@ -22,6 +22,9 @@ public struct SpellingCorrector: Sendable {
     private let deletions: [String: [String]]
 
     static let minimumLength = 5
+    /// Longer "words" are pasted codes or noise; their deletion neighbourhood would grow
+    /// with the square of their length.
+    static let maximumLength = 30
     static let twoEditLength = 8
 
     public init(words: [String]) {
@@ -48,7 +51,7 @@ public struct SpellingCorrector: Sendable {
     /// The corrections for a message's words (only unknown alphabetic words change).
     public func corrections(for words: [MessageWord]) -> [Correction] {
         var result: [Correction] = []
-        for word in words where word.text.count >= Self.minimumLength && word.isAlphabetic && !isKnown(word.text) {
+        for word in words where (Self.minimumLength...Self.maximumLength).contains(word.text.count) && word.isAlphabetic && !isKnown(word.text) {
             if let best = suggestion(for: word.text) { result.append(Correction(from: word.text, to: best, range: word.range)) }
         }
         return result
@@ -56,6 +59,7 @@ public struct SpellingCorrector: Sendable {
 
     /// The known word closest to `word`, if one is close enough.
     public func suggestion(for word: String) -> String? {
+        guard word.count <= Self.maximumLength else { return nil }
         let limit = word.count >= Self.twoEditLength ? 2 : 1
         var candidates = Set<String>()
         if let direct = deletions[word] { candidates.formUnion(direct) }
