@@ -25,6 +25,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: KnowledgeBaseOptions
 
+    @OptionGroup var orderOptions: OrderOptions
+
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
 
@@ -108,7 +110,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let directory = try options.loadDirectory(phases: kb.phases)
         let secrets = try LoginSecrets.load(file: loginSecretFile)
-        let identity = IdentityPolicy(directory: directory, verifier: secrets.isEmpty ? nil : LoginTokenVerifier(secrets: secrets))
+        let orderExport = try orderOptions.makeExportStore()
+        let orderSource: (any OrderSource)? = orderExport
+        let identity = IdentityPolicy(directory: directory, verifier: secrets.isEmpty ? nil : LoginTokenVerifier(secrets: secrets),
+                                      answersFromOrders: orderSource != nil)
         if identity.isDemoMode {
             FileHandle.standardError.write(Data((LoginSecrets.demoModeWarning + "\n").utf8))
         }
@@ -132,6 +137,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.linesPerSecond = rateLimit
         configuration.burst = burst
         configuration.instance = instance
+        configuration.lookupTimeout = .milliseconds(Int64(orderOptions.ordersTimeout * 1000))
         if let threads { configuration.threads = threads }
 
         let store = KnowledgeBaseStore(kb, directory: options.intents)
@@ -151,14 +157,16 @@ struct ServeCommand: AsyncParsableCommand {
         // The shop's own hotline and address in replies stay, so a reply record says what
         // the customer saw.
         let services = ChatServices(store: store, identity: identity, writer: writer, redactor: redactor.keepingContacts(of: kb),
-                                    configuration: configuration, logger: logger)
+                                    configuration: configuration, logger: logger, orders: orderSource)
+        let orderWatch = orderExport.map { OrderOptions.watch($0, logger: logger) }
+        defer { orderWatch?.cancel() }
         // Signals are caught before anyone can know the port, so an early SIGHUP reloads
         // instead of killing the server.
         let signals = SignalWatcher().events(polling: KnowledgeBaseWatcher(directory: options.intents))
         let server = try await ChatServer(services: services)
         logger.notice("treue is listening", metadata: [
             "address": "\(host):\(server.port)", "intents": "\(kb.intents.count)", "patterns": "\(kb.matcher.patterns.count)",
-            "mode": "\(identity.isDemoMode ? "demo" : "verified logins")", "fsync": "\(fsync)", "transcripts": "\(transcripts)",
+            "mode": "\(identity.isDemoMode ? "demo" : "verified logins")", "orders": "\(orderExport.map { "\($0.export.count) from \($0.path)" } ?? "none")", "fsync": "\(fsync)", "transcripts": "\(transcripts)",
         ])
         // Scripts that pass --port 0 read the chosen port from here.
         var out = StandardOutput()
@@ -170,6 +178,7 @@ struct ServeCommand: AsyncParsableCommand {
             case .reload(let why):
                 logger.notice("reloading the knowledge base", metadata: ["cause": "\(why)"])
                 store.reload(customers: directory, logger: logger)
+                if why == "SIGHUP" { orderExport?.reload(logger: logger) }
             case .stop(let name):
                 logger.notice("draining", metadata: ["signal": "\(name)", "connections": "\(server.openConnections)"])
                 await server.shutdown()

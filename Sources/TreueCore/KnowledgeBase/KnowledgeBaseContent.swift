@@ -12,6 +12,12 @@ public struct KnowledgeBaseContent: Sendable {
     /// Phase (or `default`) → intent ids offered after a fallback.
     public var fallbackSuggestions: [String: [String]] = [:]
     public var intents: [Intent] = []
+    /// Answers from order facts: intent id → answers keyed by order status (`delayed`,
+    /// a status name, `default`), then language.
+    public var orderAnswers: [String: AnswerSet] = [:]
+    public var orderAnswerLocations: [String: SourceLocation] = [:]
+    /// Proactive welcome rules, in the order written: the first that holds speaks.
+    public var proactiveRules: [ProactiveRule] = []
     public var files: [String] = []
 
     public init() {}

@@ -9,13 +9,17 @@ public final class ChatServices: Sendable {
     public let writer: TranscriptWriter
     public let configuration: ServerConfiguration
     public let logger: Logger
+    /// Where order facts come from (`--orders`, `--orders-url`); nil answers order
+    /// questions generally.
+    public let orders: (any OrderSource)?
     let scratches = MatcherScratchCache()
     let redaction: RedactorCache
     let clock = TranscriptClock()
     let transcripts: TranscriptTickBuffer
 
     public init(store: KnowledgeBaseStore, identity: IdentityPolicy, writer: TranscriptWriter, redactor: Redactor,
-                configuration: ServerConfiguration, logger: Logger) {
+                configuration: ServerConfiguration, logger: Logger, orders: (any OrderSource)? = nil) {
+        self.orders = orders
         self.store = store
         self.identity = identity
         self.writer = writer

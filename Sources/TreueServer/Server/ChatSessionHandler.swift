@@ -30,6 +30,11 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     private var readingEnabled = true
     /// The client closed its sending side: answer what it sent, then close.
     private var inputClosed = false
+    /// An order lookup runs for this session: its lines wait (reading pauses; lines already
+    /// framed queue here), every other session goes on.
+    private var lookupInFlight = false
+    private var lookupToken = 0
+    private var waitingLines: [ChatInput] = []
 
     public init(services: ChatServices) {
         self.services = services
@@ -57,19 +62,31 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard var conversation, !conversation.isClosed else { return }
-        let kb = services.store.knowledgeBase
-        let step: ConversationStep
-        switch unwrapInboundIn(data) {
-        case let .rejected(code, detail):
-            lastLine = .now()
-            step = conversation.reject(code, detail: detail, kb)
-        case let .line(text):
+        guard let conversation, !conversation.isClosed else { return }
+        let input = unwrapInboundIn(data)
+        if case .line = input {
             lastLine = .now()
             guard limiter.allow() else {
                 rateLimited(context: context)
                 return
             }
+        }
+        if lookupInFlight {
+            waitingLines.append(input)
+            return
+        }
+        handle(input, context: context)
+    }
+
+    private func handle(_ input: ChatInput, context: ChannelHandlerContext) {
+        guard var conversation, !conversation.isClosed else { return }
+        let kb = services.store.knowledgeBase
+        let step: ConversationStep
+        switch input {
+        case let .rejected(code, detail):
+            lastLine = .now()
+            step = conversation.reject(code, detail: detail, kb)
+        case let .line(text):
             step = conversation.receive(text, kb: kb, identity: services.identity, scratch: services.scratches.scratch(for: kb))
         }
         self.conversation = conversation
@@ -155,8 +172,64 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         perform(step, context: context)
     }
 
+    // MARK: - Order lookups
+
+    /// Asks the order source off the event loop (or reads an in-memory export right here)
+    /// and resumes the conversation with the answer, or with "unavailable" shortly after
+    /// the timeout if the source never answers.
+    private func startLookup(_ request: OrderRequest, context: ChannelHandlerContext) {
+        lookupToken += 1
+        let token = lookupToken
+        let started = NIODeadline.now()
+        guard let source = services.orders else {
+            finishLookup(request.unavailable, token: token, started: started, context: context)
+            return
+        }
+        if let immediate = request.immediate(source) {
+            finishLookup(immediate, token: token, started: started, context: context)
+            return
+        }
+        lookupInFlight = true
+        updateReading(context: context)
+        let loop = context.eventLoop
+        let loopBound = NIOLoopBound((self, context), eventLoop: loop)
+        let deadline = services.configuration.lookupTimeout + .milliseconds(500)
+        let timeout = loop.scheduleTask(in: deadline) {
+            let (handler, context) = loopBound.value
+            handler.logger.warning("order source gave no answer in time", metadata: ["timeout_ms": "\(deadline.nanoseconds / 1_000_000)"])
+            handler.finishLookup(request.unavailable, token: token, started: started, context: context)
+        }
+        Task {
+            let result = await request.ask(source)
+            loop.execute {
+                timeout.cancel()
+                let (handler, context) = loopBound.value
+                handler.finishLookup(result, token: token, started: started, context: context)
+            }
+        }
+    }
+
+    private func finishLookup(_ result: OrderRequestResult, token: Int, started: NIODeadline, context: ChannelHandlerContext) {
+        guard token == lookupToken else { return }
+        lookupToken += 1
+        lookupInFlight = false
+        guard var conversation, !conversation.isClosed else { return }
+        if case let .order(.unavailable(reason)) = result {
+            logger.warning("order source unavailable", metadata: ["reason": "\(reason)"])
+        }
+        let latency = Int((NIODeadline.now() - started).nanoseconds / 1_000_000)
+        let step = conversation.resume(result, latencyMs: latency, now: Date(), kb: services.store.knowledgeBase)
+        self.conversation = conversation
+        perform(step, context: context)
+        updateReading(context: context)
+        while !lookupInFlight, !waitingLines.isEmpty {
+            handle(waitingLines.removeFirst(), context: context)
+        }
+    }
+
     /// Stores the step's records, then writes its outputs, then closes if it asks to.
     private func perform(_ step: ConversationStep, context: ChannelHandlerContext) {
+        defer { if let request = step.lookup { startLookup(request, context: context) } }
         guard !step.outputs.isEmpty || !step.events.isEmpty else { return }
         if step.closes { closeAfterPending = true }
         pendingReplies += 1
@@ -199,7 +272,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
 
     /// After a half-close, closes once every answer is stored and written.
     private func closeIfInputDone(context: ChannelHandlerContext, after written: EventLoopFuture<Void>?) {
-        guard inputClosed, pendingReplies == 0 else { return }
+        guard inputClosed, pendingReplies == 0, !lookupInFlight, waitingLines.isEmpty else { return }
         let channel = context.channel
         if let written {
             written.whenComplete { _ in channel.close(promise: nil) }
@@ -233,6 +306,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     /// replies wait for the disk, so neither can grow the server's memory without bound.
     private func updateReading(context: ChannelHandlerContext) {
         let read = context.channel.isWritable && pendingReplies < services.configuration.maxPendingReplies && !closeAfterPending
+            && !lookupInFlight
         // Only a change costs a call: toggling interest on every message would be a syscall each.
         guard read != readingEnabled else { return }
         readingEnabled = read

@@ -20,6 +20,9 @@ public struct ServerConfiguration: Sendable {
     public var threads = System.coreCount
     public var instance: String?
     public var drainTimeout: TimeAmount = .seconds(10)
+    /// How long an order source may take (`--orders-timeout`); the session answers "cannot
+    /// look it up right now" a little after this even if the source never returns.
+    public var lookupTimeout: TimeAmount = .seconds(2)
 
     public init() {}
 }
