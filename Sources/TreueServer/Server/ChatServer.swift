@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -52,22 +53,34 @@ public final class ChatServer: Sendable {
 
     static func initialize(_ channel: any Channel, services: ChatServices, gate: ConnectionGate) -> EventLoopFuture<Void> {
         let address = channel.remoteAddress?.ipAddress ?? "unknown"
-        switch gate.admit(address: address) {
-        case .admitted:
-            channel.closeFuture.whenComplete { _ in gate.release(address: address) }
-            return channel.eventLoop.makeCompletedFuture {
-                let pipeline = channel.pipeline.syncOperations
-                try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineBytes: services.configuration.maxLineBytes)))
-                try pipeline.addHandler(LineValidationHandler())
-                try pipeline.addHandler(ChatSessionHandler(services: services))
-            }
-        case let verdict:
-            services.logger.warning("connection refused", metadata: ["reason": "\(verdict)", "open": "\(gate.openConnections)"])
-            var buffer = channel.allocator.buffer(capacity: 128)
-            buffer.writeString(ErrorCode.serverBusy.customerText + "\n")
-            channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
-            return channel.eventLoop.makeSucceededVoidFuture()
+        return channel.eventLoop.makeCompletedFuture {
+            guard admit(channel, address: address, services: services, gate: gate) else { return }
+            let pipeline = channel.pipeline.syncOperations
+            try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineBytes: services.configuration.maxLineBytes)))
+            try pipeline.addHandler(LineValidationHandler())
+            try pipeline.addHandler(ChatSessionHandler(services: services))
         }
+    }
+
+    /// Counts the connection against the limits for `address` (the client's, from the
+    /// socket or a PROXY header), or refuses it politely and closes.
+    static func admit(_ channel: any Channel, address: String, services: ChatServices, gate: ConnectionGate) -> Bool {
+        let verdict = gate.admit(address: address)
+        guard verdict != .admitted else {
+            services.metrics.connectionsAccepted.increment()
+            services.metrics.connectionsOpen.increment()
+            channel.closeFuture.whenComplete { _ in
+                gate.release(address: address)
+                services.metrics.connectionsOpen.decrement()
+            }
+            return true
+        }
+        services.metrics.refused(verdict == .serverFull ? .serverFull : .addressFull)
+        services.logger.warning("connection refused", metadata: ["reason": "\(verdict)", "open": "\(gate.openConnections)"])
+        var buffer = channel.allocator.buffer(capacity: 128)
+        buffer.writeString(ErrorCode.serverBusy.customerText + "\n")
+        channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
+        return false
     }
 
     /// The port actually bound (useful with port 0 in tests).

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import NIOCore
@@ -35,6 +36,9 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     private var lookupInFlight = false
     private var lookupToken = 0
     private var waitingLines: [ChatInput] = []
+    /// When the line being answered arrived, for the reply-latency histogram (nil when
+    /// metrics are off).
+    private var received: NIODeadline?
 
     public init(services: ChatServices) {
         self.services = services
@@ -48,7 +52,9 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         let step = conversation.open(kb)
         self.conversation = conversation
         logger[metadataKey: "session"] = "\(conversation.sessionID)"
-        lastLine = .now()
+        // The loop's clock, not the wall's: tests drive it (EmbeddedEventLoop).
+        lastLine = context.eventLoop.now
+        limiter = RateLimiter(perSecond: services.configuration.linesPerSecond, burst: services.configuration.burst, now: lastLine)
         let idle = services.configuration.idleTimeout
         let interval = TimeAmount.nanoseconds(max(TimeAmount.milliseconds(100).nanoseconds, min(idle.nanoseconds / 4, TimeAmount.seconds(5).nanoseconds)))
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -65,8 +71,9 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         guard let conversation, !conversation.isClosed else { return }
         let input = unwrapInboundIn(data)
         if case .line = input {
-            lastLine = .now()
-            guard limiter.allow() else {
+            lastLine = context.eventLoop.now
+            guard limiter.allow(now: lastLine) else {
+                services.metrics.rateLimitedLines.increment()
                 rateLimited(context: context)
                 return
             }
@@ -84,10 +91,16 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         let step: ConversationStep
         switch input {
         case let .rejected(code, detail):
-            lastLine = .now()
+            lastLine = context.eventLoop.now
             step = conversation.reject(code, detail: detail, kb)
         case let .line(text):
+            let metrics = services.metrics
+            received = metrics.isEnabled ? .now() : nil
             step = conversation.receive(text, kb: kb, identity: services.identity, scratch: services.scratches.scratch(for: kb))
+            if let received {
+                metrics.matchDuration.recordNanoseconds((NIODeadline.now() - received).nanoseconds)
+                metrics.count(step)
+            }
         }
         self.conversation = conversation
         for case let .patternLimit(intent, pattern) in step.events where loggedPatternLimits.insert(pattern).inserted {
@@ -146,6 +159,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         let refused = limiter.refusedInARow
         if refused >= services.configuration.floodDisconnectAfter {
             logger.warning("disconnecting a flooding client", metadata: ["refused": "\(refused)"])
+            services.metrics.floodDisconnects.increment()
             var step = conversation.reject(.rateLimited, detail: "flood: disconnected", kb)
             step.events += conversation.close(reason: "flood").events
             step.closes = true
@@ -160,7 +174,8 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     }
 
     private func checkIdle(context: ChannelHandlerContext) {
-        guard NIODeadline.now() - lastLine >= services.configuration.idleTimeout else { return }
+        guard context.eventLoop.now - lastLine >= services.configuration.idleTimeout else { return }
+        services.metrics.idleDisconnects.increment()
         hangUp(context: context, messageKey: "idle_bye", reason: "idle")
     }
 
@@ -234,11 +249,14 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         if step.closes { closeAfterPending = true }
         pendingReplies += 1
         updateReading(context: context)
+        let received = self.received
+        self.received = nil
         store(step.events, on: context.eventLoop) { result in
             self.pendingReplies -= 1
             switch result {
             case .success:
                 self.send(step, context: context)
+                if let received { self.services.metrics.replyDuration.recordNanoseconds((NIODeadline.now() - received).nanoseconds) }
             case let .failure(error):
                 self.logger.error("transcript write failed; refusing to answer", metadata: ["error": "\(error)"])
                 var buffer = context.channel.allocator.buffer(capacity: 128)
