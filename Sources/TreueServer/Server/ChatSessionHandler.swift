@@ -40,13 +40,27 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     /// metrics are off).
     private var received: NIODeadline?
 
-    public init(services: ChatServices) {
+    /// `client` is the customer's address (from the socket, or a trusted proxy's PROXY
+    /// header); it goes into this session's log lines.
+    public init(services: ChatServices, client: String? = nil) {
         self.services = services
         limiter = RateLimiter(perSecond: services.configuration.linesPerSecond, burst: services.configuration.burst)
         logger = services.logger
+        if let client { logger[metadataKey: "client"] = "\(client)" }
     }
 
     public func channelActive(context: ChannelHandlerContext) {
+        start(context: context)
+        context.fireChannelActive()
+    }
+
+    /// Added to a live connection (after a PROXY header), the session starts at once.
+    public func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { start(context: context) }
+    }
+
+    private func start(context: ChannelHandlerContext) {
+        guard conversation == nil else { return }
         let kb = services.store.knowledgeBase
         var conversation = Conversation(knowledgeBase: kb)
         let step = conversation.open(kb)
@@ -64,7 +78,6 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         }
         unsavedOpening = (step.events, Date())
         send(ConversationStep(outputs: step.outputs), context: context)
-        context.fireChannelActive()
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
