@@ -156,7 +156,7 @@ struct ServeSettings: ParsableArguments {
 
 extension TranscriptSyncPolicy: ExpressibleByArgument {}
 
-extension Logger.Level: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 private extension Double {
     var formatted: String { self == rounded() ? String(Int(self)) : String(self) }
