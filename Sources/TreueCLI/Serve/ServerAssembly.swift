@@ -16,6 +16,9 @@ enum ServerAssembly {
         let directory: CustomerDirectory
         do {
             directory = try CustomerDirectory.load(path: configuration.customers, phases: kb.phases)
+            for warning in directory.warnings {
+                FileHandle.standardError.write(Data((warning.description + "\n").utf8))
+            }
         } catch {
             throw .customers(error)
         }

@@ -19,6 +19,7 @@ public final class IdentityStore: Sendable {
     public func reload(phases: [String], logger: Logger) -> Bool {
         do {
             let directory = try CustomerDirectory.load(path: path, phases: phases)
+            for warning in directory.warnings { logger.warning("\(warning.description)") }
             current.withLockedValue { $0 = IdentityPolicy(directory: directory, verifier: $0.verifier, answersFromOrders: $0.answersFromOrders) }
             logger.notice("customer directory reloaded", metadata: ["path": "\(path)"])
             return true
