@@ -22,7 +22,7 @@ release: deps
 	$(SWIFT) build -c release
 
 run: release
-	.build/release/treue serve --port $(PORT)
+	.build/release/treue serve --port $(PORT) --orders Customers/demo-orders.csv
 
 ## Every test: unit and socket tests, the knowledge-base check, end-to-end tests.
 test: test-deps
@@ -42,6 +42,7 @@ check: build
 e2e:
 	python3 Tests/EndToEnd/run.py --treue .build/debug/treue
 	python3 Tests/EndToEnd/robustness_test.py --treue .build/debug/treue
+	python3 Tests/EndToEnd/orders_test.py --treue .build/debug/treue
 	python3 Tests/EndToEnd/haproxy_test.py --treue .build/debug/treue
 	python3 Tests/EndToEnd/hardening_test.py --treue .build/debug/treue
 	TREUE_REQUIRE_BROWSER=1 python3 Tests/browser/widget_test.py --treue .build/debug/treue

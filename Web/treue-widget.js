@@ -477,6 +477,11 @@
         this.thumbUp.setAttribute("aria-pressed", "false");
         this.thumbDown.setAttribute("aria-pressed", "false");
         break;
+      case "proactive":
+        // The welcome after a login: the shop speaks first, with what to ask next.
+        this.addMessage("bot", obj.text || "", { type: "proactive" }).setAttribute("data-rule", obj.rule || "");
+        this.showSuggestions(Array.isArray(obj.suggestions) ? obj.suggestions : []);
+        break;
       case "prompt":
         this.addMessage("bot", obj.text || "", { type: "prompt" });
         break;

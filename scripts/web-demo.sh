@@ -46,7 +46,7 @@ trap 'exit 143' TERM
 # The server prints "listening on HOST:PORT" once bound; wait for that line (at most
 # 30 s) instead of probing the port, which would open an empty chat session.
 ready=$(mktemp)
-"$TREUE" serve --host 127.0.0.1 --port "$TREUE_PORT" --intents "$INTENTS" --transcripts "$TRANSCRIPTS" "$@" \
+"$TREUE" serve --host 127.0.0.1 --port "$TREUE_PORT" --intents "$INTENTS" --transcripts "$TRANSCRIPTS" --orders "${ORDERS:-Customers/demo-orders.csv}" "$@" \
   > >(tee "$ready") &
 treue_pid=$!
 for _ in $(seq 1 300); do

@@ -120,7 +120,7 @@ final class ChatPrinter: ChannelInboundHandler, Sendable {
         // its text and suggestions are shown with every control character made visible.
         let text = TerminalText.visible(object["text"] as? String ?? "", keepingNewlines: true)
         switch type {
-        case "greeting", "reply":
+        case "greeting", "reply", "proactive":
             print(style.paint(style.wrap(text, indent: "  "), .bot))
             let suggestions = object["suggestions"] as? [String] ?? []
             state.offer(suggestions)

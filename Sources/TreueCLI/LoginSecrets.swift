@@ -1,8 +1,10 @@
-import ArgumentParser
 import Foundation
 import TreueCore
+import TreueServer
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Reads login secrets from a file or the environment, never from the command line, and
@@ -10,15 +12,13 @@ import Glibc
 enum LoginSecrets {
     static let environmentVariable = "TREUE_LOGIN_SECRET"
 
-    static func load(file: String?) throws -> [String] {
+    static func load(file: String?) throws(CommandFailure) -> [String] {
         if let file {
             var info = stat()
-            guard stat(file, &info) == 0 else { throw ValidationError("cannot read login secret file '\(file)'") }
-            if info.st_mode & 0o004 != 0 {
-                throw ValidationError("login secret file '\(file)' is world-readable; run: chmod 600 '\(file)'")
-            }
+            guard stat(file, &info) == 0 else { throw .unreadable(what: "login secret file", path: file, reason: .current(path: file)) }
+            if info.st_mode & 0o004 != 0 { throw .secretFileWorldReadable(path: file) }
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw ValidationError("cannot read login secret file '\(file)'")
+                throw .unreadable(what: "login secret file", path: file, reason: access(file, R_OK) != 0 ? .current(path: file) : .other(errno: EILSEQ))
             }
             return try required(text, source: "login secret file '\(file)'")
         }
@@ -35,11 +35,11 @@ enum LoginSecrets {
         DEMO MODE, anyone can log in as any customer with /login ID. Never run it with a real CRM export.
         """
 
-    private static func required(_ text: String, source: String) throws -> [String] {
+    private static func required(_ text: String, source: String) throws(CommandFailure) -> [String] {
         do {
             return try LoginTokenVerifier.requiredSecrets(text, source: source)
         } catch {
-            throw ValidationError(error.message)
+            throw .loginSecret(error)
         }
     }
 }

@@ -85,32 +85,44 @@ def stop(proc, sig=signal.SIGTERM):
         pass
 
 
+# The PROXY protocol and health settings of deploy/treue.service, with a per-address cap
+# small enough to test and large enough for the concurrent clients from 127.0.0.1.
+PER_ADDRESS_CAP = 16
+
+
 def start_treue(treue, name, workdir, intents):
     transcripts = os.path.join(workdir, "transcripts-" + name)
     log = open(os.path.join(workdir, f"treue-{name}.log"), "wb")
     proc = subprocess.Popen([treue, "serve", "--port", "0", "--instance", name, "--intents", intents,
-                             "--transcripts", transcripts, "--customers", os.path.join(ROOT, "Customers", "demo.csv")],
+                             "--transcripts", transcripts, "--customers", os.path.join(ROOT, "Customers", "demo.csv"),
+                             "--proxy-protocol", "--trusted-proxy", "127.0.0.1", "--metrics-port", "0",
+                             "--max-connections-per-address", str(PER_ADDRESS_CAP)],
                             stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, cwd=ROOT)
     end = time.monotonic() + 30
+    metrics_port = None
     while time.monotonic() < end:
         line = proc.stdout.readline().decode()
         if not line:
             raise RuntimeError(f"treue serve ({name}) exited; see {log.name}")
+        if line.startswith("metrics on "):
+            metrics_port = int(line.rsplit(":", 1)[1])
         if line.startswith("listening on "):
             # Keep draining stdout so the server never blocks on a full pipe.
             threading.Thread(target=proc.stdout.read, daemon=True).start()
-            return proc, int(line.rsplit(":", 1)[1]), transcripts
+            return proc, int(line.rsplit(":", 1)[1]), metrics_port, transcripts
     raise TimeoutError(f"treue serve ({name}) did not report its port")
 
 
-def haproxy_config(front, port_a, port_b):
+def haproxy_config(front, port_a, port_b, metrics_a, metrics_b):
     """deploy/haproxy.cfg with the documented ports replaced; fails loudly if the file
     no longer has them, so the test keeps exercising the shipped configuration."""
     with open(os.path.join(ROOT, "deploy", "haproxy.cfg")) as f:
         text = f.read()
     replacements = [("bind 127.0.0.1:4242", f"bind 127.0.0.1:{front}"),
                     ("server a 127.0.0.1:4301", f"server a 127.0.0.1:{port_a}"),
-                    ("server b 127.0.0.1:4302", f"server b 127.0.0.1:{port_b}")]
+                    ("server b 127.0.0.1:4302", f"server b 127.0.0.1:{port_b}"),
+                    ("check port 9301", f"check port {metrics_a}"),
+                    ("check port 9302", f"check port {metrics_b}")]
     for old, new in replacements:
         if old not in text:
             raise RuntimeError(f"deploy/haproxy.cfg: expected `{old}`")
@@ -219,12 +231,12 @@ def main():
         if not haproxy:
             raise RuntimeError("haproxy not found (apt-get install haproxy)")
 
-        procs["a"], port_a, dir_a = start_treue(treue, "a", workdir, args.intents)
-        procs["b"], port_b, dir_b = start_treue(treue, "b", workdir, args.intents)
+        procs["a"], port_a, metrics_a, dir_a = start_treue(treue, "a", workdir, args.intents)
+        procs["b"], port_b, metrics_b, dir_b = start_treue(treue, "b", workdir, args.intents)
         front = free_port()
         cfg = os.path.join(workdir, "haproxy.cfg")
         with open(cfg, "w") as f:
-            f.write(haproxy_config(front, port_a, port_b))
+            f.write(haproxy_config(front, port_a, port_b, metrics_a, metrics_b))
         valid = subprocess.run([haproxy, "-c", "-q", "-f", cfg], capture_output=True, text=True, timeout=20)
         checks.check("deploy/haproxy.cfg is valid (haproxy -c)", valid.returncode == 0, valid.stderr.strip()[:300])
         hlog = open(os.path.join(workdir, "haproxy.log"), "wb")
@@ -243,6 +255,41 @@ def main():
         else:
             raise TimeoutError("HAProxy did not start serving")
         time.sleep(1.5)      # rise 2 x inter 500 ms: both servers counted up
+
+        # PROXY protocol: the per-address cap counts the customer's address, not HAProxy's.
+        # 2 x cap + 2 connections from 127.0.0.2 through HAProxy: both instances fill up
+        # for that address, the rest are refused, and 127.0.0.3 is still served.
+        crowd = []
+        busy = 0
+        for _ in range(2 * PER_ADDRESS_CAP + 2):
+            sock = socket.socket()
+            sock.settimeout(IO_TIMEOUT_S)
+            sock.bind(("127.0.0.2", 0))
+            sock.connect(("127.0.0.1", front))
+            first = LineReader(sock).line()
+            crowd.append(sock)
+            busy += "belegt" in first or "busy" in first
+        other = socket.socket()
+        other.settimeout(IO_TIMEOUT_S)
+        other.bind(("127.0.0.3", 0))
+        other.connect(("127.0.0.1", front))
+        other_first = LineReader(other).line()
+        checks.check("behind HAProxy the per-address cap counts each customer's address (PROXY v2)",
+                     busy == 2 and "belegt" not in other_first, f"{busy} of {len(crowd)} from 127.0.0.2 refused, "
+                     f"127.0.0.3 got {other_first[:40]!r}")
+        for sock in crowd + [other]:
+            sock.close()
+        health = subprocess.run(["python3", "-c", f"import urllib.request as u; print(u.urlopen('http://127.0.0.1:{metrics_a}/healthz').read().decode())"],
+                                capture_output=True, text=True, timeout=10)
+        checks.check("GET /healthz answers 200 serving", health.returncode == 0 and "serving" in health.stdout, health.stdout.strip() or health.stderr[-200:])
+        direct = socket.create_connection(("127.0.0.1", port_a), timeout=IO_TIMEOUT_S)
+        direct.sendall(b"hallo\n")
+        try:
+            closed = direct.recv(1024) == b""
+        except ConnectionResetError:
+            closed = True
+        direct.close()
+        checks.check("a connection from the trusted proxy's address without a PROXY header is closed", closed)
 
         total = args.conversations
         kill_after = total * 2 // 5

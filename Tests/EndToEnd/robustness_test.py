@@ -489,6 +489,9 @@ def the_login_secret_never_reaches_logs_or_transcripts_and_bad_ids_are_refused()
             tokens.append(mac)
             answer, _ = c.ask(f"/login C1001 {expiry}.{mac}")
             assert answer["type"] == "info", answer
+            if secret == secrets[0]:
+                # Her points expire soon: a proactive welcome, once per session.
+                assert c.json()["type"] == "proactive"
         wrong = hmac.new(b"guessed", f"C1001.{int(time.time()) + 300}".encode(), hashlib.sha256).hexdigest()
         answer, _ = c.ask(f"/login C1001 {int(time.time()) + 300}.{wrong}")
         assert answer["code"] == "login_failed", answer

@@ -441,6 +441,8 @@ def verified_logins_with_expiring_hmac_tokens():
         mac = hmac.new(secret.encode(), f"C1001.{expiry}".encode(), hashlib.sha256).hexdigest()
         c.send(f"/login C1001 {expiry}.{mac}")
         assert c.json()["type"] == "info"
+        # Her points expire soon: the proactive welcome follows the login.
+        assert c.json()["type"] == "proactive"
         c.send("/login C1001")
         assert c.json()["code"] == "login_failed"
         old = int(time.time()) - 10

@@ -105,21 +105,26 @@ struct TranscriptWriterTests {
         #expect(Set(lines).count == 400)
     }
 
-    @Test func retentionDeletesOnlyOldDayFiles() throws {
+    @Test func retentionDeletesOnlyThisInstancesOldDayFiles() throws {
         let directory = temporaryDirectory()
-        for name in ["2020-01-01.jsonl", "2020-01-02.b.jsonl", "2026-11-25.jsonl", "notes.jsonl", "README.md"] {
+        for name in ["2020-01-01.jsonl", "2020-01-02.b.jsonl", "2020-01-03.a.jsonl", "2026-11-25.b.jsonl", "notes.jsonl", "README.md"] {
             _ = FileManager.default.createFile(atPath: directory + "/" + name, contents: Data())
         }
         let now = try Date("2026-11-26T12:00:00Z", strategy: .iso8601)
-        let deleted = TranscriptRetention.apply(directory: directory, retainDays: 30, now: now)
-        #expect(Set(deleted) == ["2020-01-01.jsonl", "2020-01-02.b.jsonl"])
+        let deleted = TranscriptRetention.apply(directory: directory, instance: "b", retainDays: 30, now: now)
+        #expect(deleted == ["2020-01-02.b.jsonl"])
         let left = try FileManager.default.contentsOfDirectory(atPath: directory)
-        #expect(Set(left) == ["2026-11-25.jsonl", "notes.jsonl", "README.md"])
+        #expect(Set(left) == ["2020-01-01.jsonl", "2020-01-03.a.jsonl", "2026-11-25.b.jsonl", "notes.jsonl", "README.md"])
+        // Without an instance name only the unnamed day files are this server's.
+        #expect(TranscriptRetention.apply(directory: directory, instance: nil, retainDays: 30, now: now) == ["2020-01-01.jsonl"])
     }
 
-    @Test func anUnwritableDirectoryIsRefusedAtStart() {
-        #expect(throws: TranscriptWriteError.self) {
+    @Test func anUnwritableDirectoryIsRefusedAtStartWithItsReason() {
+        #expect(throws: TranscriptWriteError.directory(path: "/proc/treue-cannot-exist", .missing)) {
             _ = try TranscriptWriter(configuration: .init(directory: "/proc/treue-cannot-exist"))
+        }
+        #expect(throws: TranscriptWriteError.directory(path: "/etc/hostname", .notADirectory)) {
+            _ = try TranscriptWriter(configuration: .init(directory: "/etc/hostname"))
         }
     }
 }

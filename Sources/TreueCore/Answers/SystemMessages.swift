@@ -55,6 +55,36 @@ public enum SystemMessages {
             "de": "Der Chat wird gerade gewartet und beendet. Bitte versuchen Sie es gleich noch einmal. Auf Wiedersehen!",
             "en": "The chat is going down for maintenance. Please try again in a moment. Goodbye!",
         ],
+        // Orders (SPEC 5a). One neutral text for an unknown number, another customer's
+        // order and a wrong postcode, so no one learns which numbers exist.
+        "order_postcode_prompt": [
+            "de": "Damit nur Sie Ihre Bestelldaten sehen: Wie lautet die Postleitzahl der Lieferadresse?",
+            "en": "So that only you see your order details: what is the postcode of the delivery address?",
+        ],
+        "order_not_found": [
+            "de": "Zu dieser Bestellnummer kann ich in Ihrem Kundenkonto keine Bestellung finden. Bitte prüfen Sie die Nummer in Ihrer Bestellbestätigung.",
+            "en": "I cannot find an order with this number in your account. Please check the number in your order confirmation.",
+        ],
+        "order_not_found_guest": [
+            "de": "Zu dieser Bestellnummer und Postleitzahl kann ich keine Bestellung finden. Bitte prüfen Sie beides in Ihrer Bestellbestätigung.",
+            "en": "I cannot find an order with this number and postcode. Please check both in your order confirmation.",
+        ],
+        "order_locked": [
+            "de": "Bestelldaten kann ich in diesem Chat nicht mehr abrufen. Ein Mitarbeiter hilft Ihnen gern weiter: schreiben Sie /agent.",
+            "en": "I can no longer look up orders in this chat. A member of our team is glad to help: type /agent.",
+        ],
+        "order_unavailable": [
+            "de": "Ich kann den Bestellstatus gerade nicht abrufen, bitte entschuldigen Sie.",
+            "en": "I cannot look up the order status right now, sorry.",
+        ],
+        "order_several": [
+            "de": "Sie haben mehrere Bestellnummern genannt: Fragen Sie bitte nach einer Bestellung pro Nachricht, dann sehe ich nach.",
+            "en": "You mentioned several order numbers: please ask about one order per message and I will look it up.",
+        ],
+        "order_person": [
+            "de": "Wenn Sie möchten, übernimmt ein Mitarbeiter: schreiben Sie /agent.",
+            "en": "If you like, a member of our team takes over: type /agent.",
+        ],
     ]
 
     static func template(_ key: String, language: String, overrides: [String: [String: String]], fallbackLanguage: String) -> String {

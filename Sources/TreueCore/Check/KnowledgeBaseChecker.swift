@@ -18,6 +18,7 @@ public struct KnowledgeBaseChecker {
         checkExamples(scratch, &diagnostics)
         checkTemplates(&diagnostics)
         checkCoverage(&diagnostics)
+        checkOrderAnswers(&diagnostics)
         for test in tests { diagnostics += test.run(kb: kb, directory: directory, scratch: scratch) }
         return diagnostics
     }
@@ -146,6 +147,64 @@ public struct KnowledgeBaseChecker {
             }
             if intent.suggestion == nil, intent.action != .outOfScope {
                 diagnostics.append(Diagnostic(.warning, "suggestion", "intent '\(intent.id)' has no suggestion; its title is offered instead", at: intent.location))
+            }
+        }
+    }
+
+    /// Order answers: for every status (and a late parcel) in every language, the first
+    /// status key with answers must have a variant that renders with only the fields that
+    /// status guarantees; otherwise a customer could see it with a gap where a field was.
+    /// Other fields must be guarded with `[[ … ]]` or `|default`.
+    private func checkOrderAnswers(_ diagnostics: inout [Diagnostic]) {
+        let always = Set(kb.content.settings.keys).union(["phase", "lang", "order"])
+        let profileFields = Set(directory.columns).union(["name", "points", "tier"])
+        for (id, answers) in kb.content.orderAnswers.sorted(by: { $0.key < $1.key }) {
+            let location = kb.content.orderAnswerLocations[id] ?? kb.intent(id: id)?.location
+            for (statusKey, byLanguage) in answers.variants {
+                for (language, variants) in byLanguage {
+                    for variant in variants {
+                        for field in TemplateRenderer.fieldNames(in: variant) where !field.hasDefault && !field.optional
+                            && !field.name.hasPrefix("order.") && !always.contains(field.name) {
+                            let why = profileFields.contains(field.name)
+                                ? "is a profile field, unknown for anonymous customers: write {\(field.name)|…} or [[ … ]]"
+                                : "is provided by nothing (settings, order fields are {order.FIELD})"
+                            diagnostics.append(Diagnostic(.error, "template",
+                                "order answer of '\(id)' (\(statusKey), \(language)) uses {\(field.name)}, which \(why)", at: location))
+                        }
+                    }
+                }
+            }
+            for status in OrderStatus.allCases {
+                for delayed in status.isUnderway ? [false, true] : [false] {
+                    var guaranteed = status.guaranteedFields
+                    var chain = [status.rawValue, AnswerSet.defaultKey]
+                    if delayed {
+                        guaranteed.formUnion(["expected", "days_late"])
+                        chain.insert("delayed", at: 0)
+                    }
+                    let situation = delayed ? "\(status.rawValue), late" : status.rawValue
+                    for language in kb.languages {
+                        guard let key = chain.first(where: { !(answers.variants[$0]?[language] ?? []).isEmpty }),
+                              let variants = answers.variants[key]?[language] else {
+                            diagnostics.append(Diagnostic(.warning, "answers",
+                                "order answers of '\(id)' have nothing for status '\(situation)' in '\(language)' (another language's or the general answer is used)",
+                                at: location))
+                            continue
+                        }
+                        let missing = variants.map { variant in
+                            TemplateRenderer.fieldNames(in: variant)
+                                .filter { !$0.hasDefault && !$0.optional && $0.name.hasPrefix("order.") }
+                                .map { String($0.name.dropFirst("order.".count)) }
+                                .filter { !guaranteed.contains($0) }
+                        }
+                        if missing.allSatisfy({ !$0.isEmpty }) {
+                            let fields = Set(missing.flatMap { $0 }).sorted().map { "{order.\($0)}" }.joined(separator: ", ")
+                            diagnostics.append(Diagnostic(.error, "template",
+                                "order answer of '\(id)' for status '\(situation)' (\(key), \(language)) can render with a missing field: "
+                                + "\(fields) is not guaranteed for that status; put it in [[ … ]] or add a variant without it", at: location))
+                        }
+                    }
+                }
             }
         }
     }

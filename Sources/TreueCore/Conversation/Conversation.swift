@@ -6,18 +6,21 @@ public struct Conversation: Sendable {
     public let sessionID: String
     public private(set) var mode: OutputMode = .text
     public private(set) var phase: String
-    public private(set) var language: String
+    public internal(set) var language: String
     public private(set) var isClosed = false
-    public private(set) var profile: CustomerProfile?
+    public internal(set) var profile: CustomerProfile?
     /// Set by `/lang`; otherwise each answer takes the language of the pattern that matched.
-    private var chosenLanguage: String?
-    private var pendingSlot: PendingSlot?
-    private var fallbacksInARow = 0
-    private var lastAnswer: AnswerTrace?
+    var chosenLanguage: String?
+    var pendingSlot: PendingSlot?
+    var fallbacksInARow = 0
+    var lastAnswer: AnswerTrace?
     private var awaitingRating = false
-    private var variantTurns: [String: Int] = [:]
+    /// Order facts: the access state, a guest's number waiting for its postcode, and the
+    /// lookup the server is running for this session (see ConversationOrders.swift).
+    var orders = OrderSessionState()
+    var variantTurns: [String: Int] = [:]
     /// The intents a clarifying question offered, and the message it was about.
-    private var pendingChoice: (options: [String], message: String)?
+    var pendingChoice: (options: [String], message: String)?
 
     struct PendingSlot: Sendable {
         let intentID: String
@@ -75,6 +78,8 @@ public struct Conversation: Sendable {
 
     public mutating func receive(_ line: String, kb: KnowledgeBase, identity: IdentityPolicy, scratch: MatcherScratch) -> ConversationStep {
         guard !isClosed else { return ConversationStep() }
+        orders.enabled = identity.answersFromOrders
+        orders.awaiting = nil
         // Spaces and tabs around a line are noise; a command indented by them is still one.
         // Most lines have nothing to trim, and Foundation's trim copies through NSString.
         let spaces = CharacterSet.whitespaces
@@ -87,6 +92,8 @@ public struct Conversation: Sendable {
     }
 
     private mutating func message(_ text: String, kb: KnowledgeBase, scratch: MatcherScratch) -> ConversationStep {
+        if let step = postcodeAnswer(text) { return step }
+        orders.numbersInMessage = orders.enabled ? OrderNumber.all(in: text) : []
         var step = ConversationStep(events: [.message(text: text)])
         if let pending = pendingSlot {
             pendingSlot = nil
@@ -201,9 +208,15 @@ public struct Conversation: Sendable {
                                  path: "asked which of " + ids.joined(separator: " or "), evidence: evidence)
     }
 
-    private mutating func answer(_ intent: Intent, captures: [String: String], language replyLanguage: String, pattern: IntentPattern?,
-                                 path: String, kb: KnowledgeBase, into step: inout ConversationStep,
-                                 stage: String? = nil, evidence: String? = nil) {
+    mutating func answer(_ intent: Intent, captures matched: [String: String], language replyLanguage: String, pattern: IntentPattern?,
+                         path: String, kb: KnowledgeBase, into step: inout ConversationStep,
+                         stage: String? = nil, evidence: String? = nil) {
+        var captures = matched
+        // "Bestellung 44812400 stornieren": the number came before the words the pattern
+        // captures after; with order facts on, one number in the message fills the slot.
+        if orders.enabled, captures["order"] == nil, orders.numbersInMessage.count == 1, intent.slots.contains(where: { $0.name == "order" }) {
+            captures["order"] = orders.numbersInMessage[0]
+        }
         fallbacksInARow = 0
         language = replyLanguage
         // The answer fits the phase the customer asked from (a prospect asking about points
@@ -223,6 +236,9 @@ public struct Conversation: Sendable {
                                      phase: phase, language: language, path: path + "; asked for slot '\(missing.name)'", evidence: evidence)
             return
         }
+        if answerFromOrders(intent, captures: captures, pattern: pattern, path: path, askedFrom: askedFrom, kb: kb, into: &step) {
+            return
+        }
         let text = pickAnswer(intent.answers, key: intent.id, captures: captures, phase: askedFrom, kb: kb)
         let suggestions = intent.followups.compactMap { suggestionText($0, kb) }
         let reply = Reply(text: text, intent: intent.id, phase: phase, language: language, suggestions: suggestions, captures: captures)
@@ -233,7 +249,7 @@ public struct Conversation: Sendable {
                                  phase: phase, language: language, path: path, evidence: evidence)
     }
 
-    private mutating func fallback(_ kb: KnowledgeBase, into step: inout ConversationStep, stage: String? = nil, evidence: String? = nil) {
+    mutating func fallback(_ kb: KnowledgeBase, into step: inout ConversationStep, stage: String? = nil, evidence: String? = nil) {
         fallbacksInARow += 1
         let answers = kb.content.fallbackAnswers
         var text = answers.isEmpty ? self.text("fallback", kb) : pickAnswer(answers, key: "<fallback>", captures: [:], kb: kb)
@@ -252,7 +268,7 @@ public struct Conversation: Sendable {
                                  evidence: evidence)
     }
 
-    private mutating func handoff(_ kb: KnowledgeBase, reason: String, intent: String?, into step: inout ConversationStep) {
+    mutating func handoff(_ kb: KnowledgeBase, reason: String, intent: String?, into step: inout ConversationStep) {
         let ticket = SessionID.makeTicket()
         fallbacksInARow = 0
         let text = render(self.text("handoff", kb, raw: true), captures: ["ticket": ticket], kb: kb)
@@ -318,6 +334,7 @@ public struct Conversation: Sendable {
         case .reset:
             pendingSlot = nil
             pendingChoice = nil
+            orders.pendingPostcode = nil
             fallbacksInARow = 0
             lastAnswer = nil
             step.events.append(.command(name: "reset"))
@@ -363,6 +380,7 @@ public struct Conversation: Sendable {
         guard let profile else { return error(.loginFailed, detail: "unknown or invalid id", kb) }
         self.profile = profile
         pendingSlot = nil
+        orders.pendingPostcode = nil
         var step = ConversationStep()
         step.events.append(.login(customer: id, verified: verified, phase: profile.phase,
                                   tier: profile.fields["tier"], segment: profile.fields["segment"]))
@@ -371,10 +389,11 @@ public struct Conversation: Sendable {
             phase = profile.phase
         }
         step.outputs.append(.info(text: render(text("login_ok", kb, raw: true), captures: [:], kb: kb)))
+        welcome(kb, into: &step)
         return step
     }
 
-    private func error(_ code: ErrorCode, detail: String, _ kb: KnowledgeBase, extra: String? = nil) -> ConversationStep {
+    func error(_ code: ErrorCode, detail: String, _ kb: KnowledgeBase, extra: String? = nil) -> ConversationStep {
         var text = errorText(code, kb)
         if let extra { text += " (\(extra))" }
         return ConversationStep(outputs: [.error(code: code, text: text)], events: [.error(code: code.rawValue, detail: detail)])
@@ -387,20 +406,21 @@ public struct Conversation: Sendable {
     }
 
     /// A system message in the session's language, with fields filled.
-    private func text(_ key: String, _ kb: KnowledgeBase, raw: Bool = false) -> String {
+    func text(_ key: String, _ kb: KnowledgeBase, raw: Bool = false) -> String {
         let template = SystemMessages.template(key, language: language, overrides: kb.content.messages, fallbackLanguage: kb.defaultLanguage)
         return raw ? template : render(template, captures: [:], kb: kb)
     }
 
-    private func errorText(_ code: ErrorCode, _ kb: KnowledgeBase) -> String {
+    func errorText(_ code: ErrorCode, _ kb: KnowledgeBase) -> String {
         ErrorTexts.text(code, language: language)
     }
 
-    private func fields(_ captures: [String: String], kb: KnowledgeBase) -> (String) -> String? {
+    func fields(_ captures: [String: String], kb: KnowledgeBase, extra: [String: String] = [:]) -> (String) -> String? {
         let profile = self.profile
         let phase = self.phase
         let language = self.language
         return { name in
+            if let value = extra[name] { return value }
             if let value = captures[name] { return value }
             if let value = profile?.fields[name] { return value }
             if let value = kb.content.settings[name] { return value }
@@ -412,7 +432,7 @@ public struct Conversation: Sendable {
         }
     }
 
-    private func render(_ template: String, captures: [String: String], kb: KnowledgeBase) -> String {
+    func render(_ template: String, captures: [String: String], kb: KnowledgeBase) -> String {
         let lookup = fields(captures, kb: kb)
         let parsed = kb.template(template)
         return parsed.render(lookup) ?? parsed.render { lookup($0) ?? "" } ?? template
@@ -420,7 +440,7 @@ public struct Conversation: Sendable {
 
     /// The next variant for this session that renders with what is known; the phase's
     /// own answers first, then `default`.
-    private mutating func pickAnswer(_ answers: AnswerSet, key: String, captures: [String: String], phase: String? = nil,
+    mutating func pickAnswer(_ answers: AnswerSet, key: String, captures: [String: String], phase: String? = nil,
                                      kb: KnowledgeBase) -> String {
         let phase = phase ?? self.phase
         let lookup = fields(captures, kb: kb)
@@ -440,7 +460,7 @@ public struct Conversation: Sendable {
         return kb.template(first).render { lookup($0) ?? "" } ?? first
     }
 
-    private func suggestionText(_ id: String, _ kb: KnowledgeBase) -> String? {
+    func suggestionText(_ id: String, _ kb: KnowledgeBase) -> String? {
         guard let intent = kb.intent(id: id) else { return nil }
         return intent.suggestion?.text(in: language, fallbacks: kb.languages) ?? intent.title.text(in: language, fallbacks: kb.languages)
     }

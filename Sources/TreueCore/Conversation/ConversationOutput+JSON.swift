@@ -3,7 +3,7 @@
 /// `suggestions`, possibly empty.
 extension ConversationOutput: Encodable {
     private enum CodingKeys: String, CodingKey {
-        case code, intent, kind, lang, mode, phase, session, suggestions, text, type
+        case code, intent, kind, lang, mode, phase, rule, session, suggestions, text, type
     }
 
     /// The JSON type name of this output.
@@ -16,6 +16,7 @@ extension ConversationOutput: Encodable {
         case .info: "info"
         case .error: "error"
         case .bye: "bye"
+        case .proactive: "proactive"
         }
     }
 
@@ -44,6 +45,11 @@ extension ConversationOutput: Encodable {
             writer.field("text", text)
         case let .error(code, text):
             writer.field("code", code.rawValue)
+            writer.field("text", text)
+        case let .proactive(rule, text, suggestions):
+            writer.field("rule", rule)
+            writer.key("suggestions")
+            writer.stringArray(suggestions)
             writer.field("text", text)
         }
         writer.field("type", jsonType)
@@ -76,6 +82,10 @@ extension ConversationOutput: Encodable {
         case let .error(code, text):
             try container.encode(text, forKey: .text)
             try container.encode(code.rawValue, forKey: .code)
+        case let .proactive(rule, text, suggestions):
+            try container.encode(rule, forKey: .rule)
+            try container.encode(text, forKey: .text)
+            try container.encode(suggestions, forKey: .suggestions)
         }
     }
 }

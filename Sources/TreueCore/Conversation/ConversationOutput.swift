@@ -7,6 +7,8 @@ public enum ConversationOutput: Sendable, Equatable {
     case info(text: String)
     case error(code: ErrorCode, text: String)
     case bye(text: String)
+    /// The proactive welcome after a login (`rule` is the knowledge base's rule id).
+    case proactive(rule: String, text: String, suggestions: [String])
 }
 
 public enum OutputMode: String, Sendable, Equatable {
@@ -14,7 +16,7 @@ public enum OutputMode: String, Sendable, Equatable {
 }
 
 public enum PromptKind: String, Sendable, Equatable {
-    case slot, rating
+    case slot, rating, postcode
 }
 
 /// An answer to a customer message.

@@ -3,9 +3,13 @@
 public struct IdentityPolicy: Sendable {
     public let directory: CustomerDirectory
     public let verifier: LoginTokenVerifier?
+    /// Whether an order source is configured: order intents then ask it for facts under
+    /// the access rules of SPEC 5a, instead of giving only the general answer.
+    public let answersFromOrders: Bool
 
-    public init(directory: CustomerDirectory, verifier: LoginTokenVerifier? = nil) {
+    public init(directory: CustomerDirectory, verifier: LoginTokenVerifier? = nil, answersFromOrders: Bool = false) {
         self.directory = directory
+        self.answersFromOrders = answersFromOrders
         self.verifier = (verifier?.isEmpty ?? true) ? nil : verifier
     }
 

@@ -17,6 +17,20 @@ enum CSVReader {
     }
 
     static func rows(_ text: String, removing remove: (Unicode.Scalar) -> Bool) -> (rows: [[String]], removed: [Removal]) {
+        let scanned = scan(text, removing: remove)
+        return (scanned.rows, scanned.removed)
+    }
+
+    /// Rows with the line each starts on (a quoted field may span lines), so load errors
+    /// can name the line an editor shows.
+    static func numberedRows(_ text: String) -> [(line: Int, row: [String])] {
+        let scanned = scan(text, removing: { _ in false })
+        return Array(zip(scanned.starts, scanned.rows))
+    }
+
+    private static func scan(_ text: String, removing remove: (Unicode.Scalar) -> Bool) -> (rows: [[String]], removed: [Removal], starts: [Int]) {
+        var starts: [Int] = []
+        var rowStart = 1
         var rows: [[String]] = []
         var removed: [Removal] = []
         var row: [String] = []
@@ -53,18 +67,21 @@ enum CSVReader {
                 row.append(field); field = ""
                 if !(row.count == 1 && row[0].isEmpty) {
                     rows.append(row)
+                    starts.append(rowStart)
                 } else {
                     // A blank line is skipped; what was removed from it belongs to no row.
                     removed.removeAll { $0.row == rows.count }
                 }
                 row = []
+                rowStart = line + 1
             default: keep(scalar)
             }
         }
         if !field.isEmpty || !row.isEmpty {
             row.append(field)
             rows.append(row)
+            starts.append(rowStart)
         }
-        return (rows, removed)
+        return (rows, removed, starts)
     }
 }

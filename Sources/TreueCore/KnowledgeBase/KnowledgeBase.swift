@@ -41,6 +41,10 @@ public final class KnowledgeBase: Sendable {
             for byLanguage in intent.answers.variants.values { for variants in byLanguage.values { variants.forEach(add) } }
             for slot in intent.slots { slot.prompt.byLanguage.values.forEach(add) }
         }
+        for answers in content.orderAnswers.values {
+            for byLanguage in answers.variants.values { for variants in byLanguage.values { variants.forEach(add) } }
+        }
+        for rule in content.proactiveRules { rule.text.byLanguage.values.forEach(add) }
         for byLanguage in content.fallbackAnswers.variants.values { for variants in byLanguage.values { variants.forEach(add) } }
         for byLanguage in content.messages.values { byLanguage.values.forEach(add) }
         for byLanguage in SystemMessages.builtIn.values { byLanguage.values.forEach(add) }

@@ -113,6 +113,26 @@ enum KnowledgeBaseCompiler {
                 diagnostics.append(Diagnostic(.error, "schema", "followup '\(followup)' of '\(intent.id)' is no intent", at: intent.location))
             }
         }
+        for (id, answers) in content.orderAnswers {
+            let location = content.orderAnswerLocations[id]
+            if seen[id] == nil {
+                diagnostics.append(Diagnostic(.error, "schema", "order answers for '\(id)', which is no intent", at: location))
+            }
+            for (_, byLanguage) in answers.variants {
+                for language in byLanguage.keys where !languages.contains(language) {
+                    diagnostics.append(Diagnostic(.error, "answers", "order answers of '\(id)' in unknown language '\(language)'", at: location))
+                }
+            }
+        }
+        var ruleIDs: Set<String> = []
+        for rule in content.proactiveRules {
+            if !ruleIDs.insert(rule.id).inserted {
+                diagnostics.append(Diagnostic(.error, "schema", "proactive rule id '\(rule.id)' is used twice", at: rule.location))
+            }
+            for id in rule.suggestions where seen[id] == nil {
+                diagnostics.append(Diagnostic(.error, "schema", "suggestion '\(id)' of proactive rule '\(rule.id)' is no intent", at: rule.location))
+            }
+        }
         if !content.fallbackAnswers.isEmpty { checkAnswers(content.fallbackAnswers, owner: "fallback", at: nil, phases: phases, languages: languages, &diagnostics) }
         for phrasing in content.phrasings where seen[phrasing.intent] == nil {
             diagnostics.append(Diagnostic(.error, "schema", "phrasing for '\(phrasing.intent)', which is no intent", at: phrasing.location))

@@ -15,6 +15,12 @@ public struct KnowledgeBaseContent: Sendable {
     /// Messages customers wrote, by intent id: they teach the example stage and are not
     /// checked one by one (see `phrasings` in docs/knowledge-base.md).
     public var phrasings: [(intent: String, language: String, text: String, location: SourceLocation)] = []
+    /// Answers from order facts: intent id → answers keyed by order status (`delayed`,
+    /// a status name, `default`), then language.
+    public var orderAnswers: [String: AnswerSet] = [:]
+    public var orderAnswerLocations: [String: SourceLocation] = [:]
+    /// Proactive welcome rules, in the order written: the first that holds speaks.
+    public var proactiveRules: [ProactiveRule] = []
     public var files: [String] = []
 
     public init() {}

@@ -84,12 +84,14 @@ public struct KnowledgeBaseLoader {
             case "phrasings": readPhrasings(value, reader)
             case "messages": readMessages(value, reader)
             case "fallback": readFallback(value, reader)
+            case "orders": readOrderAnswers(value, reader)
+            case "proactive": readProactiveRules(value, reader)
             case "intents":
                 guard let list = reader.sequence(value, what: "intents", into: &diagnostics) else { continue }
                 for node in list { if let intent = readIntent(node, reader) { content.intents.append(intent) } }
             default:
                 diagnostics.append(Diagnostic(.error, "schema",
-                    "unknown top-level key '\(key)' (expected settings, languages, phases, vocabulary, messages, fallback, intents or phrasings)",
+                    "unknown top-level key '\(key)' (expected settings, languages, phases, vocabulary, messages, fallback, orders, proactive, intents or phrasings)",
                     at: location))
             }
         }
@@ -190,6 +192,79 @@ public struct KnowledgeBaseLoader {
                 diagnostics.append(Diagnostic(.error, "schema", "unknown key '\(key.string ?? "")' in fallback (expected answers, suggestions)",
                                               at: reader.location(key)))
             }
+        }
+    }
+
+    /// `orders:` intent id → answers keyed by order status (see docs/orders.md).
+    private mutating func readOrderAnswers(_ node: Node, _ reader: YAMLReader) {
+        guard let mapping = reader.mapping(node, what: "orders", into: &diagnostics) else { return }
+        let keys = Set(OrderStatus.allCases.map(\.rawValue) + ["delayed", AnswerSet.defaultKey])
+        for (key, value) in mapping {
+            guard let id = key.string else { continue }
+            if let statuses = value.mapping {
+                for (statusKey, _) in statuses where !keys.contains(statusKey.string ?? "") {
+                    diagnostics.append(Diagnostic(.error, "schema",
+                        "order answers of '\(id)': unknown status '\(statusKey.string ?? "")' (expected delayed, default or one of "
+                        + OrderStatus.allCases.map(\.rawValue).joined(separator: ", ") + ")", at: reader.location(statusKey)))
+                }
+            }
+            content.orderAnswers[id] = readAnswers(value, reader, what: "order answers of '\(id)'")
+            content.orderAnswerLocations[id] = reader.location(key)
+        }
+    }
+
+    private static let proactiveKeys: Set<String> = ["id", "when", "text", "suggestions", "description"]
+
+    /// `proactive:` a list of rules with `id`, `when` (field → condition), `text` per
+    /// language and `suggestions` (intent ids).
+    private mutating func readProactiveRules(_ node: Node, _ reader: YAMLReader) {
+        guard let list = reader.sequence(node, what: "proactive", into: &diagnostics) else { return }
+        for ruleNode in list {
+            guard let mapping = reader.mapping(ruleNode, what: "a proactive rule", into: &diagnostics) else { continue }
+            let location = reader.location(ruleNode)
+            guard let id = ruleNode["id"]?.string, Self.isSnakeCase(id) else {
+                diagnostics.append(Diagnostic(.error, "schema", "a proactive rule needs a snake_case 'id'", at: location))
+                continue
+            }
+            var conditions: [(field: String, condition: ProactiveRule.Condition)] = []
+            var text: LocalizedText?
+            var suggestions: [String] = []
+            for (keyNode, value) in mapping {
+                guard let key = keyNode.string else { continue }
+                guard Self.proactiveKeys.contains(key) else {
+                    diagnostics.append(Diagnostic(.error, "schema", "unknown key '\(key)' in proactive rule '\(id)' (expected id, when, text, suggestions)",
+                                                  at: reader.location(keyNode)))
+                    continue
+                }
+                switch key {
+                case "when":
+                    guard let fields = reader.mapping(value, what: "when of '\(id)'", into: &diagnostics) else { continue }
+                    for (fieldNode, conditionNode) in fields {
+                        guard let field = fieldNode.string else { continue }
+                        if let options = conditionNode.sequence {
+                            conditions.append((field, .oneOf(options.compactMap(\.string))))
+                        } else if let raw = conditionNode.string, let condition = ProactiveRule.Condition.parse(raw) {
+                            conditions.append((field, condition))
+                        } else {
+                            diagnostics.append(Diagnostic(.error, "schema",
+                                "condition on '\(field)' in rule '\(id)' is not one of: a value, a list, <N, <=N, >N, >=N, !value, ? (present), - (absent)",
+                                at: reader.location(conditionNode)))
+                        }
+                    }
+                case "text": text = reader.localized(value, what: "text of rule '\(id)'", into: &diagnostics)
+                case "suggestions": suggestions = reader.stringList(value, what: "suggestions of rule '\(id)'", into: &diagnostics) ?? []
+                default: break
+                }
+            }
+            guard let text else {
+                diagnostics.append(Diagnostic(.error, "schema", "proactive rule '\(id)' needs a 'text'", at: location))
+                continue
+            }
+            if conditions.isEmpty {
+                diagnostics.append(Diagnostic(.error, "schema", "proactive rule '\(id)' needs conditions under 'when'", at: location))
+                continue
+            }
+            content.proactiveRules.append(ProactiveRule(id: id, conditions: conditions, text: text, suggestions: suggestions, location: location))
         }
     }
 

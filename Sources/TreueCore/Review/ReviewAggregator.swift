@@ -21,6 +21,11 @@ public struct ReviewAggregator: Sendable {
         public var tier: String?
         public var segment: String?
         public var code: String?
+        /// `order_lookup` and `proactive` records.
+        public var outcome: String?
+        public var latencyMs: Int?
+        public var rule: String?
+        public var intents: [String]?
 
         public init(_ record: TranscriptRecord) {
             ts = record.ts
@@ -37,10 +42,15 @@ public struct ReviewAggregator: Sendable {
             tier = record.tier
             segment = record.segment
             code = record.code
+            outcome = record.outcome
+            latencyMs = record.latencyMs
+            rule = record.rule
+            intents = record.intents
         }
 
         private enum CodingKeys: String, CodingKey {
-            case ts, session, type, text, intent, phase, from, to, reason, helpful, score, tier, segment, code
+            case ts, session, type, text, intent, phase, from, to, reason, helpful, score, tier, segment, code, outcome, rule, intents
+            case latencyMs = "latency_ms"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -74,6 +84,12 @@ public struct ReviewAggregator: Sendable {
                 segment = try container.decodeIfPresent(String.self, forKey: .segment)
             case .error:
                 code = try container.decodeIfPresent(String.self, forKey: .code)
+            case .orderLookup:
+                outcome = try container.decodeIfPresent(String.self, forKey: .outcome)
+                latencyMs = try container.decodeIfPresent(Int.self, forKey: .latencyMs)
+            case .proactive:
+                rule = try container.decodeIfPresent(String.self, forKey: .rule)
+                intents = try container.decodeIfPresent([String].self, forKey: .intents)
             case .sessionClose, .command, .patternLimit, .clarify:
                 break
             }
@@ -90,6 +106,21 @@ public struct ReviewAggregator: Sendable {
         var pendingMessage: String?
         var handedOff = false
         var lastDay: Int
+        /// The proactive welcome this session showed: its rule, the intents it suggested,
+        /// whether the customer asked one of them.
+        var proactive: (rule: String, intents: Set<String>, acted: Bool)?
+    }
+
+    private struct LookupTally {
+        var count = 0
+        /// Latency in whole milliseconds → how many (sparse: lookups cluster).
+        var latencies: [Int: Int] = [:]
+    }
+
+    private struct RuleTally {
+        var shown = 0
+        var acted = 0
+        var scores = [Int](repeating: 0, count: 5)
     }
 
     private struct PhaseTally {
@@ -142,6 +173,8 @@ public struct ReviewAggregator: Sendable {
     private var movements: [Movement: Int] = [:]
     private var days: [String: DayTally] = [:]
     private var hours = [Int](repeating: 0, count: 24)
+    private var lookups: [String: LookupTally] = [:]
+    private var rules: [String: RuleTally] = [:]
 
     private struct Movement: Hashable {
         var from: String
@@ -193,6 +226,10 @@ public struct ReviewAggregator: Sendable {
             state.phase = phase
             if let intent = record.intent {
                 state.lastIntent = intent
+                if let shown = state.proactive, !shown.acted, shown.intents.contains(intent) {
+                    state.proactive?.acted = true
+                    rules[shown.rule, default: RuleTally()].acted += 1
+                }
                 phases[phase, default: PhaseTally()].matched += 1
                 phases[phase, default: PhaseTally()].intents[intent, default: 0] += 1
             } else if state.pendingMessage != nil {
@@ -237,6 +274,7 @@ public struct ReviewAggregator: Sendable {
                 let anonymous = state.loggedIn ? "(unknown)" : "(anonymous)"
                 scoresByTier[state.tier ?? anonymous, default: Self.noScores][score - 1] += 1
                 scoresBySegment[state.segment ?? anonymous, default: Self.noScores][score - 1] += 1
+                if let shown = state.proactive { rules[shown.rule, default: RuleTally()].scores[score - 1] += 1 }
             }
         case .login:
             state.loggedIn = true
@@ -247,6 +285,14 @@ public struct ReviewAggregator: Sendable {
             errors[record.code ?? "(unknown)", default: 0] += 1
         case .patternLimit, .clarify:
             break
+        case .orderLookup:
+            let outcome = record.outcome ?? "(unknown)"
+            lookups[outcome, default: LookupTally()].count += 1
+            if let latency = record.latencyMs { lookups[outcome, default: LookupTally()].latencies[max(0, latency), default: 0] += 1 }
+        case .proactive:
+            let rule = record.rule ?? "(unknown)"
+            rules[rule, default: RuleTally()].shown += 1
+            state.proactive = (rule, Set(record.intents ?? []), false)
         }
         open[record.session] = state
     }
@@ -290,7 +336,14 @@ public struct ReviewAggregator: Sendable {
             phaseMovements: movements.map { ReviewReport.PhaseMovement(from: $0.key.from, to: $0.key.to, count: $0.value) }
                 .sorted { ($0.count, $1.from, $1.to) > ($1.count, $0.from, $0.to) },
             days: days.sorted { $0.key < $1.key }.map { ReviewReport.DayVolume(day: $0.key, sessions: $0.value.sessions, messages: $0.value.messages) },
-            messagesByHour: hours
+            messagesByHour: hours,
+            orderLookups: lookups.map { outcome, tally in
+                ReviewReport.LookupOutcome(outcome: outcome, count: tally.count, latency: ReviewReport.LatencyStats(tally.latencies))
+            }.sorted { ($0.count, $1.outcome) > ($1.count, $0.outcome) },
+            proactiveRules: rules.map { rule, tally in
+                ReviewReport.ProactiveRuleStats(rule: rule, shown: tally.shown, actedOn: tally.acted, actedRate: Self.rate(tally.acted, tally.shown),
+                                                satisfaction: ReviewReport.ScoreStats(distribution: tally.scores))
+            }.sorted { ($0.shown, $1.rule) > ($1.shown, $0.rule) }
         )
     }
 

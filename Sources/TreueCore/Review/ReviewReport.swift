@@ -82,6 +82,52 @@ public struct ReviewReport: Codable, Sendable, Equatable {
         public var messages: Int
     }
 
+    /// Order lookups with one outcome: `found`, `not_found`, `refused`, `unavailable`, `locked`.
+    public struct LookupOutcome: Codable, Sendable, Equatable {
+        public var outcome: String
+        public var count: Int
+        /// Nil when no lookup of this outcome recorded a latency (`locked` asks no source).
+        public var latency: LatencyStats?
+    }
+
+    /// Milliseconds the order source took.
+    public struct LatencyStats: Codable, Sendable, Equatable {
+        public var count: Int
+        public var p50: Int
+        public var p95: Int
+        public var max: Int
+
+        /// From latency → count; nil when empty.
+        init?(_ histogram: [Int: Int]) {
+            let sorted = histogram.sorted { $0.key < $1.key }
+            let total = sorted.reduce(0) { $0 + $1.value }
+            guard total > 0, let last = sorted.last?.key else { return nil }
+            func percentile(_ fraction: Double) -> Int {
+                let rank = Swift.max(1, Int((fraction * Double(total)).rounded(.up)))
+                var seen = 0
+                for (latency, count) in sorted {
+                    seen += count
+                    if seen >= rank { return latency }
+                }
+                return last
+            }
+            count = total
+            p50 = percentile(0.5)
+            p95 = percentile(0.95)
+            max = last
+        }
+    }
+
+    /// One proactive welcome rule: how often it spoke, how often the customer then asked
+    /// one of its suggested intents in the same session, and the satisfaction given after.
+    public struct ProactiveRuleStats: Codable, Sendable, Equatable {
+        public var rule: String
+        public var shown: Int
+        public var actedOn: Int
+        public var actedRate: Double?
+        public var satisfaction: ScoreStats
+    }
+
     /// First and last record timestamps seen.
     public var firstTimestamp: String?
     public var lastTimestamp: String?
@@ -123,4 +169,9 @@ public struct ReviewReport: Codable, Sendable, Equatable {
     public var days: [DayVolume]
     /// Customer messages per UTC hour, index 0 is 00:00–00:59.
     public var messagesByHour: [Int]
+
+    /// By outcome, most frequent first.
+    public var orderLookups: [LookupOutcome]
+    /// Most shown first.
+    public var proactiveRules: [ProactiveRuleStats]
 }

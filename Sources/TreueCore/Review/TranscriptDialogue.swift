@@ -112,6 +112,14 @@ public struct TranscriptDialogue: Sendable {
             return ("--", "pattern hit its match limit: \(record.pattern ?? "?") of \(record.intent ?? "?")")
         case .clarify:
             return ("--", "asked which one: " + (record.options ?? []).joined(separator: " or "))
+        case .orderLookup:
+            let status = record.status.map { ", status \($0)" } ?? ""
+            let latency = record.latencyMs.map { ", \($0) ms" } ?? ""
+            return ("--", "order lookup \(record.order ?? "?"): \(record.outcome ?? "?")\(status)\(latency)")
+        case .proactive:
+            var text = "[proactive \(record.rule ?? "?")] " + (record.text ?? "")
+            if let suggestions = record.suggestions, !suggestions.isEmpty { text += "\n  suggestions: " + suggestions.joined(separator: " | ") }
+            return ("bot:", text)
         }
     }
 }

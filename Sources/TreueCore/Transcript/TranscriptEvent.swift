@@ -17,6 +17,13 @@ public enum TranscriptEvent: Sendable, Equatable {
     case patternLimit(intent: String, pattern: String)
     /// The customer was asked which of these intents they meant.
     case clarify(options: [String])
+    /// An order lookup: the number, `found`, `not_found`, `refused` (another customer's,
+    /// or a wrong postcode), `unavailable` or `locked`, the status when found, and how long
+    /// the source took. No other order field is recorded.
+    case orderLookup(number: String, outcome: String, status: String?, latencyMs: Int?)
+    /// A proactive welcome: the rule, the text shown, the suggestions shown and the intent
+    /// ids they stand for.
+    case proactive(rule: String, text: String, suggestions: [String], intents: [String])
 
     public struct ReplyRecord: Sendable, Equatable {
         public var text: String

@@ -22,6 +22,8 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
         case error
         case patternLimit = "pattern_limit"
         case clarify
+        case orderLookup = "order_lookup"
+        case proactive
     }
 
     public var v: Int = TranscriptRecord.schemaVersion
@@ -59,9 +61,20 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
     public var evidence: String?
     public var options: [String]?
 
+    /// Order lookups: the number, the outcome, the status when found, the source's latency.
+    public var order: String?
+    public var outcome: String?
+    public var status: String?
+    public var latencyMs: Int?
+    /// Proactive welcomes: the rule and the intent ids its suggestions stand for.
+    public var rule: String?
+    public var intents: [String]?
+
     enum CodingKeys: String, CodingKey {
         case v, ts, session, seq, type, instance, text, intent, phase, lang, captures, suggestions, pattern, from, to, reason, slot,
-             count, ticket, helpful, score, comment, customer, verified, tier, segment, code, detail, name, stage, evidence, options
+             count, ticket, helpful, score, comment, customer, verified, tier, segment, code, detail, name,
+             order, outcome, status, rule, intents, stage, evidence, options
+        case latencyMs = "latency_ms"
     }
 
     /// The record as Foundation writes it: absent fields, empty captures and empty
@@ -110,6 +123,15 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
             var nested = container.nestedUnkeyedContainer(forKey: .options)
             for option in options { try nested.encode(option) }
         }
+        if let order { try container.encode(order, forKey: .order) }
+        if let outcome { try container.encode(outcome, forKey: .outcome) }
+        if let status { try container.encode(status, forKey: .status) }
+        if let latencyMs { try container.encode(latencyMs, forKey: .latencyMs) }
+        if let rule { try container.encode(rule, forKey: .rule) }
+        if let intents {
+            var nested = container.nestedUnkeyedContainer(forKey: .intents)
+            for intent in intents { try nested.encode(intent) }
+        }
     }
 
     /// Appends the record as one JSON line, the same object `encode(to:)` gives
@@ -130,21 +152,30 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
         writer.fieldIfPresent("helpful", helpful)
         writer.fieldIfPresent("instance", instance)
         writer.fieldIfPresent("intent", intent)
+        if let intents {
+            writer.key("intents")
+            writer.stringArray(intents)
+        }
         writer.fieldIfPresent("lang", lang)
+        writer.fieldIfPresent("latency_ms", latencyMs)
         writer.fieldIfPresent("name", name)
         if let options {
             writer.key("options")
             writer.stringArray(options)
         }
+        writer.fieldIfPresent("order", order)
+        writer.fieldIfPresent("outcome", outcome)
         writer.fieldIfPresent("pattern", pattern)
         writer.fieldIfPresent("phase", phase)
         writer.fieldIfPresent("reason", reason)
+        writer.fieldIfPresent("rule", rule)
         writer.fieldIfPresent("score", score)
         writer.fieldIfPresent("segment", segment)
         writer.field("seq", seq)
         writer.field("session", session)
         writer.fieldIfPresent("slot", slot)
         writer.fieldIfPresent("stage", stage)
+        writer.fieldIfPresent("status", status)
         if let suggestions, !suggestions.isEmpty {
             writer.key("suggestions")
             writer.stringArray(suggestions)
@@ -240,6 +271,18 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
         case let .clarify(options):
             self.init(ts: ts, session: session, seq: seq, type: .clarify, instance: instance)
             self.options = options
+        case let .orderLookup(number, outcome, status, latencyMs):
+            self.init(ts: ts, session: session, seq: seq, type: .orderLookup, instance: instance)
+            self.order = number
+            self.outcome = outcome
+            self.status = status
+            self.latencyMs = latencyMs
+        case let .proactive(rule, text, suggestions, intents):
+            self.init(ts: ts, session: session, seq: seq, type: .proactive, instance: instance)
+            self.rule = rule
+            self.text = redact(text)
+            self.suggestions = suggestions
+            self.intents = intents
         }
     }
 }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -24,6 +25,7 @@ public final class ChatServer: Sendable {
         self.quiesce = NIOLockedValueBox(quiesce)
         let gate = ConnectionGate(maxConnections: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress)
         self.gate = gate
+        let trusted = configuration.trustedProxies.compactMap(AddressBlock.init)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -45,29 +47,74 @@ public final class ChatServer: Sendable {
             // Idle connections hold no large receive buffer.
             .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 16 * 1024))
             .childChannelInitializer { channel in
-                Self.initialize(channel, services: services, gate: gate)
+                Self.initialize(channel, services: services, gate: gate, trusted: trusted)
             }
         channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
     }
 
-    static func initialize(_ channel: any Channel, services: ChatServices, gate: ConnectionGate) -> EventLoopFuture<Void> {
-        let address = channel.remoteAddress?.ipAddress ?? "unknown"
-        switch gate.admit(address: address) {
-        case .admitted:
-            channel.closeFuture.whenComplete { _ in gate.release(address: address) }
-            return channel.eventLoop.makeCompletedFuture {
-                let pipeline = channel.pipeline.syncOperations
-                try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineBytes: services.configuration.maxLineBytes)))
-                try pipeline.addHandler(LineValidationHandler())
-                try pipeline.addHandler(ChatSessionHandler(services: services))
+    static func initialize(_ channel: any Channel, services: ChatServices, gate: ConnectionGate, trusted: [AddressBlock]) -> EventLoopFuture<Void> {
+        let configuration = services.configuration
+        let peer = channel.remoteAddress
+        let fromTrustedProxy = configuration.proxyProtocol && peer.map { address in trusted.contains { $0.contains(address) } } == true
+        return channel.eventLoop.makeCompletedFuture {
+            let pipeline = channel.pipeline.syncOperations
+            if fromTrustedProxy {
+                // Admitted once the header names the client; until then only this handler runs.
+                try pipeline.addHandler(ProxyProtocolHandler(mode: .required, logger: services.logger, metrics: services.metrics) { context, header in
+                    let client = header.source?.ipAddress ?? peer?.ipAddress ?? "unknown"
+                    guard admit(channel, address: client, services: services, gate: gate) else { return false }
+                    do {
+                        try addChatHandlers(to: context.pipeline.syncOperations, after: context.handler, services: services, client: client)
+                        return true
+                    } catch {
+                        channel.close(promise: nil)
+                        return false
+                    }
+                })
+                return
             }
-        case let verdict:
-            services.logger.warning("connection refused", metadata: ["reason": "\(verdict)", "open": "\(gate.openConnections)"])
-            var buffer = channel.allocator.buffer(capacity: 128)
-            buffer.writeString(ErrorCode.serverBusy.customerText + "\n")
-            channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
-            return channel.eventLoop.makeSucceededVoidFuture()
+            let client = peer?.ipAddress ?? "unknown"
+            guard admit(channel, address: client, services: services, gate: gate) else { return }
+            if configuration.proxyProtocol {
+                try pipeline.addHandler(ProxyProtocolHandler(mode: .refused, logger: services.logger, metrics: services.metrics) { _, _ in false })
+            }
+            try addChatHandlers(to: pipeline, after: nil, services: services, client: client)
         }
+    }
+
+    static func addChatHandlers(to pipeline: ChannelPipeline.SynchronousOperations, after handler: (any ChannelHandler)?,
+                                services: ChatServices, client: String) throws {
+        let handlers: [any ChannelHandler] = [
+            ByteToMessageHandler(LineFrameDecoder(maxLineBytes: services.configuration.maxLineBytes)),
+            LineValidationHandler(),
+            ChatSessionHandler(services: services, client: client),
+        ]
+        if let handler {
+            try pipeline.addHandlers(handlers, position: .after(handler))
+        } else {
+            try pipeline.addHandlers(handlers)
+        }
+    }
+
+    /// Counts the connection against the limits for `address` (the client's, from the
+    /// socket or a PROXY header), or refuses it politely and closes.
+    static func admit(_ channel: any Channel, address: String, services: ChatServices, gate: ConnectionGate) -> Bool {
+        let verdict = gate.admit(address: address)
+        guard verdict != .admitted else {
+            services.metrics.connectionsAccepted.increment()
+            services.metrics.connectionsOpen.increment()
+            channel.closeFuture.whenComplete { _ in
+                gate.release(address: address)
+                services.metrics.connectionsOpen.decrement()
+            }
+            return true
+        }
+        services.metrics.refused(verdict == .serverFull ? .serverFull : .addressFull)
+        services.logger.warning("connection refused", metadata: ["reason": "\(verdict)", "open": "\(gate.openConnections)"])
+        var buffer = channel.allocator.buffer(capacity: 128)
+        buffer.writeString(ErrorCode.serverBusy.customerText + "\n")
+        channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
+        return false
     }
 
     /// The port actually bound (useful with port 0 in tests).

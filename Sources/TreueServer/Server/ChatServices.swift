@@ -2,26 +2,36 @@ import Logging
 import TreueCore
 
 /// What every connection shares: the knowledge base, identity rules, the transcript
-/// writer, redaction, logging and the limits.
+/// writer, redaction, logging, metrics and the limits.
 public final class ChatServices: Sendable {
     public let store: KnowledgeBaseStore
-    public let identity: IdentityPolicy
+    public let identityStore: IdentityStore
     public let writer: TranscriptWriter
     public let configuration: ServerConfiguration
     public let logger: Logger
+    /// Where order facts come from (`--orders`, `--orders-url`); nil answers order
+    /// questions generally.
+    public let orders: (any OrderSource)?
+    public let metrics: ServerMetrics
     let scratches = MatcherScratchCache()
     let redaction: RedactorCache
     let clock = TranscriptClock()
     let transcripts: TranscriptTickBuffer
 
-    public init(store: KnowledgeBaseStore, identity: IdentityPolicy, writer: TranscriptWriter, redactor: Redactor,
-                configuration: ServerConfiguration, logger: Logger) {
+    public init(store: KnowledgeBaseStore, identity: IdentityStore, writer: TranscriptWriter, redactor: Redactor,
+                configuration: ServerConfiguration, logger: Logger, orders: (any OrderSource)? = nil,
+                metrics: ServerMetrics = .disabled) {
+        self.orders = orders
         self.store = store
-        self.identity = identity
+        self.identityStore = identity
+        self.metrics = metrics
         self.writer = writer
         self.configuration = configuration
         self.logger = logger
         redaction = RedactorCache(redactor: redactor)
         transcripts = TranscriptTickBuffer(writer: writer)
     }
+
+    /// The login rules and customer directory in service now.
+    public var identity: IdentityPolicy { identityStore.identity }
 }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import NIOCore
@@ -30,20 +31,44 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     private var readingEnabled = true
     /// The client closed its sending side: answer what it sent, then close.
     private var inputClosed = false
+    /// An order lookup runs for this session: its lines wait (reading pauses; lines already
+    /// framed queue here), every other session goes on.
+    private var lookupInFlight = false
+    private var lookupToken = 0
+    private var waitingLines: [ChatInput] = []
+    /// When the line being answered arrived, for the reply-latency histogram (nil when
+    /// metrics are off).
+    private var received: NIODeadline?
 
-    public init(services: ChatServices) {
+    /// `client` is the customer's address (from the socket, or a trusted proxy's PROXY
+    /// header); it goes into this session's log lines.
+    public init(services: ChatServices, client: String? = nil) {
         self.services = services
         limiter = RateLimiter(perSecond: services.configuration.linesPerSecond, burst: services.configuration.burst)
         logger = services.logger
+        if let client { logger[metadataKey: "client"] = "\(client)" }
     }
 
     public func channelActive(context: ChannelHandlerContext) {
+        start(context: context)
+        context.fireChannelActive()
+    }
+
+    /// Added to a live connection (after a PROXY header), the session starts at once.
+    public func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { start(context: context) }
+    }
+
+    private func start(context: ChannelHandlerContext) {
+        guard conversation == nil else { return }
         let kb = services.store.knowledgeBase
         var conversation = Conversation(knowledgeBase: kb)
         let step = conversation.open(kb)
         self.conversation = conversation
         logger[metadataKey: "session"] = "\(conversation.sessionID)"
-        lastLine = .now()
+        // The loop's clock, not the wall's: tests drive it (EmbeddedEventLoop).
+        lastLine = context.eventLoop.now
+        limiter = RateLimiter(perSecond: services.configuration.linesPerSecond, burst: services.configuration.burst, now: lastLine)
         let idle = services.configuration.idleTimeout
         let interval = TimeAmount.nanoseconds(max(TimeAmount.milliseconds(100).nanoseconds, min(idle.nanoseconds / 4, TimeAmount.seconds(5).nanoseconds)))
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -53,24 +78,42 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         }
         unsavedOpening = (step.events, Date())
         send(ConversationStep(outputs: step.outputs), context: context)
-        context.fireChannelActive()
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard var conversation, !conversation.isClosed else { return }
-        let kb = services.store.knowledgeBase
-        let step: ConversationStep
-        switch unwrapInboundIn(data) {
-        case let .rejected(code, detail):
-            lastLine = .now()
-            step = conversation.reject(code, detail: detail, kb)
-        case let .line(text):
-            lastLine = .now()
-            guard limiter.allow() else {
+        guard let conversation, !conversation.isClosed else { return }
+        let input = unwrapInboundIn(data)
+        if case .line = input {
+            lastLine = context.eventLoop.now
+            guard limiter.allow(now: lastLine) else {
+                services.metrics.rateLimitedLines.increment()
                 rateLimited(context: context)
                 return
             }
+        }
+        if lookupInFlight {
+            waitingLines.append(input)
+            return
+        }
+        handle(input, context: context)
+    }
+
+    private func handle(_ input: ChatInput, context: ChannelHandlerContext) {
+        guard var conversation, !conversation.isClosed else { return }
+        let kb = services.store.knowledgeBase
+        let step: ConversationStep
+        switch input {
+        case let .rejected(code, detail):
+            lastLine = context.eventLoop.now
+            step = conversation.reject(code, detail: detail, kb)
+        case let .line(text):
+            let metrics = services.metrics
+            received = metrics.isEnabled ? .now() : nil
             step = conversation.receive(text, kb: kb, identity: services.identity, scratch: services.scratches.scratch(for: kb))
+            if let received {
+                metrics.matchDuration.recordNanoseconds((NIODeadline.now() - received).nanoseconds)
+                metrics.count(step)
+            }
         }
         self.conversation = conversation
         for case let .patternLimit(intent, pattern) in step.events where loggedPatternLimits.insert(pattern).inserted {
@@ -129,6 +172,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         let refused = limiter.refusedInARow
         if refused >= services.configuration.floodDisconnectAfter {
             logger.warning("disconnecting a flooding client", metadata: ["refused": "\(refused)"])
+            services.metrics.floodDisconnects.increment()
             var step = conversation.reject(.rateLimited, detail: "flood: disconnected", kb)
             step.events += conversation.close(reason: "flood").events
             step.closes = true
@@ -143,7 +187,8 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     }
 
     private func checkIdle(context: ChannelHandlerContext) {
-        guard NIODeadline.now() - lastLine >= services.configuration.idleTimeout else { return }
+        guard context.eventLoop.now - lastLine >= services.configuration.idleTimeout else { return }
+        services.metrics.idleDisconnects.increment()
         hangUp(context: context, messageKey: "idle_bye", reason: "idle")
     }
 
@@ -155,17 +200,76 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         perform(step, context: context)
     }
 
+    // MARK: - Order lookups
+
+    /// Asks the order source off the event loop (or reads an in-memory export right here)
+    /// and resumes the conversation with the answer, or with "unavailable" shortly after
+    /// the timeout if the source never answers.
+    private func startLookup(_ request: OrderRequest, context: ChannelHandlerContext) {
+        lookupToken += 1
+        let token = lookupToken
+        let started = NIODeadline.now()
+        guard let source = services.orders else {
+            finishLookup(request.unavailable, token: token, started: started, context: context)
+            return
+        }
+        if let immediate = request.immediate(source) {
+            finishLookup(immediate, token: token, started: started, context: context)
+            return
+        }
+        lookupInFlight = true
+        updateReading(context: context)
+        let loop = context.eventLoop
+        let loopBound = NIOLoopBound((self, context), eventLoop: loop)
+        let deadline = services.configuration.lookupTimeout + .milliseconds(500)
+        let timeout = loop.scheduleTask(in: deadline) {
+            let (handler, context) = loopBound.value
+            handler.logger.warning("order source gave no answer in time", metadata: ["timeout_ms": "\(deadline.nanoseconds / 1_000_000)"])
+            handler.finishLookup(request.unavailable, token: token, started: started, context: context)
+        }
+        Task {
+            let result = await request.ask(source)
+            loop.execute {
+                timeout.cancel()
+                let (handler, context) = loopBound.value
+                handler.finishLookup(result, token: token, started: started, context: context)
+            }
+        }
+    }
+
+    private func finishLookup(_ result: OrderRequestResult, token: Int, started: NIODeadline, context: ChannelHandlerContext) {
+        guard token == lookupToken else { return }
+        lookupToken += 1
+        lookupInFlight = false
+        guard var conversation, !conversation.isClosed else { return }
+        if case let .order(.unavailable(reason)) = result {
+            logger.warning("order source unavailable", metadata: ["reason": "\(reason)"])
+        }
+        let latency = Int((NIODeadline.now() - started).nanoseconds / 1_000_000)
+        let step = conversation.resume(result, latencyMs: latency, now: Date(), kb: services.store.knowledgeBase)
+        self.conversation = conversation
+        perform(step, context: context)
+        updateReading(context: context)
+        while !lookupInFlight, !waitingLines.isEmpty {
+            handle(waitingLines.removeFirst(), context: context)
+        }
+    }
+
     /// Stores the step's records, then writes its outputs, then closes if it asks to.
     private func perform(_ step: ConversationStep, context: ChannelHandlerContext) {
+        defer { if let request = step.lookup { startLookup(request, context: context) } }
         guard !step.outputs.isEmpty || !step.events.isEmpty else { return }
         if step.closes { closeAfterPending = true }
         pendingReplies += 1
         updateReading(context: context)
+        let received = self.received
+        self.received = nil
         store(step.events, on: context.eventLoop) { result in
             self.pendingReplies -= 1
             switch result {
             case .success:
                 self.send(step, context: context)
+                if let received { self.services.metrics.replyDuration.recordNanoseconds((NIODeadline.now() - received).nanoseconds) }
             case let .failure(error):
                 self.logger.error("transcript write failed; refusing to answer", metadata: ["error": "\(error)"])
                 var buffer = context.channel.allocator.buffer(capacity: 128)
@@ -199,7 +303,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
 
     /// After a half-close, closes once every answer is stored and written.
     private func closeIfInputDone(context: ChannelHandlerContext, after written: EventLoopFuture<Void>?) {
-        guard inputClosed, pendingReplies == 0 else { return }
+        guard inputClosed, pendingReplies == 0, !lookupInFlight, waitingLines.isEmpty else { return }
         let channel = context.channel
         if let written {
             written.whenComplete { _ in channel.close(promise: nil) }
@@ -233,6 +337,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     /// replies wait for the disk, so neither can grow the server's memory without bound.
     private func updateReading(context: ChannelHandlerContext) {
         let read = context.channel.isWritable && pendingReplies < services.configuration.maxPendingReplies && !closeAfterPending
+            && !lookupInFlight
         // Only a change costs a call: toggling interest on every message would be a syscall each.
         guard read != readingEnabled else { return }
         readingEnabled = read

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -8,10 +9,13 @@ import TreueCore
 public final class KnowledgeBaseStore: Sendable {
     private let current: NIOLockedValueBox<KnowledgeBase>
     public let directory: String
+    private let metrics: ServerMetrics
 
-    public init(_ kb: KnowledgeBase, directory: String) {
+    public init(_ kb: KnowledgeBase, directory: String, metrics: ServerMetrics = .disabled) {
         current = NIOLockedValueBox(kb)
         self.directory = directory
+        self.metrics = metrics
+        metrics.intents.record(kb.intents.count)
     }
 
     public var knowledgeBase: KnowledgeBase { current.withLockedValue { $0 } }
@@ -31,9 +35,12 @@ public final class KnowledgeBaseStore: Sendable {
         guard let kb = loaded, errors.isEmpty else {
             logger.error("knowledge base reload failed its checks; keeping the one in service",
                          metadata: ["errors": "\(errors.count)", "first": "\(errors.first?.description ?? "")"])
+            metrics.reloaded(.failure)
             return false
         }
         current.withLockedValue { $0 = kb }
+        metrics.reloaded(.success)
+        metrics.intents.record(kb.intents.count)
         logger.notice("knowledge base reloaded", metadata: ["intents": "\(kb.intents.count)", "patterns": "\(kb.matcher.patterns.count)"])
         return true
     }

@@ -1,9 +1,36 @@
+import Logging
 import NIOCore
 
-/// Everything an operator sets for `treue serve`.
+/// Every setting of `treue serve`, each with its default, here and nowhere else: the
+/// command-line flags, the `--config` file, the help text and the docs all start from
+/// `ServerConfiguration()`.
 public struct ServerConfiguration: Sendable {
+    // Where it listens.
     public var host = "127.0.0.1"
     public var port = 4242
+
+    // What it answers from.
+    public var intents = "Intents"
+    public var customers = "Customers/demo.csv"
+    /// PCRE2 match limit per pattern and message.
+    public var matchLimit: UInt32 = 100_000
+    public var loginSecretFile: String?
+    /// Order export (CSV) to answer order questions from (`--orders`); nil: general answers.
+    public var orders: String?
+    /// How long an order source may take (`--orders-timeout`); the session answers "cannot
+    /// look it up right now" a little after this even if the source never returns.
+    public var lookupTimeout: TimeAmount = .seconds(2)
+
+    // Transcripts.
+    public var transcripts = "Transcripts"
+    public var instance: String?
+    public var fsync: TranscriptSyncPolicy = .always
+    /// Day files older than this many days are deleted (this instance's only); nil keeps all.
+    public var retainDays: Int?
+    public var groupReadable = false
+    public var redactionRules: String?
+
+    // Limits.
     public var maxConnections = 4096
     public var maxConnectionsPerAddress = 256
     public var maxLineBytes = 4096
@@ -17,9 +44,29 @@ public struct ServerConfiguration: Sendable {
     /// Replies waiting for their transcript write before the server stops reading more
     /// input from this connection.
     public var maxPendingReplies = 16
+
+    // Process.
     public var threads = System.coreCount
-    public var instance: String?
+    public var logLevel: Logger.Level = .info
+    /// How long a drain (SIGTERM/SIGINT) waits for customers' last records before closing.
     public var drainTimeout: TimeAmount = .seconds(10)
 
+    // Operations.
+    /// The Prometheus and health listener; nil (the default) opens none.
+    public var metricsPort: Int?
+    public var metricsHost = "127.0.0.1"
+    /// Expect a PROXY protocol (v1 or v2) header from the trusted proxies.
+    public var proxyProtocol = false
+    /// Addresses or CIDR blocks whose PROXY header is believed.
+    public var trustedProxies: [String] = []
+
     public init() {}
+
+    /// The defaults, for help texts that show them.
+    public static let defaults = ServerConfiguration()
+}
+
+extension TimeAmount {
+    /// Whole seconds, for settings shown to operators in seconds.
+    public var wholeSeconds: Int64 { nanoseconds / 1_000_000_000 }
 }

@@ -46,6 +46,10 @@ public struct WireFormat {
         case let .info(text): return text
         case let .error(_, text): return "! " + text
         case let .bye(text): return text
+        case let .proactive(_, text, suggestions):
+            guard !suggestions.isEmpty else { return text }
+            let numbered = suggestions.enumerated().map { "  \($0.offset + 1)) \($0.element)" }
+            return ([text] + numbered).joined(separator: "\n")
         }
     }
 }

@@ -1,17 +1,18 @@
 import Foundation
 import TreueCore
 
-/// Deletes transcript files whose day is older than the retention period. Only names that
-/// look like `YYYY-MM-DD[.NAME].jsonl` are touched.
+/// Deletes this instance's transcript files whose day is older than the retention period.
+/// Only names `YYYY-MM-DD.jsonl` (no instance) or `YYYY-MM-DD.NAME.jsonl` (instance NAME)
+/// are touched, so instances sharing a folder each keep their own files.
 public enum TranscriptRetention {
     @discardableResult
-    public static func apply(directory: String, retainDays: Int, now: Date) -> [String] {
+    public static func apply(directory: String, instance: String?, retainDays: Int, now: Date) -> [String] {
         guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         let cutoff = TranscriptClockDay.string(for: now.addingTimeInterval(-Double(retainDays) * 86_400))
         var deleted: [String] = []
-        for file in files where file.hasSuffix(".jsonl") {
-            let day = String(file.prefix(10))
-            guard isDay(day), day < cutoff else { continue }
+        for file in files.sorted() where file.hasSuffix(".jsonl") {
+            let day = file.prefix(10)
+            guard isDay(String(day)), day < cutoff, file == TranscriptClock.fileName(day: day, instance: instance) else { continue }
             let path = (directory as NSString).appendingPathComponent(file)
             if (try? FileManager.default.removeItem(atPath: path)) != nil { deleted.append(file) }
         }

@@ -1,7 +1,11 @@
+import CoreMetrics
 import Foundation
+import NIOConcurrencyHelpers
 import TreueCore
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The one component that writes transcripts. Callers hand it encoded records. With
@@ -16,16 +20,13 @@ public final class TranscriptWriter: @unchecked Sendable {
         public var sync: TranscriptSyncPolicy
         /// 0600 by default; 0640 lets a log-reading group in.
         public var fileMode: mode_t
-        /// Files older than this many days are deleted at start and daily; nil keeps all.
-        public var retainDays: Int?
 
         public init(directory: String, instance: String? = nil, sync: TranscriptSyncPolicy = .always,
-                    fileMode: mode_t = 0o600, retainDays: Int? = nil) {
+                    fileMode: mode_t = 0o600) {
             self.directory = directory
             self.instance = instance
             self.sync = sync
             self.fileMode = fileMode
-            self.retainDays = retainDays
         }
     }
 
@@ -35,9 +36,12 @@ public final class TranscriptWriter: @unchecked Sendable {
         let day: String
         let bytes: [UInt8]
         let completion: Completion?
+        /// Lines in `bytes`, for the records-per-group-commit histogram.
+        var records: Int { bytes.reduce(0) { $1 == 10 ? $0 + 1 : $0 } }
     }
 
     public let configuration: Configuration
+    private let metrics: ServerMetrics
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var queue: [Entry] = []
@@ -48,32 +52,35 @@ public final class TranscriptWriter: @unchecked Sendable {
     private let fileLock = NSLock()
     private var stopped = false
     private var openDay: String?
+    private var openPath = ""
     private var descriptor: Int32 = -1
     private var lastSync = Date.distantPast
     private var dirty = false
-    private var lastRetention = Date.distantPast
     private var thread: Thread?
+    /// The last write failed (cleared by the next one that succeeds): `/healthz` reports it.
+    private let failing = NIOLockedValueBox(false)
 
     /// Creates the directory if needed and starts the writer thread.
-    public init(configuration: Configuration) throws(TranscriptWriteError) {
+    public init(configuration: Configuration, metrics: ServerMetrics = .disabled) throws(TranscriptWriteError) {
         self.configuration = configuration
+        self.metrics = metrics
+        let directory = configuration.directory
         var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: configuration.directory, isDirectory: &isDirectory) {
-            if mkdir(configuration.directory, configuration.fileMode == 0o600 ? 0o700 : 0o750) != 0 {
-                throw TranscriptWriteError(message: "cannot create transcript directory '\(configuration.directory)': \(String(cString: strerror(errno)))")
+        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            if mkdir(directory, configuration.fileMode == 0o600 ? 0o700 : 0o750) != 0 {
+                throw .directory(path: directory, .current(path: directory))
             }
         } else if !isDirectory.boolValue {
-            throw TranscriptWriteError(message: "transcript path '\(configuration.directory)' is not a directory")
+            throw .directory(path: directory, .notADirectory)
         }
-        if access(configuration.directory, W_OK) != 0 {
-            throw TranscriptWriteError(message: "transcript directory '\(configuration.directory)' is not writable")
+        if access(directory, W_OK) != 0 {
+            throw .directory(path: directory, .current(path: directory))
         }
         // In a directory anyone may write to, anyone can plant a day file (or a symlink in
         // its place) before Treue opens it, or delete transcripts.
         var info = stat()
         if stat(configuration.directory, &info) == 0, info.st_mode & 0o002 != 0 {
-            throw TranscriptWriteError(message: "transcript directory '\(configuration.directory)' is world-writable; "
-                + "run: chmod o-w '\(configuration.directory)' (or use a directory of its own)")
+            throw .worldWritable(path: configuration.directory)
         }
         let thread = Thread { [self] in self.run() }
         thread.name = "treue-transcripts"
@@ -106,7 +113,7 @@ public final class TranscriptWriter: @unchecked Sendable {
         condition.lock()
         guard !closing else {
             condition.unlock()
-            completion?(.failure(TranscriptWriteError(message: "transcript writer is closed")))
+            completion?(.failure(.closed))
             return
         }
         queue.append(Entry(day: day, bytes: bytes, completion: completion))
@@ -118,8 +125,9 @@ public final class TranscriptWriter: @unchecked Sendable {
     private func appendNow(bytes: [UInt8], day: String) -> Result<Void, TranscriptWriteError> {
         guard !bytes.isEmpty else { return .success(()) }
         fileLock.lock()
-        let failure = stopped ? TranscriptWriteError(message: "transcript writer is closed") : append(bytes, day: day)
+        let failure = stopped ? TranscriptWriteError.closed : append(bytes, day: day)
         fileLock.unlock()
+        record(failure)
         return failure.map { .failure($0) } ?? .success(())
     }
 
@@ -132,12 +140,19 @@ public final class TranscriptWriter: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Whether the last write failed; a later success clears it.
+    public var lastWriteFailed: Bool { failing.withLockedValue { $0 } }
+
+    private func record(_ failure: TranscriptWriteError?) {
+        if failure != nil { metrics.transcriptWriteFailures.increment() }
+        failing.withLockedValue { $0 = failure != nil }
+    }
+
     private func run() {
-        applyRetention()
         while true {
             condition.lock()
             while queue.isEmpty && !closing {
-                // Wake at least once a second for batch syncs and the daily retention run.
+                // Wake at least once a second for batch syncs.
                 _ = condition.wait(until: Date(timeIntervalSinceNow: 1))
                 if queue.isEmpty { break }
             }
@@ -154,7 +169,7 @@ public final class TranscriptWriter: @unchecked Sendable {
         stopped = true
         if descriptor >= 0 {
             if dirty && configuration.sync != .never { fsync(descriptor) }
-            Glibc.close(descriptor)
+            systemClose(descriptor)
             descriptor = -1
         }
         fileLock.unlock()
@@ -180,11 +195,17 @@ public final class TranscriptWriter: @unchecked Sendable {
             start = end
         }
         if failure == nil, configuration.sync == .always, descriptor >= 0 {
-            if fsync(descriptor) != 0 { failure = TranscriptWriteError(message: "fsync failed: \(String(cString: strerror(errno)))") }
+            let start = metrics.isEnabled ? DispatchTime.now().uptimeNanoseconds : 0
+            if fsync(descriptor) != 0 { failure = .sync(path: openPath, .current(path: openPath)) }
+            if metrics.isEnabled {
+                metrics.fsyncDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start))
+                metrics.groupCommitRecords.record(batch.reduce(0) { $0 + $1.records })
+            }
             dirty = false
             lastSync = Date()
         }
         fileLock.unlock()
+        record(failure)
         let result: Result<Void, TranscriptWriteError> = failure.map { .failure($0) } ?? .success(())
         for entry in batch { entry.completion?(result) }
     }
@@ -197,20 +218,21 @@ public final class TranscriptWriter: @unchecked Sendable {
         let before = lseek(descriptor, 0, SEEK_END)
         let error: TranscriptWriteError? = bytes.withUnsafeBytes { raw in
             while offset < raw.count {
-                let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                let written = systemWrite(descriptor, raw.baseAddress! + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    return TranscriptWriteError(message: "writing transcript failed: \(String(cString: strerror(errno)))")
+                    return .write(path: openPath, .current(path: openPath))
                 }
                 offset += written
             }
             return nil
         }
+        if error == nil { metrics.transcriptBytes.increment(by: bytes.count) }
         if error != nil {
             // Take back what part of the batch got written: the customer is told it was not
             // stored, and the file must not keep a torn line in its middle.
             if before >= 0 { _ = ftruncate(descriptor, before) }
-            Glibc.close(descriptor)
+            systemClose(descriptor)
             descriptor = -1
         }
         dirty = true
@@ -220,7 +242,7 @@ public final class TranscriptWriter: @unchecked Sendable {
     private func open(day: String) -> TranscriptWriteError? {
         if descriptor >= 0 {
             if dirty && configuration.sync != .never { fsync(descriptor) }
-            Glibc.close(descriptor)
+            systemClose(descriptor)
             descriptor = -1
         }
         let path = (configuration.directory as NSString).appendingPathComponent(
@@ -229,19 +251,18 @@ public final class TranscriptWriter: @unchecked Sendable {
         // exclusively first, so Treue knows whether the file is its own: the mode is set
         // only on files Treue created, never on one someone else put there.
         var created = true
-        var fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, configuration.fileMode)
+        var fd = systemOpen(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, configuration.fileMode)
         if fd < 0, errno == EEXIST {
             created = false
-            fd = Glibc.open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            fd = systemOpen(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         }
         guard fd >= 0 else {
-            let reason = errno == ELOOP ? "it is a symbolic link" : String(cString: strerror(errno))
-            return TranscriptWriteError(message: "cannot open transcript '\(path)': \(reason)")
+            return .open(path: path, errno == ELOOP ? .symbolicLink : .current(path: path))
         }
         var size = stat()
         guard fstat(fd, &size) == 0, size.st_mode & S_IFMT == S_IFREG else {
-            Glibc.close(fd)
-            return TranscriptWriteError(message: "cannot open transcript '\(path)': not a regular file")
+            systemClose(fd)
+            return .open(path: path, .notARegularFile)
         }
         if created {
             // The umask may have narrowed the mode given to open.
@@ -250,22 +271,23 @@ public final class TranscriptWriter: @unchecked Sendable {
         // After a crash the last line may be torn: start our records on a line of their own.
         if size.st_size > 0 {
             var last: UInt8 = 0
-            let readFD = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            let readFD = systemOpen(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
             if readFD >= 0 {
                 if pread(readFD, &last, 1, size.st_size - 1) == 1, last != 10 {
                     var newline: UInt8 = 10
-                    _ = Glibc.write(fd, &newline, 1)
+                    _ = systemWrite(fd, &newline, 1)
                 }
-                Glibc.close(readFD)
+                systemClose(readFD)
             }
         }
         if created {
             // The new file's directory entry must survive a crash too.
-            let directoryFD = Glibc.open(configuration.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if directoryFD >= 0 { fsync(directoryFD); Glibc.close(directoryFD) }
+            let directoryFD = systemOpen(configuration.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if directoryFD >= 0 { fsync(directoryFD); systemClose(directoryFD) }
         }
         descriptor = fd
         openDay = day
+        openPath = path
         return nil
     }
 
@@ -277,14 +299,11 @@ public final class TranscriptWriter: @unchecked Sendable {
             lastSync = Date()
         }
         fileLock.unlock()
-        if Date().timeIntervalSince(lastRetention) >= 86_400 { applyRetention() }
-    }
-
-    /// Deletes this instance's day files older than the retention period.
-    private func applyRetention() {
-        lastRetention = Date()
-        guard let days = configuration.retainDays else { return }
-        let deleted = TranscriptRetention.apply(directory: configuration.directory, retainDays: days, now: Date())
-        _ = deleted
     }
 }
+
+// The C library's calls under names that no method of the writer shadows, on Linux and macOS.
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }
+private func systemClose(_ fd: Int32) { _ = close(fd) }
+private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
+private func systemOpen(_ path: String, _ flags: Int32) -> Int32 { open(path, flags) }

@@ -1,0 +1,163 @@
+import ArgumentParser
+import Logging
+import NIOCore
+import TreueServer
+
+/// The flags of `treue serve`. Each one is optional: an unset flag leaves the value from
+/// the `--config` file or, without one, `ServerConfiguration`'s default, which the help
+/// text shows. `apply(to:)` is the one place flags become settings; the config file goes
+/// through the same flags (see `ServeConfigFile`), so its keys are the flag names.
+struct ServeSettings: ParsableArguments {
+    private static let defaults = ServerConfiguration.defaults
+
+    @Option(help: "Address to listen on (default: \(defaults.host)).")
+    var host: String?
+
+    @Option(help: "TCP port to listen on; 0 picks a free one and prints it (default: \(defaults.port)).")
+    var port: Int?
+
+    @Option(help: "The knowledge base folder (default: \(defaults.intents)).")
+    var intents: String?
+
+    @Option(help: "The customer directory, a CSV export from the CRM (default: \(defaults.customers)).")
+    var customers: String?
+
+    @Option(help: "Order export (CSV) to answer order questions from; reloaded on SIGHUP or change (e.g. Customers/demo-orders.csv).")
+    var orders: String?
+
+    @Option(help: "Seconds an order lookup may take before the customer is told it is unavailable (default: \(defaults.lookupTimeout.wholeSeconds)).")
+    var ordersTimeout: Double?
+
+    @Option(help: "Transcript directory (default: \(defaults.transcripts)).")
+    var transcripts: String?
+
+    @Option(help: "Instance name, added to transcript file names (YYYY-MM-DD.NAME.jsonl) when several instances run.")
+    var instance: String?
+
+    @Option(help: "When transcripts reach the disk: always (fsync before each reply, group commit), batch (fsync once a second) or never (default: \(defaults.fsync.rawValue)).")
+    var fsync: TranscriptSyncPolicy?
+
+    @Option(help: "Delete this instance's transcript files older than this many days (at start and daily).")
+    var retainDays: Int?
+
+    @Flag(inversion: .prefixedNo, help: "Create transcript files group-readable (0640) instead of 0600 (default: no).")
+    var groupReadable: Bool?
+
+    @Option(help: "YAML file of redaction rules added to (or replacing) the built-in ones; see docs/transcripts.md.")
+    var redactionRules: String?
+
+    @Option(help: "File with login secrets, one per line (must not be world-readable).")
+    var loginSecretFile: String?
+
+    @Option(help: "Most connections at once; more are refused politely (default: \(defaults.maxConnections)).")
+    var maxConnections: Int?
+
+    @Option(help: "Most connections from one client address (default: \(defaults.maxConnectionsPerAddress)).")
+    var maxConnectionsPerAddress: Int?
+
+    @Option(help: "Longest accepted line in bytes; longer lines get an error and are discarded (default: \(defaults.maxLineBytes)).")
+    var maxLineBytes: Int?
+
+    @Option(help: "Seconds without a complete line before the connection is closed with a goodbye (default: \(defaults.idleTimeout.wholeSeconds)).")
+    var idleTimeout: Int?
+
+    @Option(help: "Lines per second a connection may send on average (default: \(defaults.linesPerSecond.formatted)).")
+    var rateLimit: Double?
+
+    @Option(help: "Lines a connection may send in a burst above the rate limit (default: \(defaults.burst)).")
+    var burst: Int?
+
+    @Option(help: "Refused lines in a row after which a flooding client is disconnected (default: \(defaults.floodDisconnectAfter)).")
+    var floodDisconnect: Int?
+
+    @Option(help: "Replies a connection may have waiting for the disk before its input is paused (default: \(defaults.maxPendingReplies)).")
+    var maxPendingReplies: Int?
+
+    @Option(help: "PCRE2 match limit per pattern and message (default: \(defaults.matchLimit)).")
+    var matchLimit: UInt32?
+
+    @Option(help: "Event-loop threads (default: one per core).")
+    var threads: Int?
+
+    @Option(help: "Log level (default: \(defaults.logLevel.rawValue)).")
+    var logLevel: Logger.Level?
+
+    @Option(help: "Seconds a drain (SIGTERM, SIGINT) waits for customers' last records before it closes what is left (default: \(defaults.drainTimeout.wholeSeconds)).")
+    var drainTimeout: Int?
+
+    @Option(help: "Port for GET /metrics (Prometheus) and GET /healthz; no listener without it.")
+    var metricsPort: Int?
+
+    @Option(help: "Address of the metrics listener (default: \(defaults.metricsHost)).")
+    var metricsHost: String?
+
+    @Flag(inversion: .prefixedNo, help: "Expect a PROXY protocol header (v1 or v2) from the --trusted-proxy addresses and use the client address it carries (default: no).")
+    var proxyProtocol: Bool?
+
+    @Option(help: "An address or CIDR block (10.0.0.0/8, ::1) whose PROXY header is believed; repeatable.")
+    var trustedProxy: [String] = []
+
+    /// Sets every flag that was given; the rest stay as they are.
+    func apply(to c: inout ServerConfiguration) {
+        if let host { c.host = host }
+        if let port { c.port = port }
+        if let intents { c.intents = intents }
+        if let customers { c.customers = customers }
+        if let orders { c.orders = orders }
+        if let ordersTimeout { c.lookupTimeout = .milliseconds(Int64(ordersTimeout * 1000)) }
+        if let transcripts { c.transcripts = transcripts }
+        if let instance { c.instance = instance }
+        if let fsync { c.fsync = fsync }
+        if let retainDays { c.retainDays = retainDays }
+        if let groupReadable { c.groupReadable = groupReadable }
+        if let redactionRules { c.redactionRules = redactionRules }
+        if let loginSecretFile { c.loginSecretFile = loginSecretFile }
+        if let maxConnections { c.maxConnections = maxConnections }
+        if let maxConnectionsPerAddress { c.maxConnectionsPerAddress = maxConnectionsPerAddress }
+        if let maxLineBytes { c.maxLineBytes = maxLineBytes }
+        if let idleTimeout { c.idleTimeout = .seconds(Int64(idleTimeout)) }
+        if let rateLimit { c.linesPerSecond = rateLimit }
+        if let burst { c.burst = burst }
+        if let floodDisconnect { c.floodDisconnectAfter = floodDisconnect }
+        if let maxPendingReplies { c.maxPendingReplies = maxPendingReplies }
+        if let matchLimit { c.matchLimit = matchLimit }
+        if let threads { c.threads = threads }
+        if let logLevel { c.logLevel = logLevel }
+        if let drainTimeout { c.drainTimeout = .seconds(Int64(drainTimeout)) }
+        if let metricsPort { c.metricsPort = metricsPort }
+        if let metricsHost { c.metricsHost = metricsHost }
+        if let proxyProtocol { c.proxyProtocol = proxyProtocol }
+        if !trustedProxy.isEmpty { c.trustedProxies = trustedProxy }
+    }
+
+    /// Bad values, each named by its flag (or config key).
+    func validate() throws {
+        if let port { guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") } }
+        if let metricsPort { guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be 0 to 65535") } }
+        if let maxLineBytes { guard maxLineBytes >= 16 else { throw ValidationError("--max-line-bytes must be at least 16") } }
+        for (name, value) in [("--max-connections", maxConnections), ("--max-connections-per-address", maxConnectionsPerAddress),
+                              ("--idle-timeout", idleTimeout), ("--burst", burst), ("--flood-disconnect", floodDisconnect),
+                              ("--max-pending-replies", maxPendingReplies), ("--threads", threads), ("--retain-days", retainDays)] {
+            if let value, value <= 0 { throw ValidationError("\(name) must be positive") }
+        }
+        if let drainTimeout, drainTimeout < 0 { throw ValidationError("--drain-timeout must not be negative") }
+        if let ordersTimeout, !(ordersTimeout > 0 && ordersTimeout <= 60) {
+            throw ValidationError("--orders-timeout must be above 0 and at most 60 seconds")
+        }
+        if let rateLimit, !(rateLimit > 0) { throw ValidationError("--rate-limit must be positive") }
+        if let instance, instance.isEmpty || instance.count > 40 || !instance.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            throw ValidationError("--instance may use letters, digits, - and _ only (at most 40)")
+        }
+        for proxy in trustedProxy where AddressBlock(proxy) == nil {
+            throw ValidationError("--trusted-proxy '\(proxy)' is not an IP address or CIDR block")
+        }
+    }
+}
+
+extension TranscriptSyncPolicy: ExpressibleByArgument {}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+private extension Double {
+    var formatted: String { self == rounded() ? String(Int(self)) : String(self) }
+}

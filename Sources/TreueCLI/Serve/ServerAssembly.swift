@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+import PCRE2Swift
+import TreueCore
+import TreueServer
+
+/// Loads what the chat server needs from a configuration: knowledge base, customers,
+/// login secrets, redaction rules, the transcript writer. Every failure is a
+/// `CommandFailure` that names what and where.
+enum ServerAssembly {
+    static func services(_ configuration: ServerConfiguration, logger: Logger, metrics: ServerMetrics) throws(CommandFailure) -> ChatServices {
+        let (loaded, diagnostics) = KnowledgeBase.load(directory: configuration.intents, limits: .init(matchLimit: configuration.matchLimit))
+        guard let kb = loaded else {
+            throw .knowledgeBase(path: configuration.intents, errors: diagnostics.filter { $0.severity == .error })
+        }
+        let directory: CustomerDirectory
+        do {
+            directory = try CustomerDirectory.load(path: configuration.customers, phases: kb.phases)
+            for warning in directory.warnings {
+                FileHandle.standardError.write(Data((warning.description + "\n").utf8))
+            }
+        } catch {
+            throw .customers(error)
+        }
+        let secrets = try LoginSecrets.load(file: configuration.loginSecretFile)
+        let orderExport: OrderExportStore?
+        do {
+            orderExport = try configuration.orders.map { path throws(OrderExportError) in try OrderExportStore(path: path) }
+        } catch {
+            throw .orders(error)
+        }
+        let identity = IdentityPolicy(directory: directory, verifier: secrets.isEmpty ? nil : LoginTokenVerifier(secrets: secrets),
+                                      answersFromOrders: orderExport != nil)
+        if identity.isDemoMode {
+            FileHandle.standardError.write(Data((LoginSecrets.demoModeWarning + "\n").utf8))
+        }
+        let redactor = try redactor(rules: configuration.redactionRules)
+        let writer: TranscriptWriter
+        do {
+            writer = try TranscriptWriter(configuration: .init(directory: configuration.transcripts, instance: configuration.instance,
+                                                               sync: configuration.fsync,
+                                                               fileMode: configuration.groupReadable ? 0o640 : 0o600),
+                                          metrics: metrics)
+        } catch {
+            throw .transcripts(error)
+        }
+        return ChatServices(store: KnowledgeBaseStore(kb, directory: configuration.intents, metrics: metrics),
+                            identity: IdentityStore(identity, path: configuration.customers),
+                            // The shop's own hotline and address in replies stay, so a reply
+                            // record says what the customer saw.
+                            writer: writer, redactor: redactor.keepingContacts(of: kb), configuration: configuration, logger: logger,
+                            orders: orderExport, metrics: metrics)
+    }
+
+    private static func redactor(rules path: String?) throws(CommandFailure) -> Redactor {
+        do {
+            guard let path else { return try Redactor() }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw CommandFailure.unreadable(what: "redaction rules", path: path, reason: access(path, R_OK) != 0 ? .current(path: path) : .other(errno: EILSEQ))
+            }
+            return try Redactor(rules: try Redactor.rules(yaml: text, file: path))
+        } catch let error as CommandFailure {
+            throw error
+        } catch let error as RedactionRulesError {
+            throw .redactionRules(error.message)
+        } catch {
+            throw .redactionRules("redaction rules '\(path ?? "built-in")': \(error)")
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import NIOCore
+import NIOEmbedded
+import Testing
+import TreueCore
+@testable import TreueServer
+
+/// `ChatSessionHandler` in an `EmbeddedChannel`: lines in, bytes out, no socket and no
+/// sleeping. The transcript writer is real, writing to a temporary folder.
+struct ChatSessionHandlerTests {
+    func channel(_ services: ChatServices) throws -> EmbeddedChannel {
+        let channel = EmbeddedChannel(handler: ChatSessionHandler(services: services))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        return channel
+    }
+
+    /// Runs the loop until `predicate` holds for the output collected so far (the writer
+    /// thread answers from another thread under `--fsync always`).
+    func output(of channel: EmbeddedChannel, until predicate: (String) -> Bool = { _ in true }) throws -> String {
+        var text = ""
+        for _ in 0..<2000 {
+            channel.embeddedEventLoop.run()
+            while let buffer = try channel.readOutbound(as: ByteBuffer.self) { text += String(buffer: buffer) }
+            if !text.isEmpty, predicate(text) { return text }
+            Thread.sleep(forTimeInterval: 0.001)
+        }
+        return text
+    }
+
+    @Test func greetsThenAnswersAQuestionAfterItsRecordIsStored() throws {
+        let services = try ServerTestSupport.services(sync: .always)
+        let channel = try channel(services)
+        let greeting = try output(of: channel)
+        #expect(greeting.contains("Willkommen"))
+        // A silent connection leaves no transcript.
+        #expect(ServerTestSupport.records(in: services.configuration.transcripts).isEmpty)
+
+        try channel.writeInbound(ChatInput.line("Wo ist meine Bestellung 12345678?"))
+        let reply = try output(of: channel) { $0.contains("\n") }
+        #expect(!reply.isEmpty)
+        // By the time the reply is out, its record is on disk.
+        let records = ServerTestSupport.records(in: services.configuration.transcripts)
+        let replies = records.filter { $0["type"] as? String == "reply" }
+        #expect(replies.count == 1)
+        #expect(replies.first?["intent"] as? String == "order_status")
+        #expect(records.first?["type"] as? String == "session_open")
+        services.writer.close()
+    }
+
+    @Test func aReplyWhoseRecordCannotBeStoredIsNeverSent() throws {
+        let services = try ServerTestSupport.services(sync: .always)
+        let channel = try channel(services)
+        _ = try output(of: channel)
+        services.writer.close()   // every later write fails
+        try channel.writeInbound(ChatInput.line("/json"))
+        let text = try output(of: channel) { $0.contains("unavailable") }
+        #expect(text.contains("unavailable"))
+        #expect(!text.contains("\"mode\""))
+        channel.embeddedEventLoop.run()
+        #expect(!channel.isActive)
+    }
+
+    /// What the handler last set (EmbeddedChannel's getOption always answers true).
+    func autoRead(_ channel: EmbeddedChannel) -> Bool? {
+        channel.options.last { $0.option is ChannelOptions.Types.AutoReadOption }?.value as? Bool
+    }
+
+    @Test func pausesReadingWhileTheClientDoesNotRead() throws {
+        let services = try ServerTestSupport.services()
+        let channel = try channel(services)
+        _ = try output(of: channel)
+        channel.isWritable = false
+        channel.pipeline.fireChannelWritabilityChanged()
+        #expect(autoRead(channel) == false)
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        #expect(autoRead(channel) == true)
+        services.writer.close()
+    }
+
+    @Test func disconnectsAFloodAfterTheConfiguredNumberOfRefusedLines() throws {
+        let prometheus = PrometheusMetrics()
+        let services = try ServerTestSupport.services(metrics: prometheus.metrics) {
+            $0.linesPerSecond = 0.001
+            $0.burst = 1
+            $0.floodDisconnectAfter = 5
+        }
+        let channel = try channel(services)
+        _ = try output(of: channel)
+        for _ in 0..<7 where channel.isActive {
+            try channel.writeInbound(ChatInput.line("hallo"))
+            channel.embeddedEventLoop.run()
+        }
+        let text = try output(of: channel) { _ in !channel.isActive }
+        #expect(!channel.isActive)
+        #expect(text.contains("zu schnell"))
+        let records = ServerTestSupport.records(in: services.configuration.transcripts)
+        #expect(records.contains { $0["type"] as? String == "session_close" && $0["reason"] as? String == "flood" })
+        let metrics = String(decoding: prometheus.exposition(), as: UTF8.self)
+        #expect(metrics.contains("treue_flood_disconnects_total 1"))
+        #expect(metrics.contains("treue_rate_limited_lines_total 5"))
+        services.writer.close()
+    }
+
+    @Test func closesAnIdleConnectionWithAGoodbye() throws {
+        let services = try ServerTestSupport.services { $0.idleTimeout = .milliseconds(200) }
+        let channel = try channel(services)
+        _ = try output(of: channel)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+        let text = try output(of: channel) { _ in !channel.isActive }
+        #expect(text.contains("beende ich den Chat"))
+        #expect(!channel.isActive)
+        services.writer.close()
+    }
+
+    @Test func aHalfCloseGetsItsAnswerThenTheConnectionCloses() throws {
+        let services = try ServerTestSupport.services()
+        let channel = try channel(services)
+        _ = try output(of: channel)
+        try channel.writeInbound(ChatInput.line("Wie hoch sind die Versandkosten?"))
+        channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        let reply = try output(of: channel) { _ in !channel.isActive }
+        #expect(reply.contains("\n"))
+        #expect(!channel.isActive)
+        channel.embeddedEventLoop.run()
+        let records = ServerTestSupport.records(in: services.configuration.transcripts)
+        #expect(records.contains { $0["type"] as? String == "reply" })
+        #expect(records.last?["type"] as? String == "session_close")
+        services.writer.close()
+    }
+
+    @Test func countsMessagesByOutcomeAndLanguage() throws {
+        let prometheus = PrometheusMetrics()
+        let services = try ServerTestSupport.services(metrics: prometheus.metrics)
+        let channel = try channel(services)
+        _ = try output(of: channel)
+        for line in ["Wie wird das Wetter morgen?", "Wo ist meine Bestellung 12345678?", "Where is my order 12345678?"] {
+            try channel.writeInbound(ChatInput.line(line))
+            _ = try output(of: channel) { $0.contains("\n") }
+        }
+        let text = String(decoding: prometheus.exposition(), as: UTF8.self)
+        #expect(text.contains(#"treue_messages_total{outcome="matched",lang="de"} 1"#))
+        #expect(text.contains(#"treue_messages_total{outcome="matched",lang="en"} 1"#))
+        #expect(text.contains(#"treue_messages_total{outcome="fallback",lang="de"} 1"#))
+        #expect(text.contains("treue_reply_duration_seconds_count 3"))
+        #expect(text.contains("treue_match_duration_seconds_count 3"))
+        #expect(text.contains("treue_transcript_written_bytes_total"))
+        services.writer.close()
+    }
+}
