@@ -32,6 +32,8 @@ public struct Interpretation: Sendable {
     /// The nearest example of the intent the example stage chose or offered.
     public var nearest: String?
     public var sharedTerms: [String] = []
+    /// A pattern hit the examples overruled.
+    public var overruled: PatternHit?
     /// The out-of-scope layer that decided.
     public var outOfScopeRule: String?
 
@@ -55,6 +57,10 @@ public struct Interpretation: Sendable {
         case .pattern:
             if let hit { parts.append("pattern \(Conversation.relative(kb.matcher.patterns[hit.patternNumber].source.location, to: kb.directory))") }
         case .examples, .clarify:
+            if let overruled {
+                let place = Conversation.relative(kb.matcher.patterns[overruled.patternNumber].source.location, to: kb.directory)
+                parts.append("overruled pattern of '\(kb.intents[overruled.intentIndex].id)' at \(place)")
+            }
             let ranked = scores.prefix(3).map { "\(kb.intents[$0.intentIndex].id) \(Self.figure($0.score)) (\(Int(($0.coverage * 100).rounded()))%)" }
             parts.append("examples: " + ranked.joined(separator: ", "))
             if let nearest { parts.append("nearest example '\(nearest)'") }

@@ -20,6 +20,10 @@ public struct MessageInterpreter: Sendable {
     /// The runner-up must stay below this share of the best score for a direct answer.
     public var clearMargin = 0.75
     public var stages: UnderstandingStages = .all
+    /// A pattern's intent is overruled only when the examples favour another intent this
+    /// clearly: coverage, and the pattern intent's score as a share of the other's.
+    public var overruleCoverage = 0.7
+    public var overruleShare = 0.5
 
     public init(stages: UnderstandingStages = .all) { self.stages = stages }
 
@@ -31,9 +35,12 @@ public struct MessageInterpreter: Sendable {
             : FoldedText(original: folded.original, folded: NegationScope.blank(folded.folded, negated), originalOffsets: folded.originalOffsets)
         var result = Interpretation(decision: .none, report: kb.matcher.match(folded: working, scratch: scratch))
         result.negated = negated
-        if decideByPattern(&result, kb) { return result }
-
         let active = words.filter { word in !negated.contains { $0.range.contains(word.range.lowerBound) } }
+        if decideByPattern(&result, kb) {
+            if stages.contains(.crossCheck), result.decision == .pattern { crossCheck(&result, words: active.map(\.text), kb: kb) }
+            return result
+        }
+
         var scoredWords = active.map(\.text)
         if stages.contains(.spelling) {
             let corrections = kb.understanding.corrector.corrections(for: active)
@@ -84,6 +91,30 @@ public struct MessageInterpreter: Sendable {
         result.language = winner.language
         result.captures = winner.captures
         return true
+    }
+
+    /// A pattern that matched a word or two of a message whose other words all belong to
+    /// a close neighbour ("keinen Umtausch, nur wissen wann das Geld für die Rücksendung
+    /// kommt") is overruled by the examples, when they are clear about it.
+    private func crossCheck(_ result: inout Interpretation, words: [String], kb: KnowledgeBase) {
+        guard let chosen = result.intentIndex, kb.intents[chosen].action == nil else { return }
+        let scorer = kb.understanding.scorer
+        let terms = scorer.terms(of: words)
+        let ranked = scorer.rank(terms)
+        guard let best = ranked.first, best.intentIndex != chosen, kb.intents[best.intentIndex].action == nil,
+              best.coverage >= overruleCoverage, best.matched >= 2 else { return }
+        let chosenScore = ranked.first { $0.intentIndex == chosen }?.score ?? 0
+        guard chosenScore < best.score * overruleShare,
+              ranked.dropFirst().first.map({ $0.score < best.score * clearMargin }) ?? true else { return }
+        let nearest = scorer.nearestExample(of: best.intentIndex, to: terms)
+        result.overruled = result.hit
+        result.decision = .examples
+        result.intentIndex = best.intentIndex
+        result.scores = Array(ranked.prefix(3))
+        result.nearest = nearest?.example.text
+        result.sharedTerms = nearest?.shared ?? []
+        result.captures = [:]
+        result.hit = nil
     }
 
     private func decideByExamples(_ result: inout Interpretation, words: [String], kb: KnowledgeBase) {

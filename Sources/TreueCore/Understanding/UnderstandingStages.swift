@@ -15,9 +15,13 @@ public struct UnderstandingStages: OptionSet, Sendable {
     /// The knowledge base's out-of-scope layer sends other business to the fallback.
     public static let outOfScope = UnderstandingStages(rawValue: 1 << 4)
 
-    public static let all: UnderstandingStages = [.negation, .spelling, .examples, .clarify, .outOfScope]
+    /// A matched pattern is checked against the examples and overruled when they clearly
+    /// name another intent.
+    public static let crossCheck = UnderstandingStages(rawValue: 1 << 5)
+
+    public static let all: UnderstandingStages = [.negation, .spelling, .examples, .clarify, .outOfScope, .crossCheck]
 
     public static let names: [(String, UnderstandingStages)] = [
-        ("negation", .negation), ("spelling", .spelling), ("examples", .examples), ("clarify", .clarify), ("out-of-scope", .outOfScope),
+        ("negation", .negation), ("spelling", .spelling), ("examples", .examples), ("clarify", .clarify), ("out-of-scope", .outOfScope), ("cross-check", .crossCheck),
     ]
 }
