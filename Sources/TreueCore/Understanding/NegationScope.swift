@@ -7,7 +7,8 @@
 /// `instead of`) only where the message says what is wanted anywhere: "das Paket ist nicht
 /// angekommen" keeps its `nicht` and "statt der schwarzen Schuhe kamen braune" its
 /// `statt`, because there the negation is the complaint. A span ends at punctuation, at the word that
-/// turns to the wanted thing, or after six words.
+/// turns to the wanted thing, or after six words (a replacement's after the word or two
+/// it replaces: `statt 36`, `instead of refund`).
 public enum NegationScope {
     public struct Span: Sendable, Equatable {
         /// UTF-8 byte range in the folded text.
@@ -34,7 +35,10 @@ public enum NegationScope {
                 continue
             }
             var end = index + 1
-            while end < words.count, end - index <= maximumWords {
+            // "statt 36" names one thing: a replacement span is short, so "in 38 statt 36
+            // bitte tauschen" keeps its verb.
+            let limit = replacement ? (words[index].text == "statt" || words[index].text == "anstatt" ? 2 : 3) : maximumWords
+            while end < words.count, end - index < limit + (replacement ? 0 : 1) {
                 if breaks(between: words[end - 1], and: words[end], bytes) { break }
                 if FunctionWords.contrast.contains(words[end].text) && !(replacement && end == index + 1) { break }
                 if startsWanting(at: end, words) { break }
