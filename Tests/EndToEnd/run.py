@@ -503,12 +503,12 @@ def understanding_stages_decide_and_explain_over_a_socket():
         c.send("/why")
         why = c.json()
         assert "negated: 'keine rechnung'" in why["text"], why
-        c.send("wo ist meine bestelungg 12345678")
+        c.send("wo ist meine sendnug 12345678")
         corrected = c.json()
         assert corrected["intent"] == "order_status" and "12345678" in corrected["text"], corrected
         replies = [r for r in server.records() if r["type"] == "reply"]
         assert [r.get("stage") for r in replies] == ["out_of_scope", "pattern", "pattern_after_spelling"], replies
-        assert "corrected: bestelungg→bestellung" in replies[-1]["evidence"], replies[-1]
+        assert "corrected: sendnug→sendung" in replies[-1]["evidence"], replies[-1]
     finally:
         server.stop()
 
