@@ -144,8 +144,8 @@ def main():
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     ap.add_argument("--work", default="/tmp/treue-bench")
     ap.add_argument("--quick", action="store_true", help="skip RiveScript (minutes at 5,000 intents)")
-    ap.add_argument("--only", default="matching,shipped,server,memory",
-                    help="comma-separated parts to run: matching, shipped, server, memory")
+    ap.add_argument("--only", default="matching,shipped,server,orders,memory",
+                    help="comma-separated parts to run: matching, shipped, server, orders, memory")
     a = ap.parse_args()
     parts = set(a.only.split(","))
     treue, load = os.path.abspath(a.treue), os.path.abspath(a.load)
@@ -159,6 +159,8 @@ def main():
         print("    " + shipped(treue, a.shared))
     if "server" in parts:
         server(treue, load)
+    if "orders" in parts:
+        orders(treue, load)
     if "memory" in parts:
         print("\n## Memory per idle connection\n")
         before, after, opened = idle_memory(treue, load, 10000)
@@ -201,6 +203,48 @@ def server(treue, load):
             r = results[(mode, connections)]
             name = "bare NIO echo" if mode == "echo" else f"treue --fsync {mode}"
             print(f"| {connections:,} | {name} | {r['msgs_per_s']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['p999_ms']:.2f} | {r['msgs_per_s'] / echo:.2f} |")
+
+
+def orders(treue, load, connections=100, messages=200):
+    """Reply latency when every question is answered from order facts: the CSV export (read
+    on the event loop) and the HTTP source against a local order service (a Python
+    http.server, Tests/EndToEnd/order_service.py, cache off so every message is a request),
+    beside the same question without an order source (the general answer)."""
+    print(f"\n## Reply latency with order lookups ({connections} connections × {messages} questions, logged in, --fsync never)\n")
+    question = "wo ist meine Bestellung 44812488"
+    demo = os.path.join(ROOT, "Customers", "demo-orders.csv")
+    folder = tempfile.mkdtemp(prefix="treue-bench-orders-")
+    token = os.path.join(folder, "token")
+    with open(token, "w") as f:
+        f.write("bench-token\n")
+    os.chmod(token, 0o600)
+    service, service_port = start([sys.executable, os.path.join(ROOT, "Tests", "EndToEnd", "order_service.py"), "--orders", demo,
+                                   "--token-file", token])
+    setups = [("no order source (general answer)", []), ("CSV export", ["--orders", demo]),
+              ("HTTP, local Python service, no cache", ["--orders-url", f"http://127.0.0.1:{service_port}/orders/", "--orders-token-file", token,
+                                                         "--orders-cache", "0", "--orders-max-in-flight", str(connections * 2)])]
+    rows = []
+    try:
+        for name, extra in setups:
+            transcripts = tempfile.mkdtemp(prefix="treue-bench-")
+            server, port = start([treue, "serve", "--port", "0", "--transcripts", transcripts, "--fsync", "never", "--rate-limit", "1000000",
+                                  "--burst", "1000000", "--log-level", "error", *extra])
+            try:
+                r = json.loads(subprocess.run([load, "--port", str(port), "--connections", str(connections), "--messages", str(messages),
+                                               "--login", "C1008", "--message", question], capture_output=True, text=True, timeout=600).stdout)
+                lookups = sum(1 for p in os.listdir(transcripts) for line in open(os.path.join(transcripts, p)) if '"order_lookup"' in line)
+                unavailable = sum(1 for p in os.listdir(transcripts) for line in open(os.path.join(transcripts, p)) if '"unavailable"' in line)
+                rows.append((name, r, lookups, unavailable))
+            finally:
+                server.send_signal(signal.SIGTERM)
+                server.wait(timeout=30)
+    finally:
+        service.kill()
+    base = rows[0][1]["msgs_per_s"]
+    print("| order source | msgs/s | p50 ms | p99 ms | lookups | unavailable | ÷ without lookups |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, r, lookups, unavailable in rows:
+        print(f"| {name} | {r['msgs_per_s']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {lookups:,} | {unavailable:,} | {r['msgs_per_s'] / base:.2f} |")
 
 
 if __name__ == "__main__":

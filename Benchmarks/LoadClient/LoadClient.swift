@@ -74,6 +74,9 @@ struct Options {
     var echoServer = false
     var idle = false
     var message = "wo ist mein paket 12345678?"
+    /// Logs each connection in first (`/login ID`), so order questions are answered from
+    /// facts; pick a customer without a proactive welcome, whose login is one line.
+    var login: String?
 
     init(_ arguments: ArraySlice<String>) throws {
         var iterator = arguments.makeIterator()
@@ -88,12 +91,13 @@ struct Options {
             case "--messages": messages = Int(try value()) ?? messages
             case "--threads": threads = Int(try value()) ?? threads
             case "--message": message = try value()
+            case "--login": login = try value()
             case "--echo": echo = true
             case "--echo-server": echoServer = true
             case "--idle": idle = true
             default:
                 throw OptionsError(message: """
-                    usage: treue-load --port P [--connections N] [--messages M] [--message TEXT] [--echo] [--threads T]
+                    usage: treue-load --port P [--connections N] [--messages M] [--message TEXT] [--login ID] [--echo] [--threads T]
                            treue-load --echo-server [--port P]      (a bare NIO line-echo server)
                            treue-load --idle --port P --connections N (opens N idle connections, holds them until stdin closes)
                     """)
@@ -124,14 +128,15 @@ final class ConversationDriver: ChannelInboundHandler, @unchecked Sendable {
     init(options: Options, promise: EventLoopPromise<[Int64]>, seed: Int) {
         self.options = options
         self.promise = promise
-        // Plain greeting, then the mode acknowledgement and the greeting again in JSON.
-        linesToSkip = options.echo ? 0 : 3
+        // Plain greeting, then the mode acknowledgement and the greeting again in JSON (and
+        // the login's info line).
+        linesToSkip = options.echo ? 0 : options.login == nil ? 3 : 4
         message = options.message
         latencies.reserveCapacity(options.messages)
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        if options.echo { send(context) } else { write(context, "/json") }
+        if options.echo { send(context) } else { write(context, options.login.map { "/json\n/login \($0)" } ?? "/json") }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

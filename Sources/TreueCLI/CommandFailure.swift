@@ -9,6 +9,7 @@ enum CommandFailure: Error, CustomStringConvertible {
     case knowledgeBase(path: String, errors: [Diagnostic])
     case customers(CustomerDirectoryError)
     case orders(OrderExportError)
+    case orderService(String)
     case unreadable(what: String, path: String, reason: FileFailure)
     case secretFileWorldReadable(path: String)
     case loginSecret(LoginSecretError)
@@ -25,6 +26,7 @@ enum CommandFailure: Error, CustomStringConvertible {
             return "the knowledge base in '\(path)' has errors\(first)\(more)"
         case let .customers(error): return error.message
         case let .orders(error): return error.message
+        case let .orderService(message): return message
         case let .unreadable(what, path, reason): return "cannot read \(what) '\(path)': \(reason)"
         case let .secretFileWorldReadable(path): return "login secret file '\(path)' is world-readable; run: chmod 600 '\(path)'"
         case let .loginSecret(error): return error.message

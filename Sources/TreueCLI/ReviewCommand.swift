@@ -16,6 +16,7 @@ struct ReviewCommand: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, html, csv }
+    enum Table: String, ExpressibleByArgument, CaseIterable { case unmatched, lookups, proactive, repurchase }
 
     @Argument(help: "Transcript directories or files. Default: Transcripts.")
     var directories: [String] = []
@@ -32,11 +33,18 @@ struct ReviewCommand: ParsableCommand {
     @Option(help: "Only records up to this day (inclusive) or timestamp.")
     var until: String?
 
+    @Option(help: "Order export (CSV): adds the repurchase rate after a chat, beside customers who did not chat.")
+    var orders: String?
+
+    @Option(help: "Which table --format csv writes: unmatched, lookups, proactive or repurchase (needs --orders).")
+    var table: Table = .unmatched
+
     @Option(help: "Unmatched message groups to list (default: text 20, html 50, json 100, csv all).")
     var top: Int?
 
     func validate() throws {
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
+        if table == .repurchase, orders == nil { throw ValidationError("--table repurchase needs --orders PATH") }
     }
 
     func run() throws {
@@ -51,9 +59,17 @@ struct ReviewCommand: ParsableCommand {
         }
         let reader = TranscriptReader(paths: directories.isEmpty ? ["Transcripts"] : directories, range: range)
         let limit = top ?? [.text: 20, .html: 50, .json: 100, .csv: Int.max][format] ?? 100
+        var export: OrderExport?
+        if let orders {
+            do {
+                export = try OrderExport.load(path: orders)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
         let report: ReviewReport
         do {
-            report = try ReviewAggregator.review(reader, unmatchedLimit: limit)
+            report = try ReviewAggregator.review(reader, unmatchedLimit: limit, orders: export)
         } catch let failure as TranscriptReader.Failure {
             throw ValidationError(failure.description)
         }
@@ -61,7 +77,14 @@ struct ReviewCommand: ParsableCommand {
         switch format {
         case .text: output = ReviewTextRenderer(rows: limit).render(report)
         case .html: output = ReviewHTMLRenderer(rows: limit).render(report)
-        case .csv: output = ReviewCSVRenderer().render(report)
+        case .csv:
+            let renderer = ReviewCSVRenderer()
+            switch table {
+            case .unmatched: output = renderer.render(report)
+            case .lookups: output = renderer.renderLookups(report)
+            case .proactive: output = renderer.renderProactive(report)
+            case .repurchase: output = renderer.renderRepurchase(report)
+            }
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

@@ -3,7 +3,7 @@
 reloads, the proactive welcome, and the live HTTP order service (a real local HTTP server
 started here) with right and wrong tokens, 404, 500, slowness, a crash, malformed and huge
 answers. Prints `N passed, M failed`."""
-import json, os, shutil, signal, stat, subprocess, tempfile, threading, time
+import json, os, shutil, signal, stat, subprocess, sys, tempfile, threading, time
 
 from harness import ROOT, Server, main, registry, treue
 
@@ -52,6 +52,13 @@ def csv_orders_answer_logged_in_customers_and_guests_after_their_postcode():
         text = server.transcript_text()
         assert "50667" not in text and "[postcode]" in text
         assert any(r["type"] == "proactive" and r["rule"] == "parcel_out_for_delivery" for r in records)
+        review = subprocess.run([treue(), "review", server.dir, "--orders", DEMO_ORDERS], capture_output=True, text=True, timeout=60, cwd=ROOT)
+        assert review.returncode == 0, review.stderr
+        for needle in ["Order lookups", "found", "refused", "parcel_out_for_delivery", "Repurchase after a chat"]:
+            assert needle in review.stdout, (needle, review.stdout[-3000:])
+        csv_out = subprocess.run([treue(), "review", server.dir, "--format", "csv", "--table", "lookups"], capture_output=True, text=True,
+                                 timeout=60, cwd=ROOT).stdout
+        assert csv_out.startswith("outcome,lookups,p50_ms") and "found,2," in csv_out, csv_out
     finally:
         server.stop()
 
@@ -118,6 +125,171 @@ def the_terminal_client_shows_the_proactive_welcome():
         assert "   1) " in proc.stdout
     finally:
         server.stop()
+
+
+class OrderService:
+    """Tests/EndToEnd/order_service.py as a real process on a free port."""
+
+    def __init__(self, token="right-token-0123456789"):
+        self.dir = tempfile.mkdtemp(prefix="treue-order-service-")
+        self.token_file = os.path.join(self.dir, "token")
+        with open(self.token_file, "w") as f:
+            f.write(token + "\n")
+        os.chmod(self.token_file, 0o600)
+        self.proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests", "EndToEnd", "order_service.py"), "--orders", DEMO_ORDERS,
+                                      "--token-file", self.token_file], stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        assert line.startswith("listening on"), line
+        self.port = int(line.strip().rsplit(":", 1)[1])
+        self.url = f"http://127.0.0.1:{self.port}/orders/"
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def stop(self):
+        self.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def timed(c, text):
+    start = time.monotonic()
+    answer = reply_to(c, text)
+    return answer, time.monotonic() - start
+
+
+def wait_past_backoff():
+    # After a failure the source pauses 1 s (then 2 s, …) before asking the service again.
+    time.sleep(1.2)
+
+
+@test
+def http_source_answers_from_the_live_service_and_is_honest_when_it_fails():
+    service = OrderService()
+    server = Server("--orders-url", service.url, "--orders-token-file", service.token_file, "--orders-timeout", "1", log_level="info")
+    try:
+        c = json_client(server)
+        c.send("/login C1001")
+        c.until(lambda o: o["type"] == "info")
+        answer, _ = timed(c, "wo ist meine Bestellung 44812345")
+        assert "DHL" in answer["text"] and "Zustellung" in answer["text"], answer
+        answer, _ = timed(c, "wo ist meine Bestellung 44812377")  # someone else's
+        assert "Hermes" not in answer["text"] and "keine Bestellung" in answer["text"], answer
+        answer, _ = timed(c, "wo ist meine Bestellung 99999999")  # 404
+        assert "keine Bestellung" in answer["text"], answer
+        c.close()
+        # 500, malformed, huge and non-object answers: unavailable, said honestly, quickly.
+        for index, number in enumerate(["50000000", "80000000", "81000000", "82000000"]):
+            guest = json_client(server)
+            assert reply_to(guest, f"where is my order {number}")["kind"] == "postcode"
+            answer, took = timed(guest, "10115")
+            assert answer["text"].startswith("I cannot look up the order status right now"), (number, answer)
+            assert "/agent" in answer["text"] and "My orders" in answer["text"], answer
+            assert took < 1 + 1, (number, took)
+            # The source pauses after a failure; a good answer (a 404 counts) ends the pause.
+            wait_past_backoff()
+            assert reply_to(guest, f"where is my order 9999990{index}")["kind"] == "postcode"
+            assert "cannot find" in reply_to(guest, "10115")["text"]
+            guest.close()
+        assert server.alive() and server.rss_kb() < 200_000
+        time.sleep(0.3)
+        lookups = [r for r in server.records() if r["type"] == "order_lookup"]
+        assert [r["outcome"] for r in lookups] == ["found", "refused", "not_found"] + ["unavailable", "not_found"] * 4, lookups
+        assert all(isinstance(r.get("latency_ms"), int) for r in lookups)
+        logs = server.logs()
+        assert "HTTP 500" in logs and "not a JSON object" in logs and "over the limit" in logs, logs[-2000:]
+        assert "right-token" not in logs and "right-token" not in server.transcript_text()
+    finally:
+        server.stop()
+        service.stop()
+
+
+@test
+def a_slow_service_delays_only_its_own_customer_and_answers_within_the_timeout():
+    service = OrderService()
+    server = Server("--orders-url", service.url, "--orders-token-file", service.token_file, "--orders-timeout", "1")
+    try:
+        slow = json_client(server)
+        other = json_client(server)
+        assert reply_to(slow, "where is my order 70000000")["kind"] == "postcode"
+        start = time.monotonic()
+        slow.send("10115")
+        # Meanwhile another customer is answered at once.
+        answer, took = timed(other, "wie lange habe ich Rückgaberecht")
+        assert answer["type"] == "reply" and took < 0.5, took
+        answer = slow.until(lambda o: o["type"] == "reply")
+        took = time.monotonic() - start
+        assert answer["text"].startswith("I cannot look up the order status right now"), answer
+        assert 0.9 < took < 1 + 1, took
+        # Lines the slow customer sent meanwhile wait for the lookup, then are answered in order.
+        wait_past_backoff()
+        assert reply_to(slow, "where is my order 70000000")["kind"] == "postcode"
+        slow.send("10115")
+        slow.send("wie lange habe ich Rückgaberecht")
+        first = slow.until(lambda o: o["type"] == "reply")
+        second = slow.until(lambda o: o["type"] == "reply")
+        assert first["intent"] == "order_status" and second["intent"] == "return_item", (first, second)
+    finally:
+        server.stop()
+        service.stop()
+
+
+@test
+def a_wrong_token_and_a_killed_service_are_unavailable_not_a_hang():
+    service = OrderService()
+    folder = tempfile.mkdtemp(prefix="treue-token-")
+    wrong = os.path.join(folder, "token")
+    with open(wrong, "w") as f:
+        f.write("wrong-token\n")
+    os.chmod(wrong, 0o600)
+    server = Server("--orders-url", service.url, "--orders-token-file", wrong, "--orders-timeout", "1", log_level="info")
+    try:
+        c = json_client(server)
+        c.send("/login C1001")
+        c.until(lambda o: o["type"] == "info")
+        answer, took = timed(c, "wo ist meine Bestellung 44812345")
+        assert answer["text"].startswith("Ich kann den Bestellstatus gerade nicht abrufen"), answer
+        assert took < 2, took
+        assert "refused the token" in server.logs()
+        server.stop()
+
+        server = Server("--orders-url", service.url, "--orders-token-file", service.token_file, "--orders-timeout", "1")
+        c = json_client(server)
+        c.send("/login C1001")
+        c.until(lambda o: o["type"] == "info")
+        assert "DHL" in reply_to(c, "wo ist meine Bestellung 44812345")["text"]
+        service.kill()
+        answer, took = timed(c, "wo ist meine Bestellung 44800001")
+        assert answer["text"].startswith("Ich kann den Bestellstatus gerade nicht abrufen"), answer
+        assert took < 2, took
+        # The answer cached before the crash still serves; the server is fine.
+        assert "DHL" in reply_to(c, "wo ist meine Bestellung 44812345")["text"]
+        assert server.alive()
+    finally:
+        server.stop()
+        service.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@test
+def an_empty_world_readable_or_missing_token_is_refused_at_start():
+    folder = tempfile.mkdtemp(prefix="treue-token-")
+    try:
+        empty = os.path.join(folder, "empty")
+        open(empty, "w").write("\n")
+        os.chmod(empty, 0o600)
+        readable = os.path.join(folder, "readable")
+        open(readable, "w").write("a-token\n")
+        os.chmod(readable, 0o644)
+        env = {k: v for k, v in os.environ.items() if k != "TREUE_ORDERS_TOKEN"}
+        cases = [(["--orders-token-file", empty], "is empty"), (["--orders-token-file", readable], "world-readable"), ([], "needs a token")]
+        for extra, message in cases:
+            proc = subprocess.run([treue(), "serve", "--port", "0", "--transcripts", folder, "--orders-url", "http://127.0.0.1:9/orders/", *extra],
+                                  capture_output=True, text=True, timeout=30, cwd=ROOT, env=env)
+            assert proc.returncode != 0 and message in proc.stderr, (extra, proc.stderr)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

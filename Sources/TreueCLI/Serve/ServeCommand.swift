@@ -92,7 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "patterns": "\(kb.matcher.patterns.count)", "mode": "\(services.identity.isDemoMode ? "demo" : "verified logins")",
                 "fsync": "\(configuration.fsync.rawValue)", "transcripts": "\(configuration.transcripts)",
                 "proxy_protocol": "\(configuration.proxyProtocol)",
-                "orders": "\((services.orders as? OrderExportStore).map { "\($0.export.count) from \($0.path)" } ?? "none")",
+                "orders": "\((services.orders as? OrderExportStore).map { "\($0.export.count) from \($0.path)" } ?? (services.orders as? HTTPOrderSource)?.configuration.url ?? "none")",
             ])
             // Scripts that pass --port 0 read the chosen ports from here.
             var out = StandardOutput()
@@ -116,6 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
         // The drain has its own timeout; this only bounds a service that would not stop.
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.drainTimeout.wholeSeconds + 10)
         try await ServiceGroup(configuration: groupConfiguration).run()
+        await (services.orders as? HTTPOrderSource)?.shutdown()
     }
 
     /// A socket error as the system words it ("Address already in use").

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Logging
 import NIOCore
@@ -24,6 +25,19 @@ struct ServeSettings: ParsableArguments {
 
     @Option(help: "Order export (CSV) to answer order questions from; reloaded on SIGHUP or change (e.g. Customers/demo-orders.csv).")
     var orders: String?
+
+    @Option(help: ArgumentHelp("The shop's live order service: GET URL+NUMBER with a bearer token (--orders-token-file or TREUE_ORDERS_TOKEN).",
+                               valueName: "url"))
+    var ordersURL: String?
+
+    @Option(help: "File holding the order service's bearer token (must not be world-readable).")
+    var ordersTokenFile: String?
+
+    @Option(help: "Most order-service lookups in flight at once; more are answered as unavailable at once (default: \(defaults.ordersMaxInFlight)).")
+    var ordersMaxInFlight: Int?
+
+    @Option(help: "Seconds an order-service answer is reused for the same number, 0 to ask every time (default: \(defaults.ordersCache.wholeSeconds)).")
+    var ordersCache: Double?
 
     @Option(help: "Seconds an order lookup may take before the customer is told it is unavailable (default: \(defaults.lookupTimeout.wholeSeconds)).")
     var ordersTimeout: Double?
@@ -105,6 +119,10 @@ struct ServeSettings: ParsableArguments {
         if let customers { c.customers = customers }
         if let orders { c.orders = orders }
         if let ordersTimeout { c.lookupTimeout = .milliseconds(Int64(ordersTimeout * 1000)) }
+        if let ordersURL { c.ordersURL = ordersURL }
+        if let ordersTokenFile { c.ordersTokenFile = ordersTokenFile }
+        if let ordersMaxInFlight { c.ordersMaxInFlight = ordersMaxInFlight }
+        if let ordersCache { c.ordersCache = .milliseconds(Int64(ordersCache * 1000)) }
         if let transcripts { c.transcripts = transcripts }
         if let instance { c.instance = instance }
         if let fsync { c.fsync = fsync }
@@ -143,6 +161,13 @@ struct ServeSettings: ParsableArguments {
         if let drainTimeout, drainTimeout < 0 { throw ValidationError("--drain-timeout must not be negative") }
         if let ordersTimeout, !(ordersTimeout > 0 && ordersTimeout <= 60) {
             throw ValidationError("--orders-timeout must be above 0 and at most 60 seconds")
+        }
+        if let ordersMaxInFlight, ordersMaxInFlight <= 0 { throw ValidationError("--orders-max-in-flight must be positive") }
+        if let ordersCache, !(ordersCache >= 0 && ordersCache <= 3600) { throw ValidationError("--orders-cache must be 0 to 3600 seconds") }
+        if let ordersURL {
+            guard let url = URL(string: ordersURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--orders-url must be an http:// or https:// URL, e.g. https://shop.example/api/orders/")
+            }
         }
         if let rateLimit, !(rateLimit > 0) { throw ValidationError("--rate-limit must be positive") }
         if let instance, instance.isEmpty || instance.count > 40 || !instance.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {

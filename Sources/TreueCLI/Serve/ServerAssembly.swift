@@ -29,8 +29,10 @@ enum ServerAssembly {
         } catch {
             throw .orders(error)
         }
+        let orderService = try orderService(configuration, logger: logger)
+        let orderSource: (any OrderSource)? = orderExport ?? orderService
         let identity = IdentityPolicy(directory: directory, verifier: secrets.isEmpty ? nil : LoginTokenVerifier(secrets: secrets),
-                                      answersFromOrders: orderExport != nil)
+                                      answersFromOrders: orderSource != nil)
         if identity.isDemoMode {
             FileHandle.standardError.write(Data((LoginSecrets.demoModeWarning + "\n").utf8))
         }
@@ -49,7 +51,21 @@ enum ServerAssembly {
                             // The shop's own hotline and address in replies stay, so a reply
                             // record says what the customer saw.
                             writer: writer, redactor: redactor.keepingContacts(of: kb), configuration: configuration, logger: logger,
-                            orders: orderExport, metrics: metrics)
+                            orders: orderSource, metrics: metrics)
+    }
+
+    /// The live order service's client, or nil without `--orders-url`.
+    private static func orderService(_ configuration: ServerConfiguration, logger: Logger) throws(CommandFailure) -> HTTPOrderSource? {
+        guard let url = configuration.ordersURL else {
+            if configuration.ordersTokenFile != nil { throw .orderService("--orders-token-file needs --orders-url") }
+            return nil
+        }
+        if configuration.orders != nil { throw .orderService("give --orders or --orders-url, not both") }
+        var source = HTTPOrderSource.Configuration(url: url, token: try OrderServiceToken.load(file: configuration.ordersTokenFile))
+        source.timeout = configuration.lookupTimeout
+        source.maxInFlight = configuration.ordersMaxInFlight
+        source.cacheTTL = configuration.ordersCache
+        return HTTPOrderSource(configuration: source, logger: logger)
     }
 
     private static func redactor(rules path: String?) throws(CommandFailure) -> Redactor {

@@ -20,6 +20,7 @@ public struct ReviewAggregator: Sendable {
         public var score: Int?
         public var tier: String?
         public var segment: String?
+        public var customer: String?
         public var code: String?
         /// `order_lookup` and `proactive` records.
         public var outcome: String?
@@ -41,6 +42,7 @@ public struct ReviewAggregator: Sendable {
             score = record.score
             tier = record.tier
             segment = record.segment
+            customer = record.customer
             code = record.code
             outcome = record.outcome
             latencyMs = record.latencyMs
@@ -49,7 +51,7 @@ public struct ReviewAggregator: Sendable {
         }
 
         private enum CodingKeys: String, CodingKey {
-            case ts, session, type, text, intent, phase, from, to, reason, helpful, score, tier, segment, code, outcome, rule, intents
+            case ts, session, type, text, intent, phase, from, to, reason, helpful, score, tier, segment, customer, code, outcome, rule, intents
             case latencyMs = "latency_ms"
         }
 
@@ -82,6 +84,7 @@ public struct ReviewAggregator: Sendable {
                 phase = try container.decodeIfPresent(String.self, forKey: .phase)
                 tier = try container.decodeIfPresent(String.self, forKey: .tier)
                 segment = try container.decodeIfPresent(String.self, forKey: .segment)
+                customer = try container.decodeIfPresent(String.self, forKey: .customer)
             case .error:
                 code = try container.decodeIfPresent(String.self, forKey: .code)
             case .orderLookup:
@@ -109,6 +112,12 @@ public struct ReviewAggregator: Sendable {
         /// The proactive welcome this session showed: its rule, the intents it suggested,
         /// whether the customer asked one of them.
         var proactive: (rule: String, intents: Set<String>, acted: Bool)?
+        /// For the repurchase rate: who chatted, when, what they asked, how it ended.
+        var customer: String?
+        var firstDay: String?
+        var intents: Set<String> = []
+        var lastReplyWasFallback = false
+        var score: Int?
     }
 
     private struct LookupTally {
@@ -175,6 +184,8 @@ public struct ReviewAggregator: Sendable {
     private var hours = [Int](repeating: 0, count: 24)
     private var lookups: [String: LookupTally] = [:]
     private var rules: [String: RuleTally] = [:]
+    /// Each logged-in customer's first chat, for `--orders` (a few fields per customer).
+    private var chats: [String: RepurchaseReport.Chat] = [:]
 
     private struct Movement: Hashable {
         var from: String
@@ -187,10 +198,10 @@ public struct ReviewAggregator: Sendable {
     }
 
     /// Reads every record `reader` yields and returns the report.
-    public static func review(_ reader: TranscriptReader, unmatchedLimit: Int = 100) throws -> ReviewReport {
+    public static func review(_ reader: TranscriptReader, unmatchedLimit: Int = 100, orders: OrderExport? = nil) throws -> ReviewReport {
         var aggregator = ReviewAggregator(unmatchedLimit: unmatchedLimit)
         let statistics = try reader.forEach(Record.self, timestamp: \.ts) { aggregator.add($0) }
-        return aggregator.report(input: statistics)
+        return aggregator.report(input: statistics, orders: orders)
     }
 
     public mutating func add(_ record: TranscriptRecord) { add(Record(record)) }
@@ -212,6 +223,7 @@ public struct ReviewAggregator: Sendable {
             state.phase = record.phase ?? state.phase
             days[Self.dayText(record.ts), default: DayTally()].sessions += 1
         case .sessionClose:
+            finish(state)
             return // state is dropped
         case .message:
             messages += 1
@@ -224,8 +236,11 @@ public struct ReviewAggregator: Sendable {
             replies += 1
             let phase = record.phase ?? state.phase ?? "(unknown)"
             state.phase = phase
+            state.lastReplyWasFallback = record.intent == nil && state.pendingMessage != nil
+            if state.firstDay == nil { state.firstDay = Self.dayText(record.ts) }
             if let intent = record.intent {
                 state.lastIntent = intent
+                state.intents.insert(intent)
                 if let shown = state.proactive, !shown.acted, shown.intents.contains(intent) {
                     state.proactive?.acted = true
                     rules[shown.rule, default: RuleTally()].acted += 1
@@ -268,6 +283,7 @@ public struct ReviewAggregator: Sendable {
             else if record.helpful == false { helpfulness[intent, default: (0, 0)].down += 1 }
         case .feedback:
             if let score = record.score, (1...5).contains(score) {
+                state.score = score
                 scores[score - 1] += 1
                 scoresByPhase[state.phase ?? "(unknown)", default: Self.noScores][score - 1] += 1
                 scoresByIntent[state.lastIntent ?? "(none)", default: Self.noScores][score - 1] += 1
@@ -278,6 +294,7 @@ public struct ReviewAggregator: Sendable {
             }
         case .login:
             state.loggedIn = true
+            state.customer = record.customer
             state.tier = record.tier
             state.segment = record.segment
             if let phase = record.phase { state.phase = phase }
@@ -298,7 +315,10 @@ public struct ReviewAggregator: Sendable {
     }
 
     /// The report so far; sessions still open are included as they are.
-    public func report(input: TranscriptReader.Statistics = TranscriptReader.Statistics()) -> ReviewReport {
+    public func report(input: TranscriptReader.Statistics = TranscriptReader.Statistics(), orders: OrderExport? = nil) -> ReviewReport {
+        var aggregator = self
+        for state in open.values { aggregator.finish(state) }
+        let repurchase = orders.map { RepurchaseReport.make(chats: aggregator.chats.values.sorted { $0.customer < $1.customer }, orders: $0) }
         let ranked = unmatched.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }
         return ReviewReport(
             firstTimestamp: firstTimestamp,
@@ -343,7 +363,8 @@ public struct ReviewAggregator: Sendable {
             proactiveRules: rules.map { rule, tally in
                 ReviewReport.ProactiveRuleStats(rule: rule, shown: tally.shown, actedOn: tally.acted, actedRate: Self.rate(tally.acted, tally.shown),
                                                 satisfaction: ReviewReport.ScoreStats(distribution: tally.scores))
-            }.sorted { ($0.shown, $1.rule) > ($1.shown, $0.rule) }
+            }.sorted { ($0.shown, $1.rule) > ($1.shown, $0.rule) },
+            repurchase: repurchase
         )
     }
 
@@ -370,6 +391,14 @@ public struct ReviewAggregator: Sendable {
 
     private static let noScores = [Int](repeating: 0, count: 5)
 
+    /// Keeps a logged-in customer's first chat of the period for the repurchase rate.
+    private mutating func finish(_ state: SessionState) {
+        guard let customer = state.customer, let day = state.firstDay.flatMap(OrderDate.init(iso:)) else { return }
+        if let earlier = chats[customer], earlier.day <= day { return }
+        let outcome = state.handedOff ? "handed_off" : state.lastReplyWasFallback || state.intents.isEmpty ? "fallback" : "answered"
+        chats[customer] = RepurchaseReport.Chat(customer: customer, day: day, outcome: outcome, intents: state.intents, score: state.score)
+    }
+
     private mutating func addUnmatched(_ message: String) {
         unmatchedMessages += 1
         let key = Self.normalize(message)
@@ -385,6 +414,7 @@ public struct ReviewAggregator: Sendable {
     private mutating func sweep(today: Int) {
         sweptDay = today
         if open.count > 0 {
+            for state in open.values where state.lastDay < today - 1 { finish(state) }
             open = open.filter { $0.value.lastDay >= today - 1 }
         }
     }

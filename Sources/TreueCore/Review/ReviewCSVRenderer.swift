@@ -18,6 +18,43 @@ public struct ReviewCSVRenderer: Sendable {
         return out
     }
 
+    /// Order lookups by outcome with their latency (ms).
+    public func renderLookups(_ report: ReviewReport) -> String {
+        var out = "outcome,lookups,p50_ms,p95_ms,max_ms\r\n"
+        for lookup in report.orderLookups {
+            let latency = lookup.latency
+            out += "\(Self.field(lookup.outcome)),\(lookup.count),\(latency.map { "\($0.p50)" } ?? ""),"
+                + "\(latency.map { "\($0.p95)" } ?? ""),\(latency.map { "\($0.max)" } ?? "")\r\n"
+        }
+        return out
+    }
+
+    /// Proactive welcome rules: shown, acted on, satisfaction after.
+    public func renderProactive(_ report: ReviewReport) -> String {
+        var out = "rule,shown,acted_on,acted_rate,satisfaction_mean,satisfaction_count\r\n"
+        for rule in report.proactiveRules {
+            out += "\(Self.field(rule.rule)),\(rule.shown),\(rule.actedOn),\(rule.actedRate.map { String(format: "%.4f", $0) } ?? ""),"
+                + "\(rule.satisfaction.mean.map { String(format: "%.2f", $0) } ?? ""),\(rule.satisfaction.count)\r\n"
+        }
+        return out
+    }
+
+    /// The repurchase rate after a chat (`treue review --orders PATH`), one row per group.
+    public func renderRepurchase(_ report: ReviewReport) -> String {
+        var out = "split,group,customers,eligible_30,repurchased_30,rate_30,eligible_90,repurchased_90,rate_90\r\n"
+        guard let repurchase = report.repurchase else { return out }
+        let groups = [("all", repurchase.chatted), ("all", repurchase.notChatted)] + repurchase.byOutcome.map { ("outcome", $0) }
+            + repurchase.bySatisfaction.map { ("satisfaction", $0) } + repurchase.byIntent.map { ("intent", $0) }
+        for (split, group) in groups {
+            out += "\(split),\(Self.field(group.name)),\(group.customers)"
+            for rate in group.rates {
+                out += ",\(rate.eligible),\(rate.repurchased),\(rate.rate.map { String(format: "%.4f", $0) } ?? "")"
+            }
+            out += "\r\n"
+        }
+        return out
+    }
+
     public static func field(_ text: String) -> String {
         let raw = text
         var text = TerminalText.visible(text, keepingNewlines: true)

@@ -48,6 +48,31 @@ public struct ReviewHTMLRenderer: Sendable {
                         Self.table(["Reason", "Handoffs"], report.handoffReasons.map { [$0.name, "\($0.count)"] }, numeric: [1]))
         html += section("Phase movements", id: "movements", note: "Changes of the customer's journey phase (from → to).",
                         Self.table(["From", "To", "Count"], report.phaseMovements.map { [$0.from, $0.to, "\($0.count)"] }, numeric: [2]))
+        html += section("Order lookups", id: "orders", note: "Order facts asked of the order source, by outcome; latency in milliseconds.",
+                        Self.table(["Outcome", "Lookups", "p50", "p95", "max"], report.orderLookups.map {
+                            [$0.outcome, "\($0.count)", $0.latency.map { "\($0.p50)" } ?? "", $0.latency.map { "\($0.p95)" } ?? "",
+                             $0.latency.map { "\($0.max)" } ?? ""]
+                        }, numeric: [1, 2, 3, 4]))
+        html += section("Proactive welcome rules", id: "proactive",
+                        note: "Shown after a login; acted on: the customer asked one of the rule's suggested intents in the same session.",
+                        Self.table(["Rule", "Shown", "Acted on", "Rate", "Satisfaction after", "Scores"], report.proactiveRules.map {
+                            [$0.rule, "\($0.shown)", "\($0.actedOn)", ReviewTextRenderer.percent($0.actedRate),
+                             ReviewTextRenderer.mean($0.satisfaction.mean), "\($0.satisfaction.count)"]
+                        }, numeric: [1, 2, 3, 4, 5]))
+        if let repurchase = report.repurchase {
+            func row(_ group: RepurchaseReport.Group, _ kind: String) -> [String] {
+                [kind, group.name, "\(group.customers)"] + group.rates.map { "\(ReviewTextRenderer.percent($0.rate)) (\($0.repurchased)/\($0.eligible))" }
+            }
+            let rows = [row(repurchase.chatted, "all"), row(repurchase.notChatted, "all")]
+                + repurchase.byOutcome.map { row($0, "outcome") } + repurchase.bySatisfaction.map { row($0, "satisfaction") }
+                + repurchase.byIntent.prefix(self.rows).map { row($0, "intent") }
+            html += section("Repurchase after a chat", id: "repurchase",
+                            note: "Share of logged-in customers with a new order on a later day within 30 / 90 days of their first chat, beside customers of the order export who did not chat (counted from \(repurchase.referenceDay ?? "n/a")). Only windows that end by the export's last order (\(repurchase.lastOrderDay ?? "n/a")) count. A comparison, not a claim of cause.",
+                            Self.columnChart([("chatted 90 d", Int(((repurchase.chatted.rates.last?.rate ?? 0) * 100).rounded())),
+                                              ("not chatted 90 d", Int(((repurchase.notChatted.rates.last?.rate ?? 0) * 100).rounded()))],
+                                             label: "Repurchase rate within 90 days, percent")
+                            + Self.table(["Split", "Group", "Customers", "30 days", "90 days"], rows, numeric: [2]))
+        }
         if !report.errors.isEmpty {
             html += section("Errors", id: "errors", note: "Error codes sent to customers.",
                             Self.table(["Code", "Count"], report.errors.map { [$0.name, "\($0.count)"] }, numeric: [1]))

@@ -174,4 +174,6 @@ public struct ReviewReport: Codable, Sendable, Equatable {
     public var orderLookups: [LookupOutcome]
     /// Most shown first.
     public var proactiveRules: [ProactiveRuleStats]
+    /// With `--orders PATH`: repurchases after a chat beside customers who did not chat.
+    public var repurchase: RepurchaseReport?
 }

@@ -78,6 +78,37 @@ public struct ReviewTextRenderer: Sendable {
             out.append(String(format: "  %02d:00 %8d ", hour, count) + bar)
         }
 
+        section("Order lookups", into: &out)
+        if report.orderLookups.isEmpty { out.append("  none") }
+        out += table(report.orderLookups.map { lookup in
+            ["  \(lookup.outcome)", "\(lookup.count)",
+             lookup.latency.map { "p50 \($0.p50) ms, p95 \($0.p95) ms, max \($0.max) ms" } ?? "no latency (no source asked)"]
+        }, numeric: [1])
+
+        section("Proactive welcome rules", into: &out)
+        if report.proactiveRules.isEmpty { out.append("  none") }
+        out += table(report.proactiveRules.isEmpty ? [] : [["  Rule", "Shown", "Acted on", "Rate", "Satisfaction after"]] + report.proactiveRules.map {
+            ["  \($0.rule)", "\($0.shown)", "\($0.actedOn)", Self.percent($0.actedRate), "\(Self.mean($0.satisfaction.mean)) (n=\($0.satisfaction.count))"]
+        }, numeric: [1, 2])
+
+        if let repurchase = report.repurchase {
+            section("Repurchase after a chat (orders up to \(repurchase.lastOrderDay ?? "n/a"); a comparison, not a cause)", into: &out)
+            out.append("  a new order on a later day within 30 / 90 days of the first chat; eligible: the window ends by the export's last order")
+            var rows = [["  Group", "Customers", "30 days", "90 days"]]
+            func row(_ group: RepurchaseReport.Group, _ prefix: String = "") -> [String] {
+                ["  " + prefix + group.name, "\(group.customers)"] + group.rates.map {
+                    "\(Self.percent($0.rate)) (\($0.repurchased)/\($0.eligible))"
+                }
+            }
+            rows.append(row(repurchase.chatted))
+            rows.append(row(repurchase.notChatted))
+            rows += repurchase.byOutcome.map { row($0, "outcome ") }
+            rows += repurchase.bySatisfaction.map { row($0, "satisfaction ") }
+            rows += repurchase.byIntent.prefix(self.rows).map { row($0, "intent ") }
+            out += table(rows, numeric: [1])
+            if let reference = repurchase.referenceDay { out.append("  customers who did not chat are counted from \(reference), the median first-chat day") }
+        }
+
         if !report.errors.isEmpty {
             section("Errors", into: &out)
             out += table(report.errors.map { ["  \($0.name)", "\($0.count)"] }, numeric: [1])

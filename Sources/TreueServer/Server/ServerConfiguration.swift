@@ -17,6 +17,14 @@ public struct ServerConfiguration: Sendable {
     public var loginSecretFile: String?
     /// Order export (CSV) to answer order questions from (`--orders`); nil: general answers.
     public var orders: String?
+    /// The shop's live order service (`--orders-url`): GET URL+NUMBER with a bearer token
+    /// from `ordersTokenFile` or TREUE_ORDERS_TOKEN.
+    public var ordersURL: String?
+    public var ordersTokenFile: String?
+    /// Order-service lookups in flight at once (`--orders-max-in-flight`).
+    public var ordersMaxInFlight = 64
+    /// How long an order-service answer is reused (`--orders-cache`; zero: never).
+    public var ordersCache: TimeAmount = .seconds(30)
     /// How long an order source may take (`--orders-timeout`); the session answers "cannot
     /// look it up right now" a little after this even if the source never returns.
     public var lookupTimeout: TimeAmount = .seconds(2)
