@@ -93,6 +93,7 @@ def server_load(treue, load, loads):
             transcripts = tempfile.mkdtemp(prefix="treue-bench-")
             server, port = start([treue, "serve", "--port", "0", "--transcripts", transcripts, "--fsync", mode, "--rate-limit", "1000000",
                                   "--burst", "1000000", "--max-connections", "20000", "--max-connections-per-address", "20000",
+                                  "--volume-per-connection", "1000000000000", "--volume-per-address", "1000000000000",
                                   "--log-level", "error"])
             try:
                 for connections, messages in loads:

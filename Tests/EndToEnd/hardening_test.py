@@ -5,7 +5,9 @@ budgets, disk-space guard, the native WebSocket listener's limits, file-system c
 Only 127.0.0.x traffic; every loop and wait is bounded. Prints `N passed, M failed`."""
 import csv, io, json, os, socket, subprocess, tempfile, threading, time
 
-from harness import ROOT, Server, main, registry, treue
+import select, shutil
+
+from harness import ROOT, Server, Skip, main, registry, treue
 
 RESULTS, test = registry()
 
@@ -251,6 +253,124 @@ def spelled_out_and_separated_personal_data_is_redacted_and_the_shops_hotline_st
         assert any("0800 873 8300" in r for r in replies), "the shop's hotline was redacted from the reply record"
     finally:
         server.stop()
+
+
+@test
+def the_volume_budget_bounds_bytes_per_connection_and_per_address():
+    server = Server("--rate-limit", "1000", "--burst", "1000", "--volume-per-connection", "8192", "--volume-per-address", "20000")
+    line = "x" * 3999
+    try:
+        first = server.client()
+        first.to_json()
+        codes = []
+        for _ in range(3):
+            first.send(line)
+            codes.append(first.until(lambda o: o["type"] in ("reply", "error")).get("code", "reply"))
+        # A line costs 4,000 bytes with its newline: two fit the connection's 8,192, the
+        # third is refused.
+        assert codes == ["reply", "reply", "rate_limited"], codes
+        # Other connections from the same address share its 20,000 bytes: 8,000 are taken,
+        # so three more lines fit, on whichever connection, and the next one is refused.
+        results = []
+        for _ in range(4):
+            client = server.client()
+            client.to_json()
+            client.send(line)
+            results.append(client.until(lambda o: o["type"] in ("reply", "error")).get("code", "reply"))
+        assert results == ["reply", "reply", "reply", "rate_limited"], results
+        # Another address is untouched.
+        other = server.client(source="127.0.0.2")
+        other.to_json()
+        other.send(line)
+        assert other.until(lambda o: o["type"] in ("reply", "error"))["type"] == "reply"
+    finally:
+        server.stop()
+
+
+@test
+def many_connections_sending_long_lines_cannot_grow_the_transcripts_fast():
+    # 64 connections from one address, 4,000-byte lines at the allowed 5 lines/s for 8 s:
+    # 10 MB of text without a volume budget. Defaults: 32 KiB per connection, 1 MiB per
+    # address per minute.
+    server = Server()
+    clients, socks = [], []
+    try:
+        for _ in range(64):
+            c = server.client()
+            c.sock.setblocking(False)
+            clients.append(c)
+        payload = ("y" * 3999 + "\n").encode()
+        sent = refused = 0
+        deadline = time.time() + 8
+        while time.time() < deadline:
+            round_start = time.time()
+            for c in clients:
+                try:
+                    c.sock.send(payload)
+                    sent += 1
+                except (BlockingIOError, OSError):
+                    pass
+            while time.time() - round_start < 0.2:
+                ready, _, _ = select.select([c.sock for c in clients], [], [], 0.05)
+                for sock in ready:
+                    try:
+                        data = sock.recv(65536)
+                        refused += data.count(b"schnell") + data.count(b"too fast")
+                    except OSError:
+                        pass
+        time.sleep(0.5)
+        stored = sum(os.path.getsize(os.path.join(server.dir, f)) for f in os.listdir(server.dir))
+        offered = sent * len(payload)
+        print(f"   measured offered {offered / 1e6:.1f} MB in 8 s from 64 connections; transcripts grew {stored / 1e6:.2f} MB", flush=True)
+        assert offered > 5_000_000, offered
+        assert stored < 2_000_000, stored
+    finally:
+        for c in clients:
+            c.close()
+        server.stop()
+
+
+def mount_tmpfs(path, options):
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", path], capture_output=True).returncode == 0
+
+
+@test
+def below_the_free_space_threshold_new_sessions_are_refused_and_running_ones_served():
+    if os.geteuid() != 0:
+        raise Skip("needs root to mount a small tmpfs")
+    base = tempfile.mkdtemp(prefix="treue-space-")
+    target = os.path.join(base, "transcripts")
+    os.mkdir(target)
+    if not mount_tmpfs(target, "size=8m,mode=0700"):
+        shutil.rmtree(base, ignore_errors=True)
+        raise Skip("cannot mount a tmpfs here")
+    server = None
+    try:
+        server = Server("--min-free-disk-mb", "4", transcripts=target)
+        running = server.client()
+        running.to_json()
+        running.send("wo ist mein paket 12345678")
+        assert running.until(lambda o: o["type"] == "reply")
+        filler = os.path.join(target, "filler")
+        with open(filler, "wb") as f:
+            f.write(b"\0" * (6 * 1024 * 1024))
+        time.sleep(1.2)
+        newcomer = server.client()
+        said = newcomer.line()
+        assert "keine neuen Gespräche" in said and "not taking new conversations" in said, said
+        assert newcomer.closed()
+        running.send("wo ist mein paket 12345678")
+        assert running.until(lambda o: o["type"] in ("reply", "error"))["type"] == "reply"
+        assert "refusing new sessions" in server.logs()
+        os.unlink(filler)
+        time.sleep(1.2)
+        later = server.client()
+        assert "Willkommen" in later.line()
+    finally:
+        if server:
+            server.stop()
+        subprocess.run(["umount", "-l", target], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":

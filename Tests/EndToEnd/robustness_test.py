@@ -69,7 +69,7 @@ class Prober(threading.Thread):
 def a_client_that_never_reads_cannot_grow_the_servers_memory():
     # The rate limit is lifted so the flood is not simply cut off (run.py tests that):
     # here only backpressure stands between the flood and the server's memory.
-    server = Server("--rate-limit", "1000000", "--burst", "1000000")
+    server = Server("--rate-limit", "1000000", "--burst", "1000000", "--volume-per-connection", "1000000000000", "--volume-per-address", "1000000000000")
     pushers = []
     try:
         warm = server.client()
@@ -285,7 +285,7 @@ def a_catastrophic_pattern_is_reported_by_check_and_cannot_slow_the_server():
         assert limit_lines and "hostile_backtracking" in limit_lines[0], out[-2000:]
 
         # Deployed anyway (serve does not run the examples): the match limit keeps it cheap.
-        server = Server("--max-line-bytes", "16384", "--rate-limit", "100", "--burst", "100", intents=intents)
+        server = Server("--max-line-bytes", "16384", "--rate-limit", "100", "--burst", "100", "--volume-per-connection", "1000000000000", "--volume-per-address", "1000000000000", intents=intents)
         prober = Prober(server, interval=0.05)
         prober.start()
         c = server.client(timeout=30)
@@ -305,7 +305,7 @@ def a_catastrophic_pattern_is_reported_by_check_and_cannot_slow_the_server():
         note("worst round trip of another customer meanwhile (s)", round(prober_worst or -1, 4))
         assert max(worst.values()) < 1.0, worst
         # For comparison: the same lines against the shipped knowledge base alone.
-        plain = Server("--max-line-bytes", "16384", "--rate-limit", "100", "--burst", "100")
+        plain = Server("--max-line-bytes", "16384", "--rate-limit", "100", "--burst", "100", "--volume-per-connection", "1000000000000", "--volume-per-address", "1000000000000")
         try:
             p = plain.client(timeout=30)
             p.to_json()

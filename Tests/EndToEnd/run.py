@@ -352,7 +352,7 @@ def kill_9_under_load_without_fsync_loses_no_acknowledged_reply():
 
 def kill_9_under_load(fsync):
     directory = tempfile.mkdtemp(prefix="treue-crash-")
-    server = Server("--rate-limit", "10000", "--burst", "10000", "--fsync", fsync, transcripts=directory)
+    server = Server("--rate-limit", "10000", "--burst", "10000", "--volume-per-connection", "1000000000000", "--volume-per-address", "1000000000000", "--fsync", fsync, transcripts=directory)
     received = []
     lock = threading.Lock()
     stop = threading.Event()

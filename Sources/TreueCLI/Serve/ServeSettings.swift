@@ -87,6 +87,15 @@ struct ServeSettings: ParsableArguments {
     @Option(help: "Replies a connection may have waiting for the disk before its input is paused (default: \(defaults.maxPendingReplies)).")
     var maxPendingReplies: Int?
 
+    @Option(help: "Bytes of lines one connection may send per minute, at least one longest line; more are refused like a flood (default: \(defaults.bytesPerConnectionMinute)).")
+    var volumePerConnection: Int?
+
+    @Option(help: "Bytes of lines all connections from one client address may send per minute together (default: \(defaults.bytesPerAddressMinute)).")
+    var volumePerAddress: Int?
+
+    @Option(help: "Refuse new sessions politely while the transcript file system has less than this many MB free; 0 turns it off (default: \(defaults.minimumFreeTranscriptBytes / 1_048_576)).")
+    var minFreeDiskMb: Int?
+
     @Option(help: "PCRE2 match limit per pattern and message (default: \(defaults.matchLimit)).")
     var matchLimit: UInt32?
 
@@ -138,6 +147,9 @@ struct ServeSettings: ParsableArguments {
         if let burst { c.burst = burst }
         if let floodDisconnect { c.floodDisconnectAfter = floodDisconnect }
         if let maxPendingReplies { c.maxPendingReplies = maxPendingReplies }
+        if let volumePerConnection { c.bytesPerConnectionMinute = volumePerConnection }
+        if let volumePerAddress { c.bytesPerAddressMinute = volumePerAddress }
+        if let minFreeDiskMb { c.minimumFreeTranscriptBytes = Int64(minFreeDiskMb) * 1_048_576 }
         if let matchLimit { c.matchLimit = matchLimit }
         if let threads { c.threads = threads }
         if let logLevel { c.logLevel = logLevel }
@@ -158,6 +170,10 @@ struct ServeSettings: ParsableArguments {
                               ("--max-pending-replies", maxPendingReplies), ("--threads", threads), ("--retain-days", retainDays)] {
             if let value, value <= 0 { throw ValidationError("\(name) must be positive") }
         }
+        for (name, value) in [("--volume-per-connection", volumePerConnection), ("--volume-per-address", volumePerAddress)] {
+            if let value, value <= 0 { throw ValidationError("\(name) must be positive") }
+        }
+        if let minFreeDiskMb, minFreeDiskMb < 0 { throw ValidationError("--min-free-disk-mb must be 0 or more") }
         if let drainTimeout, drainTimeout < 0 { throw ValidationError("--drain-timeout must not be negative") }
         if let ordersTimeout, !(ordersTimeout > 0 && ordersTimeout <= 60) {
             throw ValidationError("--orders-timeout must be above 0 and at most 60 seconds")

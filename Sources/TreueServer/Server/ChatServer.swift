@@ -99,6 +99,22 @@ public final class ChatServer: Sendable {
     /// Counts the connection against the limits for `address` (the client's, from the
     /// socket or a PROXY header), or refuses it politely and closes.
     static func admit(_ channel: any Channel, address: String, services: ChatServices, gate: ConnectionGate) -> Bool {
+        let disk = services.diskGuard.admit()
+        if disk.changed {
+            if disk.room {
+                services.logger.notice("transcript disk has room again; accepting new sessions")
+            } else {
+                services.logger.error("transcript disk below the free-space threshold; refusing new sessions",
+                                      metadata: ["minimum_free_bytes": "\(services.diskGuard.minimumFreeBytes)"])
+            }
+        }
+        guard disk.room else {
+            // Running sessions keep the room that is left; a newcomer is told politely.
+            var buffer = channel.allocator.buffer(capacity: 160)
+            buffer.writeString(ErrorCode.unavailable.newSessionText + "\n")
+            channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
+            return false
+        }
         let verdict = gate.admit(address: address)
         guard verdict != .admitted else {
             services.metrics.connectionsAccepted.increment()

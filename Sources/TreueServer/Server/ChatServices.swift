@@ -17,6 +17,8 @@ public final class ChatServices: Sendable {
     let redaction: RedactorCache
     let clock = TranscriptClock()
     let transcripts: TranscriptTickBuffer
+    let volumes: AddressVolumeBudgets
+    let diskGuard: DiskSpaceGuard
 
     public init(store: KnowledgeBaseStore, identity: IdentityStore, writer: TranscriptWriter, redactor: Redactor,
                 configuration: ServerConfiguration, logger: Logger, orders: (any OrderSource)? = nil,
@@ -30,6 +32,8 @@ public final class ChatServices: Sendable {
         self.logger = logger
         redaction = RedactorCache(redactor: redactor)
         transcripts = TranscriptTickBuffer(writer: writer)
+        volumes = AddressVolumeBudgets(bytesPerMinute: max(configuration.bytesPerAddressMinute, configuration.maxLineBytes + 1))
+        diskGuard = DiskSpaceGuard(directory: writer.configuration.directory, minimumFreeBytes: configuration.minimumFreeTranscriptBytes)
     }
 
     /// The login rules and customer directory in service now.

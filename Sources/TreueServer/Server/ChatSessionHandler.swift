@@ -39,13 +39,21 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     /// When the line being answered arrived, for the reply-latency histogram (nil when
     /// metrics are off).
     private var received: NIODeadline?
+    private var volume: VolumeBudget
+    private var volumeRefusedInARow = 0
+    /// The client's address (from a trusted PROXY header, else the socket's): whose
+    /// volume budget a line spends.
+    private let client: String?
+    private var address = "unknown"
 
     /// `client` is the customer's address (from the socket, or a trusted proxy's PROXY
     /// header); it goes into this session's log lines.
     public init(services: ChatServices, client: String? = nil) {
         self.services = services
         limiter = RateLimiter(perSecond: services.configuration.linesPerSecond, burst: services.configuration.burst)
+        volume = VolumeBudget(bytesPerMinute: Self.budget(services.configuration.bytesPerConnectionMinute, services))
         logger = services.logger
+        self.client = client
         if let client { logger[metadataKey: "client"] = "\(client)" }
     }
 
@@ -61,6 +69,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
 
     private func start(context: ChannelHandlerContext) {
         guard conversation == nil else { return }
+        address = client ?? context.channel.remoteAddress?.ipAddress ?? "unknown"
         let kb = services.store.knowledgeBase
         var conversation = Conversation(knowledgeBase: kb)
         let step = conversation.open(kb)
@@ -69,6 +78,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         // The loop's clock, not the wall's: tests drive it (EmbeddedEventLoop).
         lastLine = context.eventLoop.now
         limiter = RateLimiter(perSecond: services.configuration.linesPerSecond, burst: services.configuration.burst, now: lastLine)
+        volume = VolumeBudget(bytesPerMinute: Self.budget(services.configuration.bytesPerConnectionMinute, services), now: lastLine)
         let idle = services.configuration.idleTimeout
         let interval = TimeAmount.nanoseconds(max(TimeAmount.milliseconds(100).nanoseconds, min(idle.nanoseconds / 4, TimeAmount.seconds(5).nanoseconds)))
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -83,13 +93,20 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let conversation, !conversation.isClosed else { return }
         let input = unwrapInboundIn(data)
-        if case .line = input {
+        if case let .line(text) = input {
             lastLine = context.eventLoop.now
             guard limiter.allow(now: lastLine) else {
                 services.metrics.rateLimitedLines.increment()
-                rateLimited(context: context)
+                rateLimited(context: context, refused: limiter.refusedInARow, detail: "rate limit")
                 return
             }
+            // Bytes, not only lines: what a connection and its address may have stored a minute.
+            guard services.volumes.spend(text.utf8.count + 1, address: address, connection: &volume, now: lastLine) else {
+                volumeRefusedInARow += 1
+                rateLimited(context: context, refused: volumeRefusedInARow, detail: "volume budget")
+                return
+            }
+            volumeRefusedInARow = 0
         }
         if lookupInFlight {
             waitingLines.append(input)
@@ -166,10 +183,9 @@ public final class ChatSessionHandler: ChannelInboundHandler {
 
     // MARK: - Steps
 
-    private func rateLimited(context: ChannelHandlerContext) {
+    private func rateLimited(context: ChannelHandlerContext, refused: Int, detail: String) {
         guard var conversation else { return }
         let kb = services.store.knowledgeBase
-        let refused = limiter.refusedInARow
         if refused >= services.configuration.floodDisconnectAfter {
             logger.warning("disconnecting a flooding client", metadata: ["refused": "\(refused)"])
             services.metrics.floodDisconnects.increment()
@@ -180,7 +196,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
             perform(step, context: context)
         } else if refused == 1 || refused % 10 == 0 {
             // Warn on the first refused line and now and then, not on every one.
-            let step = conversation.reject(.rateLimited, detail: "rate limit", kb)
+            let step = conversation.reject(.rateLimited, detail: detail, kb)
             self.conversation = conversation
             perform(step, context: context)
         }
@@ -346,7 +362,20 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     }
 }
 
+extension ChatSessionHandler {
+    /// A budget always holds at least one longest line, so a customer can always be heard.
+    static func budget(_ bytesPerMinute: Int, _ services: ChatServices) -> Int {
+        max(bytesPerMinute, services.configuration.maxLineBytes + 1)
+    }
+}
+
 extension ErrorCode {
+    /// Said to a new connection while the transcript disk is nearly full.
+    var newSessionText: String {
+        "Der Chat nimmt gerade keine neuen Gespräche an. Bitte versuchen Sie es später noch einmal. / "
+            + "The chat is not taking new conversations right now. Please try again later."
+    }
+
     var customerText: String {
         switch self {
         case .unavailable: "Der Chat ist gerade nicht verfügbar, Ihre Nachricht wurde nicht gespeichert. / The chat is unavailable; your message was not stored."

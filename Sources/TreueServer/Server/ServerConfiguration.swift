@@ -47,6 +47,14 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeout: TimeAmount = .seconds(300)
     public var linesPerSecond: Double = 5
     public var burst = 20
+    /// Bytes of lines one connection may send a minute (a token bucket, so a short burst
+    /// up to this many is fine); more are refused like a flood.
+    public var bytesPerConnectionMinute = 32 * 1024
+    /// Bytes of lines all connections from one address may send a minute together.
+    public var bytesPerAddressMinute = 1024 * 1024
+    /// Below this much free space on the transcript file system new sessions are refused
+    /// politely; sessions already open go on. 0 turns the guard off.
+    public var minimumFreeTranscriptBytes: Int64 = 64 * 1024 * 1024
     /// Refused lines in a row after which a flooding client is disconnected.
     public var floodDisconnectAfter = 40
     /// Replies waiting for their transcript write before the server stops reading more
