@@ -37,8 +37,8 @@ unit: deps
 check: build
 	.build/debug/treue check
 
-## Real sockets, real processes: protocol, limits, signals, crashes, HAProxy, websockify
-## and Chromium. Each script prints "N passed, M failed".
+## Real sockets, real processes: protocol, limits, signals, crashes, HAProxy, the native
+## WebSocket listener and Chromium (and websockify, the alternative path). Each script prints "N passed, M failed".
 e2e:
 	python3 Tests/EndToEnd/run.py --treue .build/debug/treue
 	python3 Tests/EndToEnd/robustness_test.py --treue .build/debug/treue
@@ -46,13 +46,15 @@ e2e:
 	python3 Tests/EndToEnd/haproxy_test.py --treue .build/debug/treue
 	python3 Tests/EndToEnd/hardening_test.py --treue .build/debug/treue
 	TREUE_REQUIRE_BROWSER=1 python3 Tests/browser/widget_test.py --treue .build/debug/treue
+	TREUE_REQUIRE_BROWSER=1 python3 Tests/browser/widget_test.py --treue .build/debug/treue --websockify
 	TREUE_REQUIRE_BROWSER=1 python3 Tests/browser/report_test.py --treue .build/debug/treue
 
 ## Longer robustness work CI also runs: libFuzzer on the line protocol and on matching.
 soak: deps
 	scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
 
-## The chat widget in a browser: treue serve plus websockify on http://127.0.0.1:8080/
+## The chat widget in a browser: treue serve with its native WebSocket listener on
+## http://127.0.0.1:8080/ (WEBSOCKIFY=1: websockify in front instead)
 web: build
 	TREUE=.build/debug/treue scripts/web-demo.sh
 

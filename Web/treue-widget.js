@@ -9,7 +9,7 @@
  *           data-treue-lang="de"></script>
  *
  * Optional attributes:
- *   data-treue-url     WebSocket URL of the websockify proxy in front of `treue serve`
+ *   data-treue-url     WebSocket URL of `treue serve --websocket-port` (or a websockify proxy)
  *                      (default: the page's own host, ws: or wss: to match http: or https:)
  *   data-treue-lang    de | en (default de); the customer can switch in the widget
  *   data-treue-login   "ID TOKEN" issued by the shop backend (sends /login ID TOKEN)
@@ -17,8 +17,9 @@
  *   data-treue-open    "true" opens the panel on page load
  *   data-treue-target  id of an element to render into (inline, no launcher button)
  *
- * The widget speaks the server's JSON mode (SPEC section 4) through websockify's
- * binary subprotocol: it sends `/json`, then reads one JSON object per line.
+ * The widget speaks the server's JSON mode (SPEC section 4) over the `binary`
+ * subprotocol (the native listener's and websockify's): it sends `/json`, then reads
+ * one JSON object per line.
  */
 (function () {
   "use strict";

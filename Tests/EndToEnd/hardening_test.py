@@ -5,7 +5,7 @@ budgets, disk-space guard, the native WebSocket listener's limits, file-system c
 Only 127.0.0.x traffic; every loop and wait is bounded. Prints `N passed, M failed`."""
 import csv, io, json, os, socket, subprocess, tempfile, threading, time
 
-import select, shutil
+import base64, select, shutil, struct
 
 from harness import ROOT, Server, Skip, main, registry, treue
 
@@ -371,6 +371,204 @@ def below_the_free_space_threshold_new_sessions_are_refused_and_running_ones_ser
             server.stop()
         subprocess.run(["umount", "-l", target], capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+
+
+class WebSocketClient:
+    """A minimal RFC 6455 client (standard library only) for the native listener."""
+
+    def __init__(self, port, origin=None, protocol=None, timeout=10, path="/"):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        key = base64.b64encode(os.urandom(16)).decode()
+        lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Upgrade: websocket", "Connection: Upgrade",
+                 f"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13"]
+        if origin:
+            lines.append(f"Origin: {origin}")
+        if protocol:
+            lines.append(f"Sec-WebSocket-Protocol: {protocol}")
+        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        response = b""
+        while b"\r\n\r\n" not in response:
+            data = self.sock.recv(4096)
+            if not data:
+                break
+            response += data
+        head, _, self.buffer = response.partition(b"\r\n\r\n")
+        self.status = int(head.split(b" ", 2)[1]) if head else 0
+        self.head = head.decode(errors="replace")
+
+    def send_frame(self, payload, opcode=1, fin=True):
+        header = bytes([(0x80 if fin else 0) | opcode])
+        mask = os.urandom(4)
+        n = len(payload)
+        if n < 126:
+            header += bytes([0x80 | n])
+        elif n < 65536:
+            header += bytes([0x80 | 126]) + struct.pack(">H", n)
+        else:
+            header += bytes([0x80 | 127]) + struct.pack(">Q", n)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(header + mask + masked)
+
+    def send_text(self, text):
+        self.send_frame(text.encode(), opcode=1)
+
+    def _read(self, n):
+        while len(self.buffer) < n:
+            data = self.sock.recv(65536)
+            if not data:
+                raise EOFError("closed")
+            self.buffer += data
+        out, self.buffer = self.buffer[:n], self.buffer[n:]
+        return out
+
+    def frame(self):
+        b0, b1 = self._read(2)
+        n = b1 & 0x7F
+        if n == 126:
+            n = struct.unpack(">H", self._read(2))[0]
+        elif n == 127:
+            n = struct.unpack(">Q", self._read(8))[0]
+        return b0 & 0x0F, self._read(n)
+
+    def message(self):
+        """The next text or binary message's payload (pings answered, close raises)."""
+        while True:
+            opcode, payload = self.frame()
+            if opcode in (1, 2):
+                return payload.decode()
+            if opcode == 8:
+                raise EOFError("close frame " + payload.hex())
+
+    def json_until(self, predicate, limit=20):
+        for _ in range(limit):
+            obj = json.loads(self.message())
+            if predicate(obj):
+                return obj
+        raise AssertionError("expected message never came")
+
+    def close(self):
+        self.sock.close()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def web_server(*args):
+    port = free_port()
+    server = Server("--websocket-port", str(port), "--web-root", os.path.join(ROOT, "Web"), *args)
+    return server, port
+
+
+@test
+def the_native_websocket_speaks_lines_as_text_messages_and_as_a_binary_stream():
+    server, port = web_server()
+    try:
+        own = f"http://127.0.0.1:{port}"
+        text = WebSocketClient(port, origin=own)
+        assert text.status == 101, text.head
+        assert "Willkommen" in text.message()           # the plain greeting, one message per line
+        text.send_text("/json")                         # one text message is one line
+        text.json_until(lambda o: o["type"] == "greeting")
+        text.send_text("wo ist mein paket 12345678")
+        reply = text.json_until(lambda o: o["type"] == "reply")
+        assert "12345678" in reply["text"], reply
+        # The widget's way (websockify's): the binary subprotocol carries the byte stream.
+        binary = WebSocketClient(port, origin=own, protocol="binary")
+        assert binary.status == 101 and "binary" in binary.head.lower(), binary.head
+        binary.send_frame(b"/lang en\n/json\n", opcode=2)
+        stream = ""
+        deadline = time.time() + 10
+        while '"greeting"' not in stream and time.time() < deadline:
+            stream += binary.message()
+        assert '"greeting"' in stream and stream.endswith("\n"), stream
+        time.sleep(0.3)
+        assert any(r["type"] == "message" and "12345678" in r.get("text", "") for r in server.records())
+        # The page itself comes from --web-root; nothing outside it does.
+        page = urllib_get(port, "/")
+        assert page[0] == 200 and b"treue-widget" in page[1], page[0]
+        for path in ["/../README.md", "/..%2FREADME.md", "/.git/config", "/nothing.html"]:
+            assert urllib_get(port, path)[0] == 404, path
+    finally:
+        server.stop()
+
+
+def urllib_get(port, path):
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    data = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    sock.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+@test
+def the_native_websocket_refuses_foreign_origins_oversized_frames_and_extra_connections():
+    server, port = web_server("--max-connections-per-address", "3", "--websocket-origin", "https://shop.example")
+    try:
+        foreign = WebSocketClient(port, origin="https://evil.example")
+        assert foreign.status == 403, foreign.head
+        allowed = WebSocketClient(port, origin="https://shop.example/")
+        assert allowed.status == 101, allowed.head
+        # A 16 MB frame: refused by its header (the limit is 16 KiB), at once.
+        big = WebSocketClient(port, origin="https://shop.example")
+        assert big.status == 101
+        big.message()
+        cpu_before = sum(os.times()[:2])
+        start = time.monotonic()
+        header = bytes([0x82, 0x80 | 127]) + struct.pack(">Q", 16 * 1024 * 1024) + os.urandom(4)
+        big.sock.sendall(header + b"\0" * 65536)
+        closed = False
+        try:
+            while True:
+                opcode, payload = big.frame()
+                if opcode == 8:
+                    closed = True
+                    break
+        except (EOFError, ConnectionResetError):
+            closed = True
+        elapsed = time.monotonic() - start
+        print(f"   measured a 16 MB frame: connection closed after {elapsed:.3f} s", flush=True)
+        assert closed and elapsed < 2, elapsed
+        # The per-address cap counts WebSocket connections as it counts TCP ones.
+        held = [WebSocketClient(port, origin="https://shop.example") for _ in range(2)]
+        for h in held:
+            assert h.status == 101
+        extra = WebSocketClient(port, origin="https://shop.example")
+        said = extra.message() if extra.status == 101 else ""
+        assert "busy" in said, said
+        allowed.send_text("wo ist mein paket 12345678")
+        assert "12345678" in "".join(allowed.message() for _ in range(3))
+    finally:
+        server.stop()
+
+
+@test
+def many_websocket_connections_cost_one_process():
+    server, port = web_server("--max-connections-per-address", "1000")
+    clients = []
+    try:
+        before = server.rss_kb()
+        for _ in range(150):
+            c = WebSocketClient(port, origin=f"http://127.0.0.1:{port}")
+            assert c.status == 101
+            c.message()
+            clients.append(c)
+        children = subprocess.run(["pgrep", "-P", str(server.proc.pid)], capture_output=True, text=True).stdout.split()
+        grown = (server.rss_kb() - before) / 1024
+        print(f"   measured 150 WebSocket connections: {len(children)} child processes, server RSS +{grown:.1f} MB", flush=True)
+        assert not children and grown < 50, (children, grown)
+    finally:
+        for c in clients:
+            c.close()
+        server.stop()
 
 
 if __name__ == "__main__":

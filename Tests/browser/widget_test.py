@@ -1,18 +1,19 @@
 #!/usr/bin/env python3
 """End-to-end test of the web widget in a real browser.
 
-Starts a real `treue serve` (port 0, temporary transcript directory) and a real
-websockify on a free 127.0.0.1 port serving Web/, then drives headless Chromium through
+Starts a real `treue serve` (port 0, temporary transcript directory) with its native
+WebSocket listener on a free 127.0.0.1 port serving Web/ (or, with --websockify, a real
+websockify in front of the TCP port), then drives headless Chromium through
 the DevTools protocol (a minimal WebSocket client from the standard library, so no PyPI
 package is needed): loads the demo page, types a German question and presses Enter,
 checks the answer, clicks a suggestion, rates the chat (5 stars, thumbs up), switches
-the language, survives a proxy restart (reconnect with back-off), and finally checks
+the language, survives a restart of the WebSocket end (reconnect with back-off), and finally checks
 that the transcript on disk records all of it. A screenshot of the conversation is
 saved as artifacts/widget.png.
 
     python3 Tests/browser/widget_test.py [--treue .build/debug/treue] [--keep]
 
-Needs the Debian packages chromium and websockify (`make test` installs them). Prints
+Needs the Debian package chromium (and websockify for --websockify; `make test` installs both). Prints
 `N passed, M failed` last and exits non-zero on any failure.
 """
 import argparse
@@ -236,10 +237,13 @@ class Processes:
             self.stop(proc)
 
 
-def start_treue(procs, treue, workdir, intents, transcripts):
+def start_treue(procs, treue, workdir, intents, transcripts, web_port=None):
+    """Starts `treue serve`; with `web_port` its native WebSocket listener serves Web/ and
+    the widget's WebSocket there (the default path)."""
+    native = ["--websocket-port", str(web_port), "--web-root", os.path.join(ROOT, "Web")] if web_port else []
     proc = procs.start("treue", [treue, "serve", "--port", "0", "--intents", intents,
                                  "--transcripts", transcripts, "--customers",
-                                 os.path.join(ROOT, "Customers", "demo.csv")],
+                                 os.path.join(ROOT, "Customers", "demo.csv"), *native],
                        logdir=workdir, stdout=subprocess.PIPE, cwd=ROOT)
     end = time.monotonic() + 30
     while time.monotonic() < end:
@@ -415,6 +419,8 @@ def main():
     parser.add_argument("--intents", default=None, help="knowledge base (default: Intents/, tiny fallback)")
     parser.add_argument("--artifacts", default=os.path.join(ROOT, "artifacts"))
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--websockify", action="store_true",
+                        help="the alternative path: websockify in front of the TCP port instead of the native listener")
     args = parser.parse_args()
     _deadline = time.monotonic() + DEADLINE_S
 
@@ -427,12 +433,14 @@ def main():
         treue = os.path.abspath(args.treue)
         if not os.access(treue, os.X_OK):
             raise RuntimeError(f"{treue} is missing: run `swift build` first")
-        if not shutil.which("websockify"):
+        if args.websockify and not shutil.which("websockify"):
             raise RuntimeError("websockify not found (apt-get install websockify)")
 
+        web_port = free_port()
+        native_port = None if args.websockify else web_port
         intents = args.intents or os.path.join(ROOT, "Intents")
         try:
-            server, treue_port = start_treue(procs, treue, workdir, intents, transcripts)
+            server, treue_port = start_treue(procs, treue, workdir, intents, transcripts, native_port)
         except RuntimeError:
             if args.intents:
                 raise
@@ -441,17 +449,19 @@ def main():
             os.makedirs(intents)
             with open(os.path.join(intents, "kb.yaml"), "w") as f:
                 f.write(TINY_KB)
-            server, treue_port = start_treue(procs, treue, workdir, intents, transcripts)
+            server, treue_port = start_treue(procs, treue, workdir, intents, transcripts, native_port)
 
-        web_port = free_port()
-        proxy = start_websockify(procs, workdir, web_port, treue_port)
+        # The server itself serves the page and the WebSocket (or, with --websockify, the
+        # proxy does, in front of the TCP port).
+        proxy = start_websockify(procs, workdir, web_port, treue_port) if args.websockify else server
+        print("path:", "websockify in front of the TCP port" if args.websockify else "native WebSocket listener of treue serve")
         _, page_ws = start_chromium(procs, workdir)
         dt = DevTools(page_ws)
         dt.call("Page.enable")
         dt.call("Runtime.enable")
         dt.call("Emulation.setDeviceMetricsOverride", width=1100, height=900, deviceScaleFactor=1, mobile=False)
 
-        # 1. The page loads, the widget connects through websockify and greets in JSON mode.
+        # 1. The page loads, the widget connects and greets in JSON mode.
         dt.call("Page.navigate", url=f"http://127.0.0.1:{web_port}/index.html")
         try:
             st = wait_for(lambda: (lambda s: s if s and s["state"] == "open" and s["session"] else None)(widget_state(dt)),
@@ -581,11 +591,15 @@ def main():
                      closed == [True, "treue-launcher", "false"] and opened == [False, "treue-input", "true"],
                      f"closed={closed} opened={opened}")
 
-        # 8. The proxy goes away and comes back: the widget reconnects with back-off and a
-        #    message typed meanwhile is delivered in the new session.
+        # 8. The WebSocket end goes away and comes back (the server restarted on the same
+        #    port, or the proxy): the widget reconnects with back-off and a message typed
+        #    meanwhile is delivered in the new session.
         procs.stop(proxy)
         wait_for(lambda: widget_state(dt)["state"] == "waiting", 10, "the widget to notice the drop")
-        proxy = start_websockify(procs, workdir, web_port, treue_port)
+        if args.websockify:
+            proxy = start_websockify(procs, workdir, web_port, treue_port)
+        else:
+            proxy, treue_port = start_treue(procs, treue, workdir, intents, transcripts, native_port)
         try:
             st = wait_for(lambda: (lambda s: s if s["state"] == "open" and s["session"] != session1 else None)(
                 widget_state(dt)), 20, "the reconnect")
@@ -595,11 +609,11 @@ def main():
             dt.key("Enter", "Enter", 13, "\r")
             st = wait_for(lambda: (lambda s: s if count_type(s, "reply") > before else None)(widget_state(dt)),
                           15, "an answer after the reconnect")
-            checks.check("reconnects after the proxy restarts and keeps chatting",
+            checks.check("reconnects after the WebSocket end restarts and keeps chatting",
                          count_type(st, "reconnected") == 1 and ORDER in st["messages"][-1]["text"],
                          json.dumps(st["messages"][-3:], ensure_ascii=False))
         except TimeoutError as e:
-            checks.check("reconnects after the proxy restarts and keeps chatting", False, str(e))
+            checks.check("reconnects after the WebSocket end restarts and keeps chatting", False, str(e))
 
         # 9. The transcript on disk records the first session: message, reply with intent,
         #    feedback 5, helpful rating, the English reply.

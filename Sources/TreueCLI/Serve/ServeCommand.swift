@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the chat server.",
         discussion: """
-            Customers connect with nc, telnet, socat or the web widget (through websockify). \
+            Customers connect with nc, telnet, socat or the web widget (--websocket-port, or websockify in front). \
             SIGTERM or SIGINT drains: every customer gets a goodbye, transcripts are flushed, exit 0. \
             SIGHUP (or a changed file under --intents, or a changed --customers file) reloads; a broken edit keeps the old one.
             Login secret: --login-secret-file PATH or the TREUE_LOGIN_SECRET environment variable (one secret per line); \
@@ -98,6 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
             var out = StandardOutput()
             if let metricsListener { out.line("metrics on \(configuration.metricsHost):\(metricsListener.port)") }
             out.line("listening on \(configuration.host):\(server.port)")
+            if let webSocketPort = server.webSocketPort { out.line("websocket on \(configuration.host):\(webSocketPort)") }
             out.flush()
         }
         let watcher = FileWatcher(folders: [configuration.intents, (configuration.intents as NSString).appendingPathComponent("tests")],

@@ -108,6 +108,18 @@ struct ServeSettings: ParsableArguments {
     @Option(help: "Seconds a drain (SIGTERM, SIGINT) waits for customers' last records before it closes what is left (default: \(defaults.drainTimeout.wholeSeconds)).")
     var drainTimeout: Int?
 
+    @Option(help: "Also listen for the web widget's WebSocket on this port (native; websockify is not needed).")
+    var websocketPort: Int?
+
+    @Option(help: "A page origin allowed to open the WebSocket (https://shop.example); repeatable; * allows any (default: the port's own pages).")
+    var websocketOrigin: [String] = []
+
+    @Option(help: "Largest WebSocket message in bytes, fragments together; a larger frame closes the connection (default: \(defaults.webSocketMaxMessageBytes)).")
+    var websocketMaxMessage: Int?
+
+    @Option(help: "A flat folder of files (the widget, a demo page) served over HTTP on the WebSocket port.")
+    var webRoot: String?
+
     @Option(help: "Port for GET /metrics (Prometheus) and GET /healthz; no listener without it.")
     var metricsPort: Int?
 
@@ -154,6 +166,10 @@ struct ServeSettings: ParsableArguments {
         if let threads { c.threads = threads }
         if let logLevel { c.logLevel = logLevel }
         if let drainTimeout { c.drainTimeout = .seconds(Int64(drainTimeout)) }
+        if let websocketPort { c.webSocketPort = websocketPort }
+        if !websocketOrigin.isEmpty { c.webSocketOrigins = websocketOrigin }
+        if let websocketMaxMessage { c.webSocketMaxMessageBytes = websocketMaxMessage }
+        if let webRoot { c.webRoot = webRoot }
         if let metricsPort { c.metricsPort = metricsPort }
         if let metricsHost { c.metricsHost = metricsHost }
         if let proxyProtocol { c.proxyProtocol = proxyProtocol }
@@ -163,6 +179,8 @@ struct ServeSettings: ParsableArguments {
     /// Bad values, each named by its flag (or config key).
     func validate() throws {
         if let port { guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") } }
+        if let websocketPort { guard (0...65535).contains(websocketPort) else { throw ValidationError("--websocket-port must be 0 to 65535") } }
+        if let websocketMaxMessage, websocketMaxMessage < 64 { throw ValidationError("--websocket-max-message must be at least 64") }
         if let metricsPort { guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be 0 to 65535") } }
         if let maxLineBytes { guard maxLineBytes >= 16 else { throw ValidationError("--max-line-bytes must be at least 16") } }
         for (name, value) in [("--max-connections", maxConnections), ("--max-connections-per-address", maxConnectionsPerAddress),

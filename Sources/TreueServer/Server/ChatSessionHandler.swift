@@ -62,7 +62,8 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         context.fireChannelActive()
     }
 
-    /// Added to a live connection (after a PROXY header), the session starts at once.
+    /// Added to a live connection (after a PROXY header, or behind a WebSocket), the
+    /// session starts at once.
     public func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { start(context: context) }
     }

@@ -55,6 +55,15 @@ public struct ServerConfiguration: Sendable {
     /// Below this much free space on the transcript file system new sessions are refused
     /// politely; sessions already open go on. 0 turns the guard off.
     public var minimumFreeTranscriptBytes: Int64 = 64 * 1024 * 1024
+    /// The native WebSocket listener for the web widget on this port (nil: off), on `host`.
+    public var webSocketPort: Int?
+    /// Pages allowed to open a chat WebSocket (`https://shop.example`); empty: the
+    /// listener's own pages only (`http://127.0.0.1:PORT`, `http://localhost:PORT`).
+    public var webSocketOrigins: [String] = []
+    /// Largest WebSocket message (all fragments together) a browser may send.
+    public var webSocketMaxMessageBytes = 16 * 1024
+    /// A flat folder of files (the widget and its demo page) served on the WebSocket port.
+    public var webRoot: String?
     /// Refused lines in a row after which a flooding client is disconnected.
     public var floodDisconnectAfter = 40
     /// Replies waiting for their transcript write before the server stops reading more
