@@ -568,6 +568,22 @@ def main():
         except TimeoutError as e:
             checks.check("keyboard language switch to English; answers come in English", False, str(e))
 
+        # 6b. A login brings the proactive welcome (the shipped rules: her points expire
+        #     soon), shown as a bot message with its suggestions.
+        if intents == os.path.join(ROOT, "Intents"):
+            dt.js("document.querySelector('.treue-input').focus()")
+            dt.type_text("/login C1001")
+            dt.key("Enter", "Enter", 13, "\r")
+            try:
+                st = wait_for(lambda: (lambda s: s if count_type(s, "proactive") >= 1 else None)(widget_state(dt)),
+                              15, "the proactive welcome")
+                welcome = [m for m in st["messages"] if m["type"] == "proactive"][-1]
+                checks.check("after /login the proactive welcome is shown with its suggestions",
+                             "300" in welcome["text"] and len(st["suggestions"]) == 2,
+                             json.dumps(welcome, ensure_ascii=False) + json.dumps(st["suggestions"], ensure_ascii=False))
+            except TimeoutError as e:
+                checks.check("after /login the proactive welcome is shown with its suggestions", False, str(e))
+
         # Let the message list finish scrolling before the picture is taken.
         dt.js("new Promise(r => { const l = document.querySelector('.treue-log'); l.style.scrollBehavior = 'auto';"
               " l.scrollTop = l.scrollHeight; requestAnimationFrame(() => requestAnimationFrame(r)); })")
