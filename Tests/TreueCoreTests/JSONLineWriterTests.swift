@@ -56,6 +56,23 @@ struct JSONLineWriterTests {
         #expect(!separators.contains { separator in mine.indices.contains { mine[$0...].starts(with: separator) } })
     }
 
+    /// Every escape at every position of a long string: the writer tests eight bytes at a
+    /// time, so each offset within and across those blocks must be seen.
+    @Test(arguments: ["\"", "\\", "\u{0}", "\u{1F}", "\n", "\u{2028}", "\u{2029}", "€", "ä", "\u{7F}", "😀"])
+    func escapesAtEveryOffsetOfALongString(_ special: String) throws {
+        let padding = "abcdefghijklmnopqrstuvwxyz"
+        for offset in 0...17 {
+            let value = String(padding.prefix(offset)) + special + String(padding.dropFirst(offset)) + special
+            let mine = Self.written(value)
+            #expect(try Self.decoded(mine) == Self.decoded(Self.foundation.encode(Sample(value: value))), "offset \(offset)")
+            #expect(!mine.contains(where: { $0 < 0x20 }))
+            var writer = JSONLineWriter()
+            writer.string(value)
+            let text = String(decoding: writer.bytes, as: UTF8.self)
+            #expect(!text.unicodeScalars.contains { $0 == "\u{2028}" || $0 == "\u{2029}" }, "offset \(offset)")
+        }
+    }
+
     @Test(arguments: [
         ("\u{0}", #""\u0000""#), ("\u{1F}", #""\u001f""#), ("\u{1B}", #""\u001b""#), ("\"", #""\"""#), ("\\", #""\\""#),
         ("\n", #""\n""#), ("\r", #""\r""#), ("\t", #""\t""#), ("\u{8}", #""\b""#), ("\u{C}", #""\f""#),
