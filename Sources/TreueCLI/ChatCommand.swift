@@ -7,6 +7,8 @@ import TreueCore
 import TreueServer
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// `treue chat`: a terminal client that speaks JSON mode and shows it for people.

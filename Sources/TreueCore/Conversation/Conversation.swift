@@ -328,7 +328,7 @@ public struct Conversation: Sendable {
     }
 
     func errorText(_ code: ErrorCode, _ kb: KnowledgeBase) -> String {
-        ErrorTexts.text(code, language: language)
+        kb.errorText(code, language: language)
     }
 
     func fields(_ captures: [String: String], kb: KnowledgeBase, extra: [String: String] = [:]) -> (String) -> String? {

@@ -217,7 +217,7 @@ public final class ChatServer: Sendable {
         }
         services.metrics.refused(verdict == .serverFull ? .serverFull : .addressFull)
         services.logger.warning("connection refused", metadata: ["reason": "\(verdict)", "open": "\(gate.openConnections)"])
-        return ErrorCode.serverBusy.customerText
+        return services.store.knowledgeBase.errorTextInEveryLanguage(.serverBusy)
     }
 
     /// The port actually bound (useful with port 0 in tests).

@@ -290,7 +290,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
             case let .failure(error):
                 self.logger.error("transcript write failed; refusing to answer", metadata: ["error": "\(error)"])
                 var buffer = context.channel.allocator.buffer(capacity: 128)
-                self.wire.render(.error(code: .unavailable, text: ErrorCode.unavailable.customerText), into: &buffer)
+                self.wire.render(.error(code: .unavailable, text: self.services.store.knowledgeBase.errorTextInEveryLanguage(.unavailable)), into: &buffer)
                 let channel = context.channel
                 context.writeAndFlush(self.wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
                 return
@@ -375,13 +375,5 @@ extension ErrorCode {
     var newSessionText: String {
         "Der Chat nimmt gerade keine neuen Gespräche an. Bitte versuchen Sie es später noch einmal. / "
             + "The chat is not taking new conversations right now. Please try again later."
-    }
-
-    var customerText: String {
-        switch self {
-        case .unavailable: "Der Chat ist gerade nicht verfügbar, Ihre Nachricht wurde nicht gespeichert. / The chat is unavailable; your message was not stored."
-        case .serverBusy: "Gerade sind alle Leitungen belegt. Bitte versuchen Sie es gleich noch einmal. / All lines are busy, please try again shortly."
-        default: rawValue
-        }
     }
 }
