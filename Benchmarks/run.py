@@ -15,7 +15,7 @@
    of the server's path, stable where seconds are not.
 
 Prints a Markdown report; numbers move between runs on a shared machine, ratios less so."""
-import argparse, glob, json, os, re, resource, signal, subprocess, sys, tempfile, time
+import argparse, glob, json, os, re, resource, shutil, signal, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -313,8 +313,8 @@ def main():
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     ap.add_argument("--work", default="/tmp/treue-bench")
     ap.add_argument("--quick", action="store_true", help="skip RiveScript (minutes at 5,000 intents)")
-    ap.add_argument("--only", default="matching,shipped,server,orders,memory,startup,counts",
-                    help="comma-separated parts to run: matching, shipped, server, orders, memory, startup, counts")
+    ap.add_argument("--only", default="matching,shipped,server,orders,metrics,memory,startup,counts",
+                    help="comma-separated parts to run: matching, shipped, server, orders, metrics, memory, startup, counts")
     a = ap.parse_args()
     parts = set(a.only.split(","))
     treue, load = os.path.abspath(a.treue), os.path.abspath(a.load)
@@ -330,6 +330,8 @@ def main():
         server(treue, load)
     if "orders" in parts:
         orders(treue, load)
+    if "metrics" in parts:
+        metrics_cost(treue, load)
     if "memory" in parts:
         print("\n## Memory per connection\n")
         before, after, opened = idle_memory(treue, load, 10000)
@@ -466,6 +468,44 @@ def orders(treue, load, connections=100, messages=200):
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, r, lookups, unavailable in rows:
         print(f"| {name} | {r['msgs_per_s']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {lookups:,} | {unavailable:,} | {r['msgs_per_s'] / base:.2f} |")
+
+
+def metrics_cost(treue, load, rounds=5):
+    """Throughput with `--metrics-port` (Prometheus backend, every metric recorded) against
+    without (no-op backend), 100 connections, --fsync never so the disk does not hide the
+    difference. Runs alternate on/off so drift on a shared machine hits both alike; the
+    medians are compared."""
+    print("\n## Cost of metrics (treue-load, 100 connections, --fsync never)\n")
+    runs = {"off": [], "on": []}
+    for _ in range(rounds):
+        for mode in ("off", "on"):
+            transcripts = tempfile.mkdtemp(prefix="treue-bench-")
+            extra = ["--metrics-port", "0"] if mode == "on" else []
+            cmd = [treue, "serve", "--port", "0", "--transcripts", transcripts, "--fsync", "never", "--rate-limit", "1000000",
+                   "--burst", "1000000", "--max-connections-per-address", "20000", "--log-level", "error", *extra]
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+            port = None
+            while port is None:
+                line = proc.stdout.readline()
+                if not line:
+                    raise RuntimeError("treue serve did not start")
+                if line.startswith("listening on"):
+                    port = int(line.strip().rsplit(":", 1)[1])
+            try:
+                r = json.loads(sh(f"{load} --port {port} --connections 100 --messages 500", timeout=600).stdout)
+                runs[mode].append(r["msgs_per_s"])
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=30)
+            shutil.rmtree(transcripts, ignore_errors=True)
+    off = sorted(runs["off"])[len(runs["off"]) // 2]
+    on = sorted(runs["on"])[len(runs["on"]) // 2]
+    print("| metrics | median msgs/s | runs |")
+    print("|---|---:|---|")
+    for mode, median in (("off", off), ("on (--metrics-port)", on)):
+        key = mode.split()[0]
+        print(f"| {mode} | {median:,.0f} | " + ", ".join(f"{x:,.0f}" for x in runs[key]) + " |")
+    print(f"\nWith metrics: {on / off:.3f} of the throughput without ({(1 - on / off) * 100:+.1f} % cost).")
 
 
 if __name__ == "__main__":
