@@ -1,22 +1,19 @@
-#!/usr/bin/env python3
-"""Robustness and security tests of `treue serve` over real sockets, beyond run.py:
+"""Robustness and security tests of `treue serve` over real sockets, beyond protocol_test.py:
 a client that never reads (backpressure, memory), 20,000 connection attempts from one
 address, a knowledge base with catastrophic patterns, a full or read-only transcript
 disk, and login secrets at trace logging. Only 127.0.0.x traffic; every loop and wait
 is bounded; servers, mounts and temp folders are cleaned up in `finally`.
 
-Prints the measured numbers (docs/robustness.md quotes them) and `N passed, M failed`;
-exits non-zero on any failure. A sub-case that cannot run here (no tmpfs mount without
+Prints the measured numbers (docs/robustness.md quotes them; pytest -s shows them). A sub-case that cannot run here (no tmpfs mount without
 root) is skipped with a message, not passed silently.
 
-    python3 Tests/EndToEnd/robustness_test.py --treue .build/debug/treue [-k NAME]
+    make e2e E2E=Tests/EndToEnd/robustness_test.py [PYTEST_ARGS="-k NAME"]
 """
 import argparse, errno, glob, hashlib, hmac, json, os, resource, select, shutil, signal, socket, subprocess, sys, \
     tempfile, threading, time, traceback
 
-from harness import ROOT, Client, Server, Skip, main, registry, treue
+from harness import ROOT, Client, Server, Skip, treue, test
 
-RESULTS, test = registry()
 MEASURED = {}
 
 
@@ -67,7 +64,7 @@ class Prober(threading.Thread):
 
 @test
 def a_client_that_never_reads_cannot_grow_the_servers_memory():
-    # The rate limit is lifted so the flood is not simply cut off (run.py tests that):
+    # The rate limit is lifted so the flood is not simply cut off (protocol_test.py tests that):
     # here only backpressure stands between the flood and the server's memory.
     server = Server("--rate-limit", "1000000", "--burst", "1000000", "--volume-per-connection", "1000000000000", "--volume-per-address", "1000000000000")
     pushers = []
@@ -536,6 +533,3 @@ def the_login_secret_never_reaches_logs_or_transcripts_and_bad_ids_are_refused()
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
-
-if __name__ == "__main__":
-    main(RESULTS)

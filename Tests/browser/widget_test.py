@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """End-to-end test of the web widget in a real browser.
 
 Starts a real `treue serve` (port 0, temporary transcript directory) with its native
@@ -11,12 +10,11 @@ the language, survives a restart of the WebSocket end (reconnect with back-off),
 that the transcript on disk records all of it. A screenshot of the conversation is
 saved as artifacts/widget.png.
 
-    python3 Tests/browser/widget_test.py [--treue .build/debug/treue] [--keep]
+    python3 -m pytest Tests/browser/widget_test.py --treue .build/debug/treue
 
-Needs the Debian package chromium (and websockify for --websockify; `make test` installs both). Prints
-`N passed, M failed` last and exits non-zero on any failure.
+Needs the Debian packages chromium and websockify (`make test` installs them). The scenario
+runs twice, on the native listener and through websockify; each check is one pytest result.
 """
-import argparse
 import base64
 import glob
 import json
@@ -30,6 +28,10 @@ import sys
 import tempfile
 import time
 import urllib.request
+
+import pytest
+
+from harness import Checks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEADLINE_S = 120          # the whole test, hard limit
@@ -376,22 +378,6 @@ intents:
 
 # ---------------------------------------------------------------------------- the test
 
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-            print(f"ok   {name}")
-        else:
-            self.failed += 1
-            print(f"FAIL {name}" + (f": {detail}" if detail else ""))
-        sys.stdout.flush()
-        return ok
-
-
 def widget_state(dt):
     return dt.js("""(() => {
       const root = document.querySelector('.treue-widget');
@@ -412,16 +398,37 @@ def count_type(state, kind):
     return sum(1 for m in state["messages"] if m["type"] == kind)
 
 
-def main():
+# Every check the scenario makes, each one pytest result (see `test_widget`).
+CHECKS = [
+    "page loads, widget connects and shows the JSON greeting",
+    "accessible markup (aria-live log, labels, named buttons)",
+    "German question + Enter gets an answer naming the order number",
+    "clicking a suggestion sends its text and a new answer arrives",
+    "rating 5 and thumbs up are acknowledged without errors",
+    "keyboard language switch to English; answers come in English",
+    "screenshot saved",
+    "keyboard: Escape closes the panel, Enter on the launcher reopens it with focus in the input",
+    "after /login the proactive welcome is shown with its suggestions",
+    "reconnects after the WebSocket end restarts and keeps chatting",
+    "transcript: message and reply with intent order_status and the order number",
+    "transcript: the suggestion was recorded as a customer message",
+    "transcript: feedback score 5 and rating helpful=true",
+    "transcript: English reply, sequence numbers strictly increasing",
+]
+
+
+class Settings:
+    intents = None          # Intents/, or a tiny knowledge base if it does not load
+    artifacts = os.path.join(ROOT, "artifacts")
+    keep = False
+
+
+def run_scenario(treue, websockify=False):
+    """Runs the whole browser scenario once and returns its checks."""
     global _deadline
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--treue", default=os.path.join(ROOT, ".build", "debug", "treue"))
-    parser.add_argument("--intents", default=None, help="knowledge base (default: Intents/, tiny fallback)")
-    parser.add_argument("--artifacts", default=os.path.join(ROOT, "artifacts"))
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    parser.add_argument("--websockify", action="store_true",
-                        help="the alternative path: websockify in front of the TCP port instead of the native listener")
-    args = parser.parse_args()
+    args = Settings()
+    args.treue = treue
+    args.websockify = websockify
     _deadline = time.monotonic() + DEADLINE_S
 
     checks = Checks()
@@ -592,7 +599,7 @@ def main():
         png = os.path.join(args.artifacts, "widget.png")
         with open(png, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
-        checks.check("screenshot saved to " + os.path.relpath(png, ROOT), os.path.getsize(png) > 1000)
+        checks.check("screenshot saved", os.path.getsize(png) > 1000, os.path.relpath(png, ROOT))
 
         # 7. Keyboard only: Escape closes the panel and puts focus on the launcher; Enter
         #    on the launcher opens it again with focus in the input.
@@ -656,20 +663,28 @@ def main():
                      json.dumps(types))
         checks.check("transcript: English reply, sequence numbers strictly increasing",
                      bool(english) and seqs == sorted(set(seqs)), json.dumps(seqs))
-    except Exception as e:  # noqa: BLE001 - report and count as a failure
-        checks.check("test ran to completion", False, f"{type(e).__name__}: {e}")
+    except Exception as e:  # noqa: BLE001 - the checks not reached fail with this reason
+        checks.stopped = f"{type(e).__name__}: {e}"
+        print("scenario stopped:", checks.stopped, flush=True)
     finally:
         if dt:
             dt.close()
         procs.stop_all()
-        if args.keep or checks.failed:
+        failed = checks.stopped or not all(ok for ok, _ in checks.results.values())
+        if args.keep or failed:
             print("logs and transcripts kept in", workdir)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-
-    print(f"{checks.passed} passed, {checks.failed} failed")
-    return 1 if checks.failed else 0
+    return checks
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+@pytest.fixture(scope="module", params=["native", "websockify"])
+def scenario(request, treue_binary):
+    if not any(shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")) and not os.environ.get("TREUE_REQUIRE_BROWSER"):
+        pytest.skip("chromium is not installed; set TREUE_REQUIRE_BROWSER=1 to make this a failure")
+    return run_scenario(treue_binary, websockify=request.param == "websockify")
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_widget(scenario, check):
+    scenario.verify(check)
