@@ -62,6 +62,7 @@ eval: build
 	.build/debug/treue check --eval Tests/eval/heldout.tsv
 
 bench: release
+	@scripts/install-deps.sh bench
 	swift build -c release --product treue-load
 	python3 Benchmarks/run.py --treue .build/release/treue --load .build/release/treue-load --shared $(SHARED)
 
