@@ -376,7 +376,7 @@ def below_the_free_space_threshold_new_sessions_are_refused_and_running_ones_ser
 class WebSocketClient:
     """A minimal RFC 6455 client (standard library only) for the native listener."""
 
-    def __init__(self, port, origin=None, protocol=None, timeout=10, path="/"):
+    def __init__(self, port, origin=None, protocol=None, timeout=10, path="/", headers=()):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
         key = base64.b64encode(os.urandom(16)).decode()
         lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Upgrade: websocket", "Connection: Upgrade",
@@ -385,6 +385,7 @@ class WebSocketClient:
             lines.append(f"Origin: {origin}")
         if protocol:
             lines.append(f"Sec-WebSocket-Protocol: {protocol}")
+        lines.extend(headers)
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         response = b""
         while b"\r\n\r\n" not in response:

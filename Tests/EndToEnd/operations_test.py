@@ -4,6 +4,7 @@ Real `treue serve` processes on 127.0.0.1. Run with `make e2e` (pytest)."""
 import os, re, signal, socket, subprocess, tempfile, time, urllib.error, urllib.request
 
 from harness import ROOT, Server, treue, test
+from hardening_test import WebSocketClient, free_port
 
 
 def http(port, path):
@@ -152,5 +153,22 @@ def sighup_also_reloads_the_customer_directory_and_keeps_it_when_broken():
         c.send("/login C2")
         assert "Bert" in c.line(), "a broken export must keep the one in service"
         assert "crm.csv:2: unknown phase" in server.logs(), server.logs()
+    finally:
+        server.stop()
+
+
+@test
+def behind_a_trusted_proxy_the_websocket_cap_counts_the_forwarded_address():
+    port = free_port()
+    server = Server("--websocket-port", str(port), "--web-root", os.path.join(ROOT, "Web"), "--trusted-proxy", "127.0.0.1",
+                    "--max-connections-per-address", "1")
+    try:
+        own = f"http://127.0.0.1:{port}"
+        first = WebSocketClient(port, origin=own, headers=["X-Forwarded-For: 10.1.1.1, 198.51.100.1"])
+        second = WebSocketClient(port, origin=own, headers=["X-Forwarded-For: 198.51.100.2"])
+        third = WebSocketClient(port, origin=own, headers=["X-Forwarded-For: 198.51.100.1"])
+        assert first.status == second.status == third.status == 101
+        assert "Willkommen" in first.message() and "Willkommen" in second.message()
+        assert "busy" in third.message()          # the same customer again: over the cap of 1
     finally:
         server.stop()

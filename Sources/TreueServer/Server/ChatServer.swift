@@ -87,8 +87,12 @@ public final class ChatServer: Sendable {
     /// message it can show.
     static func initializeWebSocket(_ channel: any Channel, services: ChatServices, gate: ConnectionGate) -> EventLoopFuture<Void> {
         let configuration = services.configuration
-        let address = channel.remoteAddress?.ipAddress ?? "unknown"
-        let refusal = admission(channel, address: address, services: services, gate: gate)
+        let peerAddress = channel.remoteAddress?.ipAddress ?? "unknown"
+        // Behind a trusted proxy (nginx, HAProxy in HTTP mode) the browser's address is the
+        // last entry of X-Forwarded-For, so admission waits for the upgrade request.
+        let trusted = configuration.trustedProxies.compactMap(AddressBlock.init)
+        let fromTrustedProxy = channel.remoteAddress.map { peer in trusted.contains { $0.contains(peer) } } ?? false
+        let earlyRefusal = fromTrustedProxy ? nil : admission(channel, address: peerAddress, services: services, gate: gate)
         let port = channel.localAddress?.port ?? configuration.webSocketPort ?? 0
         let origins = configuration.webSocketOrigins.isEmpty ? OriginPolicy.ownPages(port: port) : OriginPolicy(allowed: configuration.webSocketOrigins)
         let maxMessage = configuration.webSocketMaxMessageBytes
@@ -108,6 +112,12 @@ public final class ChatServer: Sendable {
             },
             upgradePipelineHandler: { channel, head in
                 let binary = head.headers[canonicalForm: "sec-websocket-protocol"].contains { $0.lowercased() == "binary" }
+                var address = peerAddress
+                var refusal = earlyRefusal
+                if fromTrustedProxy {
+                    address = forwardedClient(head.headers) ?? peerAddress
+                    refusal = admission(channel, address: address, services: services, gate: gate)
+                }
                 return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 64,
@@ -173,6 +183,14 @@ public final class ChatServer: Sendable {
         } else {
             try pipeline.addHandlers(handlers)
         }
+    }
+
+    /// The client a trusted proxy names: the last X-Forwarded-For entry (the one the
+    /// trusted proxy itself added), if it is an IP address.
+    static func forwardedClient(_ headers: HTTPHeaders) -> String? {
+        guard let last = headers[canonicalForm: "x-forwarded-for"].last else { return nil }
+        let text = String(last)  // canonicalForm splits at commas and trims
+        return AddressBlock(text) != nil && !text.contains("/") ? text : nil
     }
 
     /// Counts the connection against the limits for `address` (the client's, from the
