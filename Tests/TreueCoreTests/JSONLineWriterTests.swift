@@ -138,6 +138,10 @@ struct JSONLineWriterTests {
         .login(customer: "C1002", verified: true, phase: "service", tier: nil, segment: "b2b"),
         .error(code: "bad_argument", detail: "x"),
         .patternLimit(intent: "order_status", pattern: "Intents/service.yaml:12"),
+        .orderLookup(number: "44812345", outcome: "found", status: "shipped", latencyMs: 12),
+        .orderLookup(number: "44812345", outcome: "locked", status: nil, latencyMs: nil),
+        .proactive(rule: "parcel_today", text: "Heute kommt Ihr Paket.", suggestions: ["Wo ist meine Bestellung?"],
+                   intents: ["order_status"]),
     ]
 
     static func line(_ record: TranscriptRecord) -> [UInt8] {
@@ -165,6 +169,7 @@ struct JSONLineWriterTests {
         .reply(Reply(text: "Hm?", intent: nil, phase: "service", language: "en", suggestions: [])),
         .prompt(text: "Ihre Bestellnummer?", kind: .slot), .prompt(text: "1-5?", kind: .rating),
         .info(text: "OK"), .error(code: .unknownCommand, text: "Unbekannt"), .bye(text: "Tschüss"),
+        .proactive(rule: "points_expiring", text: "Punkte verfallen bald.", suggestions: ["Punkte einlösen", "Verfall"]),
     ]
 
     @Test(arguments: outputs)
