@@ -296,13 +296,16 @@
     this.renderStatus();
   };
 
-  // Appends one entry to the log; `who` is user | bot | info | error.
+  // Appends one entry to the log; `who` is user | bot | agent | info | error. An agent's
+  // message is labelled with the person's name, not the bot's.
   TreueWidget.prototype.addMessage = function (who, text, extra) {
-    var label = who === "user" ? this.t("you") : who === "bot" ? this.t("bot") : this.t("notice");
+    var label = who === "user" ? this.t("you") : who === "bot" ? this.t("bot")
+      : who === "agent" ? ((extra && extra.name) || this.t("bot")) : this.t("notice");
     var item = el("li", { className: "treue-msg treue-msg-" + who, "data-type": (extra && extra.type) || who });
     if (extra && extra.intent !== undefined) item.setAttribute("data-intent", extra.intent === null ? "" : extra.intent);
     if (extra && extra.lang) item.setAttribute("lang", extra.lang);
-    item.appendChild(el("span", { className: "treue-visually-hidden", text: label + ": " }));
+    if (who === "agent") item.appendChild(el("span", { className: "treue-msg-name", text: label }));
+    else item.appendChild(el("span", { className: "treue-visually-hidden", text: label + ": " }));
     item.appendChild(el("span", { className: "treue-msg-text", text: text }));
     this.log.appendChild(item);
     this.log.scrollTop = this.log.scrollHeight;
@@ -488,6 +491,15 @@
         break;
       case "info":
         this.addMessage("info", obj.text || "", { type: "info" });
+        break;
+      case "queued":
+        // Waiting for a person: the position, as a notice.
+        this.addMessage("info", obj.text || "", { type: "queued" }).setAttribute("data-ticket", obj.ticket || "");
+        break;
+      case "agent":
+        // A service agent writes: shown as a person's message with their name.
+        this.addMessage("agent", obj.text || "", { type: "agent", name: obj.name || "" }).setAttribute("data-name", obj.name || "");
+        this.showSuggestions([]);
         break;
       case "error":
         this.addMessage("error", obj.text || "", { type: "error" }).setAttribute("data-code", obj.code || "");

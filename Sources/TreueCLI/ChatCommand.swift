@@ -129,8 +129,12 @@ final class ChatPrinter: ChannelInboundHandler, Sendable {
             for (index, suggestion) in suggestions.enumerated() {
                 print(style.paint("   \(index + 1)) \(TerminalText.visible(suggestion))", .suggestion))
             }
-        case "prompt", "info":
+        case "prompt", "info", "queued":
             print(style.paint(style.wrap(text, indent: "  "), .info))
+        case "agent":
+            // A person from the service team, with their name.
+            let name = TerminalText.visible(object["name"] as? String ?? "")
+            print(style.paint(style.wrap(name + ": " + text, indent: "  "), .suggestion))
         case "error":
             print(style.paint(style.wrap("! " + text, indent: "  "), .error))
         case "bye":

@@ -239,22 +239,67 @@ class Processes:
             self.stop(proc)
 
 
+AGENT_SECRET = "widget-test-agent-secret"
+AGENT_PORT = {}
+
+
 def start_treue(procs, treue, workdir, intents, transcripts, web_port=None):
     """Starts `treue serve`; with `web_port` its native WebSocket listener serves Web/ and
-    the widget's WebSocket there (the default path)."""
+    the widget's WebSocket there (the default path). The service agents' listener is on
+    too, so a person can step into the widget's chat."""
     native = ["--websocket-port", str(web_port), "--web-root", os.path.join(ROOT, "Web")] if web_port else []
+    env = dict(os.environ, TREUE_AGENT_SECRET=AGENT_SECRET, SWIFT_BACKTRACE="enable=no")
     proc = procs.start("treue", [treue, "serve", "--port", "0", "--intents", intents,
                                  "--transcripts", transcripts, "--customers",
-                                 os.path.join(ROOT, "Customers", "demo.csv"), *native],
-                       logdir=workdir, stdout=subprocess.PIPE, cwd=ROOT)
+                                 os.path.join(ROOT, "Customers", "demo.csv"), "--agent-port", "0", *native],
+                       logdir=workdir, stdout=subprocess.PIPE, cwd=ROOT, env=env)
     end = time.monotonic() + 30
+    port = None
     while time.monotonic() < end:
         line = proc.stdout.readline().decode()
         if not line:
             raise RuntimeError("treue serve exited; see " + os.path.join(workdir, "treue.log"))
         if line.startswith("listening on "):
-            return proc, int(line.rsplit(":", 1)[1])
+            port = int(line.rsplit(":", 1)[1])
+        if line.startswith("agents on "):
+            AGENT_PORT["port"] = int(line.rsplit(":", 1)[1])
+            return proc, port
     raise TimeoutError("treue serve did not report its port")
+
+
+class AgentLine:
+    """A service agent on the agent listener, in JSON mode."""
+
+    def __init__(self, port, agent="jana"):
+        import hashlib, hmac
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.buffer = b""
+        exp = int(time.time()) + 600
+        mac = hmac.new(AGENT_SECRET.encode(), f"agent:{agent}.{exp}".encode(), hashlib.sha256).hexdigest()
+        self.send("/json")
+        self.send(f"/login {agent} {exp}.{mac}")
+
+    def send(self, text):
+        self.sock.sendall(text.encode() + b"\n")
+
+    def until(self, predicate, limit=30):
+        for _ in range(limit):
+            while b"\n" not in self.buffer:
+                data = self.sock.recv(65536)
+                if not data:
+                    raise EOFError("agent connection closed")
+                self.buffer += data
+            line, self.buffer = self.buffer.split(b"\n", 1)
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue
+            if predicate(obj):
+                return obj
+        raise AssertionError("the agent never saw the expected line")
+
+    def close(self):
+        self.sock.close()
 
 
 def start_websockify(procs, workdir, web_port, treue_port):
@@ -410,6 +455,7 @@ CHECKS = [
     "keyboard: Escape closes the panel, Enter on the launcher reopens it with focus in the input",
     "after /login the proactive welcome is shown with its suggestions",
     "reconnects after the WebSocket end restarts and keeps chatting",
+    "an agent's message shows in the widget as the person's, with their name",
     "transcript: message and reply with intent order_status and the order number",
     "transcript: the suggestion was recorded as a customer message",
     "transcript: feedback score 5 and rating helpful=true",
@@ -637,6 +683,32 @@ def run_scenario(treue, websockify=False):
                          json.dumps(st["messages"][-3:], ensure_ascii=False))
         except TimeoutError as e:
             checks.check("reconnects after the WebSocket end restarts and keeps chatting", False, str(e))
+
+        # 8b. A service agent steps in: the customer asks for a person in the widget, the
+        #     agent takes the ticket and writes; the widget shows it as the person's message.
+        try:
+            agent = AgentLine(AGENT_PORT["port"])
+            agent.until(lambda o: o.get("type") == "queue")
+            before = count_type(widget_state(dt), "queued")
+            dt.js("document.querySelector('.treue-input').focus()")
+            dt.type_text("/agent")
+            dt.key("Enter", "Enter", 13, "\r")
+            wait_for(lambda: count_type(widget_state(dt), "queued") > before, 15, "the queue notice")
+            waiting = agent.until(lambda o: o.get("type") == "queue" and o["items"])
+            agent.send("/take " + waiting["items"][-1]["ticket"])
+            agent.until(lambda o: o.get("type") == "taken")
+            agent.send("Hallo, hier ist Jana. Wie kann ich helfen?")
+            st = wait_for(lambda: (lambda s: s if count_type(s, "agent") else None)(widget_state(dt)), 15, "the agent's message")
+            shown = dt.js("(() => { const m = [...document.querySelectorAll('.treue-msg-agent')].pop();"
+                          " return m && {name: m.getAttribute('data-name'), label: m.querySelector('.treue-msg-name').textContent,"
+                          " text: m.querySelector('.treue-msg-text').textContent}; })()")
+            checks.check("an agent's message shows in the widget as the person's, with their name",
+                         shown and shown["name"] == "jana" and shown["label"] == "jana" and shown["text"].startswith("Hallo, hier ist Jana"),
+                         json.dumps(shown, ensure_ascii=False))
+            agent.send("/back")
+            agent.close()
+        except (TimeoutError, AssertionError, OSError, KeyError) as e:
+            checks.check("an agent's message shows in the widget as the person's, with their name", False, str(e))
 
         # 9. The transcript on disk records the first session: message, reply with intent,
         #    feedback 5, helpful rating, the English reply.

@@ -63,6 +63,18 @@ struct ServeSettings: ParsableArguments {
     @Option(help: "File with login secrets, one per line (must not be world-readable).")
     var loginSecretFile: String?
 
+    @Option(help: "Port for the service agents' listener (docs/handoff.md); no listener without it.")
+    var agentPort: Int?
+
+    @Option(help: "Address of the agent listener (default: \(defaults.agentHost)).")
+    var agentHost: String?
+
+    @Option(help: "File with agent-token secrets, one per line (or TREUE_AGENT_SECRET; must not be world-readable); required with --agent-port.")
+    var agentSecretFile: String?
+
+    @Option(help: "The service agents' display names, a CSV with the columns id,name.")
+    var agents: String?
+
     @Option(help: "Most connections at once; more are refused politely (default: \(defaults.maxConnections)).")
     var maxConnections: Int?
 
@@ -171,6 +183,10 @@ struct ServeSettings: ParsableArguments {
         if let websocketMaxMessage { c.webSocketMaxMessageBytes = websocketMaxMessage }
         if let webRoot { c.webRoot = webRoot }
         if let metricsPort { c.metricsPort = metricsPort }
+        if let agentPort { c.agentPort = agentPort }
+        if let agentHost { c.agentHost = agentHost }
+        if let agentSecretFile { c.agentSecretFile = agentSecretFile }
+        if let agents { c.agents = agents }
         if let metricsHost { c.metricsHost = metricsHost }
         if let proxyProtocol { c.proxyProtocol = proxyProtocol }
         if !trustedProxy.isEmpty { c.trustedProxies = trustedProxy }
@@ -182,6 +198,7 @@ struct ServeSettings: ParsableArguments {
         if let websocketPort { guard (0...65535).contains(websocketPort) else { throw ValidationError("--websocket-port must be 0 to 65535") } }
         if let websocketMaxMessage, websocketMaxMessage < 64 { throw ValidationError("--websocket-max-message must be at least 64") }
         if let metricsPort { guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be 0 to 65535") } }
+        if let agentPort { guard (0...65535).contains(agentPort) else { throw ValidationError("--agent-port must be 0 to 65535") } }
         if let maxLineBytes { guard maxLineBytes >= 16 else { throw ValidationError("--max-line-bytes must be at least 16") } }
         for (name, value) in [("--max-connections", maxConnections), ("--max-connections-per-address", maxConnectionsPerAddress),
                               ("--idle-timeout", idleTimeout), ("--burst", burst), ("--flood-disconnect", floodDisconnect),

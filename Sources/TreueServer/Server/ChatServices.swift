@@ -13,6 +13,8 @@ public final class ChatServices: Sendable {
     /// questions generally.
     public let orders: (any OrderSource)?
     public let metrics: ServerMetrics
+    /// The handoff queue shared with the agent listener; nil without `--agent-port`.
+    public let handoff: HandoffRegistry?
     let scratches = MatcherScratchCache()
     let redaction: RedactorCache
     let clock = TranscriptClock()
@@ -22,7 +24,8 @@ public final class ChatServices: Sendable {
 
     public init(store: KnowledgeBaseStore, identity: IdentityStore, writer: TranscriptWriter, redactor: Redactor,
                 configuration: ServerConfiguration, logger: Logger, orders: (any OrderSource)? = nil,
-                metrics: ServerMetrics = .disabled) {
+                metrics: ServerMetrics = .disabled, handoff: HandoffRegistry? = nil) {
+        self.handoff = handoff
         self.orders = orders
         self.store = store
         self.identityStore = identity

@@ -45,6 +45,8 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     /// volume budget a line spends.
     private let client: String?
     private var address = "unknown"
+    /// The ticket this session has in the handoff queue (waiting or taken).
+    private var queuedTicket: String?
 
     /// `client` is the customer's address (from the socket, or a trusted proxy's PROXY
     /// header); it goes into this session's log lines.
@@ -127,7 +129,12 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         case let .line(text):
             let metrics = services.metrics
             received = metrics.isEnabled ? .now() : nil
-            step = conversation.receive(text, kb: kb, identity: services.identity, scratch: services.scratches.scratch(for: kb))
+            conversation.agentsAvailable = services.handoff?.agentsOnline ?? false
+            var result = conversation.receive(text, kb: kb, identity: services.identity, scratch: services.scratches.scratch(for: kb))
+            if case let .enqueue(ticket) = result.handoff {
+                enqueue(ticket, conversation: &conversation, into: &result, context: context)
+            }
+            step = result
             if let received {
                 metrics.matchDuration.recordNanoseconds((NIODeadline.now() - received).nanoseconds)
                 metrics.count(step)
@@ -144,6 +151,11 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     public func channelInactive(context: ChannelHandlerContext) {
         idleCheck?.cancel()
         idleCheck = nil
+        // The agent (or the agents watching the queue) learn at once that the customer left.
+        if let ticket = queuedTicket {
+            queuedTicket = nil
+            services.handoff?.withdraw(ticket: ticket)
+        }
         if var conversation, !conversation.isClosed {
             let step = conversation.close(reason: "disconnect")
             self.conversation = conversation
@@ -205,6 +217,8 @@ public final class ChatSessionHandler: ChannelInboundHandler {
 
     private func checkIdle(context: ChannelHandlerContext) {
         guard context.eventLoop.now - lastLine >= services.configuration.idleTimeout else { return }
+        // A customer waiting for a person is not idle; the agent's /close ends it.
+        guard conversation?.openTicket == nil else { return }
         services.metrics.idleDisconnects.increment()
         hangUp(context: context, messageKey: "idle_bye", reason: "idle")
     }
@@ -272,6 +286,62 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         }
     }
 
+    // MARK: - Handoff to service agents
+
+    /// Puts the ticket in this instance's queue (its position goes into the same step), or
+    /// takes the callback path when the last agent has just gone.
+    private func enqueue(_ ticket: HandoffQueue.Ticket, conversation: inout Conversation, into step: inout ConversationStep,
+                         context: ChannelHandlerContext) {
+        let kb = services.store.knowledgeBase
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        let endpoint = SessionEndpoint<AgentAction> { action in
+            loop.execute {
+                let (handler, context) = bound.value
+                handler.fromAgent(action, context: context)
+            }
+        }
+        if let position = services.handoff?.enqueue(ticket, endpoint: endpoint) {
+            queuedTicket = ticket.id
+            step.append(conversation.queued(position: position, kb: kb))
+            step.handoff = .enqueue(ticket)
+        } else {
+            step.append(conversation.noAgent(kb: kb))
+            step.handoff = nil
+        }
+    }
+
+    /// An agent's action, on this session's loop: recorded first, then shown, like a reply.
+    private func fromAgent(_ action: AgentAction, context: ChannelHandlerContext) {
+        guard var conversation, !conversation.isClosed else { return }
+        let kb = services.store.knowledgeBase
+        let step: ConversationStep
+        switch action {
+        case let .joined(ticket, agent, name):
+            step = conversation.agentJoined(ticket: ticket, agent: agent, name: name, kb: kb)
+        case let .says(ticket, agent, text):
+            lastLine = context.eventLoop.now
+            step = conversation.agentSays(ticket: ticket, agent: agent, text: text)
+        case let .note(ticket, agent, text):
+            step = conversation.agentNote(ticket: ticket, agent: agent, text: text)
+        case let .back(ticket, agent):
+            queuedTicket = nil
+            lastLine = context.eventLoop.now
+            step = conversation.agentReturns(ticket: ticket, agent: agent, kb: kb)
+        case let .close(ticket, agent):
+            queuedTicket = nil
+            lastLine = context.eventLoop.now
+            step = conversation.agentCloses(ticket: ticket, agent: agent, kb: kb)
+        case let .requeued(ticket, position):
+            step = conversation.agentLeft(ticket: ticket, position: position, kb: kb)
+        case .noAgent:
+            queuedTicket = nil
+            step = conversation.noAgent(kb: kb)
+        }
+        self.conversation = conversation
+        perform(step, context: context)
+    }
+
     /// Stores the step's records, then writes its outputs, then closes if it asks to.
     private func perform(_ step: ConversationStep, context: ChannelHandlerContext) {
         defer { if let request = step.lookup { startLookup(request, context: context) } }
@@ -286,6 +356,12 @@ public final class ChatSessionHandler: ChannelInboundHandler {
             switch result {
             case .success:
                 self.send(step, context: context)
+                // Agents see a customer line only once its record is stored, like the customer.
+                switch step.handoff {
+                case let .forward(ticket, text): self.services.handoff?.forward(ticket: ticket, text: text)
+                case .enqueue: self.services.handoff?.announce()
+                case nil: break
+                }
                 if let received { self.services.metrics.replyDuration.recordNanoseconds((NIODeadline.now() - received).nanoseconds) }
             case let .failure(error):
                 self.logger.error("transcript write failed; refusing to answer", metadata: ["error": "\(error)"])

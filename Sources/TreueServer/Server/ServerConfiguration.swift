@@ -70,6 +70,15 @@ public struct ServerConfiguration: Sendable {
     /// input from this connection.
     public var maxPendingReplies = 16
 
+    // Service agents (SPEC 4a).
+    /// The agent listener's port; nil (the default) opens none.
+    public var agentPort: Int?
+    public var agentHost = "127.0.0.1"
+    /// Agent secrets, one per line (or TREUE_AGENT_SECRET); required with `agentPort`.
+    public var agentSecretFile: String?
+    /// CSV `id,name`: the agents' display names.
+    public var agents: String?
+
     // Process.
     public var threads = System.coreCount
     public var logLevel: Logger.Level = .info
