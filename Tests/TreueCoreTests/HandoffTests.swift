@@ -45,7 +45,7 @@ struct HandoffTests {
 
         // Waiting: the bot answers, and the line goes to the agents too.
         let waiting = conversation.receive("Wo ist meine Bestellung?", kb: kb, identity: identity, scratch: scratch)
-        #expect(waiting.outputs.contains { if case .reply = $0 { return true }; return false })
+        #expect(waiting.outputs.contains { if case .reply = $0 { return true }; if case .prompt = $0 { return true }; return false })
         #expect(waiting.handoff == .forward(ticket: ticket.id, text: "Wo ist meine Bestellung?"))
 
         let joined = conversation.agentJoined(ticket: ticket.id, agent: "jana", name: "Jana", kb: kb)
@@ -78,7 +78,7 @@ struct HandoffTests {
         let step = conversation.receive("/agent", kb: kb, identity: identity, scratch: scratch)
         #expect(step.handoff == nil)
         #expect(step.outputs.contains { if case .prompt(_, .contact) = $0 { return true }; return false })
-        let retry = conversation.receive("morgen vielleicht", kb: kb, identity: identity, scratch: scratch)
+        let retry = conversation.receive("anna@example", kb: kb, identity: identity, scratch: scratch)
         #expect(retry.outputs.contains { if case .prompt(_, .contact) = $0 { return true }; return false })
         #expect(!retry.events.contains { if case .message = $0 { return true }; return false })
         let saved = conversation.receive("+49 (30) 123 456-78", kb: kb, identity: identity, scratch: scratch)
@@ -89,7 +89,16 @@ struct HandoffTests {
         #expect(record.contact == "+49 (30) 123 456-78")
         // Afterwards the bot answers as before.
         let after = conversation.receive("Wo ist meine Bestellung?", kb: kb, identity: identity, scratch: scratch)
-        #expect(after.outputs.contains { if case .reply = $0 { return true }; return false })
+        #expect(after.outputs.contains { if case .reply = $0 { return true }; if case .prompt(_, .slot) = $0 { return true }; return false })
+    }
+
+    @Test func aQuestionInsteadOfAContactIsAnsweredAsUsual() {
+        var conversation = Conversation(sessionID: "s1", knowledgeBase: kb)
+        let scratch = kb.matcher.makeScratch()
+        _ = conversation.receive("/agent", kb: kb, identity: identity, scratch: scratch)
+        let step = conversation.receive("Wo ist meine Bestellung?", kb: kb, identity: identity, scratch: scratch)
+        #expect(step.events.contains(.message(text: "Wo ist meine Bestellung?")))
+        #expect(!step.events.contains { if case .callback = $0 { return true }; return false })
     }
 
     @Test func callbackContactsAreCheckedForShape() {

@@ -93,7 +93,7 @@ public struct Conversation: Sendable {
         if trimmed.isEmpty { return ConversationStep() }
         let isCommand = trimmed.hasPrefix("/")
         if case let .contact(tries) = handoffState.stage {
-            if !isCommand { return contactAnswer(trimmed, tries: tries, kb) }
+            if !isCommand, let step = contactAnswer(trimmed, tries: tries, kb) { return step }
             handoffState.stage = .none
         }
         if isWithAgent, !isCommand { return toAgent(trimmed) }

@@ -104,10 +104,11 @@ extension Conversation {
     }
 
     /// The answer to the callback question: an e-mail address or phone number (stored with
-    /// the ticket only), a refusal, or something else (asked once more, then given up).
-    /// These lines get no message record: they hold the contact.
-    mutating func contactAnswer(_ answer: String, tries: Int, _ kb: KnowledgeBase) -> ConversationStep {
-        guard let ticket = handoffState.ticket else { handoffState.stage = .none; return ConversationStep() }
+    /// the ticket only), a refusal, a mistyped contact (asked once more, then given up; no
+    /// message record, it may hold most of one), or nil for anything else: a question, which
+    /// the bot answers as usual.
+    mutating func contactAnswer(_ answer: String, tries: Int, _ kb: KnowledgeBase) -> ConversationStep? {
+        guard let ticket = handoffState.ticket else { handoffState.stage = .none; return nil }
         let captures = ["ticket": ticket]
         if let contact = CallbackContact(answer) {
             handoffState.stage = .none
@@ -115,10 +116,21 @@ extension Conversation {
                                     events: [.callback(ticket: ticket, kind: contact.kind.rawValue, contact: contact.value)])
         }
         let declined = ["nein", "no", "nee", "kein", "keine", "lieber nicht", "no thanks", "no, thanks", "nein danke", "nein, danke", "skip"]
-        if declined.contains(answer.lowercased().trimmingCharacters(in: .punctuationCharacters)) || tries >= 1 {
+        if declined.contains(answer.lowercased().trimmingCharacters(in: .punctuationCharacters)) {
             handoffState.stage = .none
             return ConversationStep(outputs: [.info(text: render(text("contact_declined", kb, raw: true), captures: captures, kb: kb))],
                                     events: [.command(name: "contact declined")])
+        }
+        // Not a contact at all (a question instead): the caller answers it as a message.
+        guard CallbackContact.looksLikeAnAttempt(answer) else {
+            handoffState.stage = .none
+            return nil
+        }
+        // A mistyped address or number is asked for once more, then given up.
+        guard tries < 1 else {
+            handoffState.stage = .none
+            return ConversationStep(outputs: [.info(text: render(text("contact_declined", kb, raw: true), captures: captures, kb: kb))],
+                                    events: [.error(code: "bad_argument", detail: "callback contact not an e-mail address or phone number")])
         }
         handoffState.stage = .contact(tries: tries + 1)
         return ConversationStep(outputs: [.prompt(text: render(text("contact_invalid", kb, raw: true), captures: captures, kb: kb), kind: .contact)],

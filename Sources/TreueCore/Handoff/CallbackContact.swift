@@ -20,6 +20,12 @@ public struct CallbackContact: Sendable, Equatable {
         value = phone
     }
 
+    /// A line that was meant as a contact but is not a valid one: it has an `@` or five
+    /// digits or more.
+    public static func looksLikeAnAttempt(_ text: String) -> Bool {
+        text.contains("@") || text.filter(\.isNumber).count >= 5
+    }
+
     /// local@domain.tld: one @, no spaces, a dot in the domain, sane characters.
     static func isEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)

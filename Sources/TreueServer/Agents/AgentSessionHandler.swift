@@ -27,6 +27,8 @@ public final class AgentSessionHandler: ChannelInboundHandler {
     }
 
     public func channelActive(context: ChannelHandlerContext) {
+        // The loop's clock, as the customer side: tests drive it (EmbeddedEventLoop).
+        limiter = RateLimiter(perSecond: agents.linesPerSecond, burst: agents.burst, now: context.eventLoop.now)
         show(.greeting(text: "Treue agent console. Log in: /login AGENT_ID TOKEN (/help lists the commands)"), context: context)
         context.fireChannelActive()
     }
