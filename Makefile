@@ -6,6 +6,8 @@ SWIFT ?= swift
 export SWIFT_BACKTRACE := enable=no
 SHARED ?= ../shared
 PORT ?= 4242
+# Debian's python3 with python3-pytest (scripts/install-deps.sh test installs it).
+PYTHON ?= /usr/bin/python3
 
 .PHONY: deps test-deps build release run test unit check e2e eval bench web soak clean
 
@@ -37,22 +39,19 @@ unit: deps
 check: build
 	.build/debug/treue check
 
-## Real sockets, real processes: protocol, limits, signals, crashes, HAProxy, websockify
-## and Chromium. Each script prints "N passed, M failed".
+## Real sockets, real processes: protocol, limits, signals, crashes, HAProxy, the native
+## WebSocket listener, websockify and Chromium, as one pytest suite (Debian's python3-pytest; one result per test).
+## One part: make e2e E2E=Tests/EndToEnd/haproxy_test.py, or PYTEST_ARGS="-k sighup".
+E2E ?= Tests/EndToEnd Tests/browser
 e2e:
-	python3 Tests/EndToEnd/run.py --treue .build/debug/treue
-	python3 Tests/EndToEnd/robustness_test.py --treue .build/debug/treue
-	python3 Tests/EndToEnd/orders_test.py --treue .build/debug/treue
-	python3 Tests/EndToEnd/haproxy_test.py --treue .build/debug/treue
-	python3 Tests/EndToEnd/hardening_test.py --treue .build/debug/treue
-	TREUE_REQUIRE_BROWSER=1 python3 Tests/browser/widget_test.py --treue .build/debug/treue
-	TREUE_REQUIRE_BROWSER=1 python3 Tests/browser/report_test.py --treue .build/debug/treue
+	TREUE_REQUIRE_BROWSER=1 $(PYTHON) -m pytest $(E2E) --treue .build/debug/treue -p no:cacheprovider -rfEs $(PYTEST_ARGS)
 
 ## Longer robustness work CI also runs: libFuzzer on the line protocol and on matching.
 soak: deps
 	scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
 
-## The chat widget in a browser: treue serve plus websockify on http://127.0.0.1:8080/
+## The chat widget in a browser: treue serve with its native WebSocket listener on
+## http://127.0.0.1:8080/ (WEBSOCKIFY=1: websockify in front instead)
 web: build
 	TREUE=.build/debug/treue scripts/web-demo.sh
 
@@ -66,6 +65,7 @@ eval: build
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv
 
 bench: release
+	@scripts/install-deps.sh bench
 	swift build -c release --product treue-load
 	python3 Benchmarks/run.py --treue .build/release/treue --load .build/release/treue-load --shared $(SHARED)
 

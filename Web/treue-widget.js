@@ -9,7 +9,7 @@
  *           data-treue-lang="de"></script>
  *
  * Optional attributes:
- *   data-treue-url     WebSocket URL of the websockify proxy in front of `treue serve`
+ *   data-treue-url     WebSocket URL of `treue serve --websocket-port` (or a websockify proxy)
  *                      (default: the page's own host, ws: or wss: to match http: or https:)
  *   data-treue-lang    de | en (default de); the customer can switch in the widget
  *   data-treue-login   "ID TOKEN" issued by the shop backend (sends /login ID TOKEN)
@@ -17,8 +17,9 @@
  *   data-treue-open    "true" opens the panel on page load
  *   data-treue-target  id of an element to render into (inline, no launcher button)
  *
- * The widget speaks the server's JSON mode (SPEC section 4) through websockify's
- * binary subprotocol: it sends `/json`, then reads one JSON object per line.
+ * The widget speaks the server's JSON mode (SPEC section 4) over the `binary`
+ * subprotocol (the native listener's and websockify's): it sends `/json`, then reads
+ * one JSON object per line.
  */
 (function () {
   "use strict";
@@ -295,13 +296,16 @@
     this.renderStatus();
   };
 
-  // Appends one entry to the log; `who` is user | bot | info | error.
+  // Appends one entry to the log; `who` is user | bot | agent | info | error. An agent's
+  // message is labelled with the person's name, not the bot's.
   TreueWidget.prototype.addMessage = function (who, text, extra) {
-    var label = who === "user" ? this.t("you") : who === "bot" ? this.t("bot") : this.t("notice");
+    var label = who === "user" ? this.t("you") : who === "bot" ? this.t("bot")
+      : who === "agent" ? ((extra && extra.name) || this.t("bot")) : this.t("notice");
     var item = el("li", { className: "treue-msg treue-msg-" + who, "data-type": (extra && extra.type) || who });
     if (extra && extra.intent !== undefined) item.setAttribute("data-intent", extra.intent === null ? "" : extra.intent);
     if (extra && extra.lang) item.setAttribute("lang", extra.lang);
-    item.appendChild(el("span", { className: "treue-visually-hidden", text: label + ": " }));
+    if (who === "agent") item.appendChild(el("span", { className: "treue-msg-name", text: label }));
+    else item.appendChild(el("span", { className: "treue-visually-hidden", text: label + ": " }));
     item.appendChild(el("span", { className: "treue-msg-text", text: text }));
     this.log.appendChild(item);
     this.log.scrollTop = this.log.scrollHeight;
@@ -487,6 +491,15 @@
         break;
       case "info":
         this.addMessage("info", obj.text || "", { type: "info" });
+        break;
+      case "queued":
+        // Waiting for a person: the position, as a notice.
+        this.addMessage("info", obj.text || "", { type: "queued" }).setAttribute("data-ticket", obj.ticket || "");
+        break;
+      case "agent":
+        // A service agent writes: shown as a person's message with their name.
+        this.addMessage("agent", obj.text || "", { type: "agent", name: obj.name || "" }).setAttribute("data-name", obj.name || "");
+        this.showSuggestions([]);
         break;
       case "error":
         this.addMessage("error", obj.text || "", { type: "error" }).setAttribute("data-code", obj.code || "");

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a target needs, only those missing. Usage:
 #   scripts/install-deps.sh build     # PCRE2 headers, pkg-config
-#   scripts/install-deps.sh test      # + netcat, chromium, websockify, haproxy for the end-to-end tests
+#   scripts/install-deps.sh test      # + netcat, pytest, chromium, websockify, haproxy, tmux for the end-to-end tests
+#   scripts/install-deps.sh bench     # + valgrind, a C compiler and objcopy for `make bench`
 set -euo pipefail
 
 packages=(libpcre2-dev pkg-config)
 case "${1:-build}" in
   build) ;;
-  test) packages+=(netcat-openbsd python3 chromium websockify haproxy) ;;
-  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+  test) packages+=(netcat-openbsd python3 python3-pytest chromium websockify haproxy tmux) ;;
+  bench) packages+=(python3 valgrind gcc binutils) ;;
+  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -26,6 +26,7 @@ struct LoadClient {
         }
         let started = NIODeadline.now()
         var futures: [EventLoopFuture<[Int64]>] = []
+        var channels: [EventLoopFuture<any Channel>] = []
         for index in 0..<options.connections {
             let promise = group.next().makePromise(of: [Int64].self)
             let handler = ConversationDriver(options: options, promise: promise, seed: index)
@@ -40,6 +41,7 @@ struct LoadClient {
                 .connect(host: "127.0.0.1", port: options.port)
             connect.whenFailure { promise.fail($0) }
             futures.append(promise.futureResult)
+            channels.append(connect)
             // Connect in small waves so the accept backlog never overflows.
             if index % 200 == 199 { try await Task.sleep(nanoseconds: 20_000_000) }
         }
@@ -61,6 +63,11 @@ struct LoadClient {
         ]
         let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         FileHandle.standardOutput.write(data + Data("\n".utf8))
+        if options.hold {
+            // The sessions stay open, each after its last reply, until the caller closes our stdin.
+            while readLine() != nil {}
+            for channel in channels { try? await channel.get().close() }
+        }
         if failed > 0 { exit(1) }
     }
 }
@@ -73,6 +80,7 @@ struct Options {
     var echo = false
     var echoServer = false
     var idle = false
+    var hold = false
     var message = "wo ist mein paket 12345678?"
     /// Logs each connection in first (`/login ID`), so order questions are answered from
     /// facts; pick a customer without a proactive welcome, whose login is one line.
@@ -95,9 +103,11 @@ struct Options {
             case "--echo": echo = true
             case "--echo-server": echoServer = true
             case "--idle": idle = true
+            case "--hold": hold = true
             default:
                 throw OptionsError(message: """
-                    usage: treue-load --port P [--connections N] [--messages M] [--message TEXT] [--login ID] [--echo] [--threads T]
+                    usage: treue-load --port P [--connections N] [--messages M] [--message TEXT] [--login ID] [--echo] [--threads T] [--hold]
+                           (--hold: keep the connections open after the last reply until stdin closes)
                            treue-load --echo-server [--port P]      (a bare NIO line-echo server)
                            treue-load --idle --port P --connections N (opens N idle connections, holds them until stdin closes)
                     """)
@@ -154,11 +164,12 @@ final class ConversationDriver: ChannelInboundHandler, @unchecked Sendable {
         latencies.append((NIODeadline.now() - sentAt).nanoseconds)
         if sent < options.messages { send(context) } else {
             promise.succeed(latencies)
-            context.close(promise: nil)
+            if !options.hold { context.close(promise: nil) }
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        // After success this does nothing (a promise completes once).
         promise.fail(OptionsError(message: "connection closed after \(latencies.count) replies"))
     }
 

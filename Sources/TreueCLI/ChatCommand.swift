@@ -7,6 +7,8 @@ import TreueCore
 import TreueServer
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// `treue chat`: a terminal client that speaks JSON mode and shows it for people.
@@ -53,7 +55,9 @@ struct ChatCommand: AsyncParsableCommand {
             while !state.isClosed, let line = readLine() {
                 guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
                 channel.writeAndFlush(channel.allocator.buffer(string: state.expand(line) + "\n"), promise: nil)
-                state.waitForAnswer()
+                // With a person on the other side a line may get no answer at all (the bot
+                // is silent): the next line goes out at once, answers print as they come.
+                if !state.isLive { state.waitForAnswer() }
             }
             if state.isClosed { return }
             // End of input: ask to quit properly, so the rating prompt and goodbye still come.
@@ -71,6 +75,11 @@ struct ChatCommand: AsyncParsableCommand {
 final class ChatState: Sendable {
     private let suggestions = NIOLockedValueBox<[String]>([])
     private let closed = NIOLockedValueBox(false)
+    /// Queued for or talking to a service agent.
+    private let live = NIOLockedValueBox(false)
+
+    func setLive(_ value: Bool) { live.withLockedValue { $0 = value } }
+    var isLive: Bool { live.withLockedValue { $0 } }
     private let answered = DispatchSemaphore(value: 0)
 
     func answerShown() { answered.signal() }
@@ -127,8 +136,14 @@ final class ChatPrinter: ChannelInboundHandler, Sendable {
             for (index, suggestion) in suggestions.enumerated() {
                 print(style.paint("   \(index + 1)) \(TerminalText.visible(suggestion))", .suggestion))
             }
-        case "prompt", "info":
+        case "prompt", "info", "queued":
+            if type == "queued" { state.setLive(true) }
             print(style.paint(style.wrap(text, indent: "  "), .info))
+        case "agent":
+            state.setLive(true)
+            // A person from the service team, with their name.
+            let name = TerminalText.visible(object["name"] as? String ?? "")
+            print(style.paint(style.wrap(name + ": " + text, indent: "  "), .suggestion))
         case "error":
             print(style.paint(style.wrap("! " + text, indent: "  "), .error))
         case "bye":

@@ -17,6 +17,7 @@ enum CommandFailure: Error, CustomStringConvertible {
     case transcripts(TranscriptWriteError)
     case listen(what: String, host: String, port: Int, reason: String)
     case configFile(path: String, line: Int, message: String)
+    case agents(String)
 
     var description: String {
         switch self {
@@ -28,12 +29,13 @@ enum CommandFailure: Error, CustomStringConvertible {
         case let .orders(error): return error.message
         case let .orderService(message): return message
         case let .unreadable(what, path, reason): return "cannot read \(what) '\(path)': \(reason)"
-        case let .secretFileWorldReadable(path): return "login secret file '\(path)' is world-readable; run: chmod 600 '\(path)'"
+        case let .secretFileWorldReadable(path): return "secret file '\(path)' is world-readable; run: chmod 600 '\(path)'"
         case let .loginSecret(error): return error.message
         case let .redactionRules(message): return message
         case let .transcripts(error): return "cannot keep transcripts: \(error)"
         case let .listen(what, host, port, reason): return "cannot listen for \(what) on \(host):\(port): \(reason)"
         case let .configFile(path, line, message): return "\(path):\(line): \(message)"
+        case let .agents(message): return message
         }
     }
 }

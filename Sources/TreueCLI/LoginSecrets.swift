@@ -12,19 +12,22 @@ import Darwin
 enum LoginSecrets {
     static let environmentVariable = "TREUE_LOGIN_SECRET"
 
-    static func load(file: String?) throws(CommandFailure) -> [String] {
+    /// The service agents' secrets (SPEC 4a): a separate secret, same rules.
+    static let agentEnvironmentVariable = "TREUE_AGENT_SECRET"
+
+    static func load(file: String?, environment: String = environmentVariable, what: String = "login secret file") throws(CommandFailure) -> [String] {
         if let file {
             var info = stat()
-            guard stat(file, &info) == 0 else { throw .unreadable(what: "login secret file", path: file, reason: .current(path: file)) }
+            guard stat(file, &info) == 0 else { throw .unreadable(what: what, path: file, reason: .current(path: file)) }
             if info.st_mode & 0o004 != 0 { throw .secretFileWorldReadable(path: file) }
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw .unreadable(what: "login secret file", path: file, reason: access(file, R_OK) != 0 ? .current(path: file) : .other(errno: EILSEQ))
+                throw .unreadable(what: what, path: file, reason: access(file, R_OK) != 0 ? .current(path: file) : .other(errno: EILSEQ))
             }
-            return try required(text, source: "login secret file '\(file)'")
+            return try required(text, source: "\(what) '\(file)'")
         }
         // Set at all (even to "", spaces or a comment) means the operator meant a secret.
-        if let value = ProcessInfo.processInfo.environment[environmentVariable] {
-            return try required(value, source: environmentVariable)
+        if let value = ProcessInfo.processInfo.environment[environment] {
+            return try required(value, source: environment)
         }
         return []
     }

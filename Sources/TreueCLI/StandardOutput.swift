@@ -25,7 +25,7 @@ struct StandardOutput {
         buffer.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
-                let written = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
+                let written = systemWrite(1, bytes.baseAddress! + offset, bytes.count - offset)
                 if written <= 0 { break }
                 offset += written
             }
@@ -40,3 +40,6 @@ func readInputLine() -> String? {
     if line.hasSuffix("\r") { line.removeLast() }
     return line
 }
+
+/// The C library's write(2), on Linux and macOS alike.
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }

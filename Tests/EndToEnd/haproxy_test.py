@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Scale-out test: HAProxy (TCP mode, leastconn, health check) in front of two instances.
 
 Starts two real `treue serve` instances (`--instance a` and `--instance b`, each with its
@@ -13,12 +12,11 @@ through HAProxy from a pool of threads, kills instance b with SIGKILL midway, an
     text), including the answers instance b gave right before it was killed;
   * `treue review` reads both directories.
 
-    python3 Tests/EndToEnd/haproxy_test.py [--treue .build/debug/treue] [--conversations 200]
+    python3 -m pytest Tests/EndToEnd/haproxy_test.py --treue .build/debug/treue
 
-Needs the Debian package haproxy (`make test` installs it). Only 127.0.0.1 traffic,
-everything bounded in time. Prints `N passed, M failed` last; exits non-zero on failure.
+Needs the Debian package haproxy (`make test` installs it). Only 127.0.0.x traffic,
+everything bounded in time. Each check is one pytest result.
 """
-import argparse
 import concurrent.futures
 import glob
 import json
@@ -32,6 +30,10 @@ import sys
 import tempfile
 import threading
 import time
+
+import pytest
+
+from harness import Checks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEADLINE_S = 90
@@ -48,22 +50,6 @@ QUESTIONS = [
     "danke",
 ]
 PLACEHOLDER = re.compile(r"\\\[(?:email|iban|card|phone)\\\]")
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-            print(f"ok   {name}" + (f" ({detail})" if detail else ""))
-        else:
-            self.failed += 1
-            print(f"FAIL {name}" + (f": {detail}" if detail else ""))
-        sys.stdout.flush()
-        return ok
 
 
 def free_port():
@@ -210,14 +196,34 @@ def reply_matches(record_text, received):
 
 # ---------------------------------------------------------------------------- main
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--treue", default=os.path.join(ROOT, ".build", "debug", "treue"))
-    parser.add_argument("--intents", default=os.path.join(ROOT, "Intents"))
-    parser.add_argument("--conversations", type=int, default=200)
-    parser.add_argument("--clients", type=int, default=12, help="concurrent clients")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    args = parser.parse_args()
+# Every check the scenario makes, each one pytest result (see `test_haproxy`).
+CHECKS = [
+    "deploy/haproxy.cfg is valid (haproxy -c)",
+    "behind HAProxy the per-address cap counts each customer's address (PROXY v2)",
+    "GET /healthz answers 200 serving",
+    "a connection from the trusted proxy's address without a PROXY header is closed",
+    "all conversations before the kill were served",
+    "leastconn spread them over both instances",
+    "after SIGKILL of b, every new conversation is served",
+    "the survivor (a) served everything after the kill",
+    "every answer a client received has its reply record on disk",
+    "transcript files carry the instance name",
+    "treue review reads both directories",
+    "stayed within the time budget",
+]
+
+
+class Settings:
+    intents = os.path.join(ROOT, "Intents")
+    conversations = 200
+    clients = 12
+    keep = False
+
+
+def run_scenario(treue):
+    """Runs the whole scenario once and returns its checks."""
+    args = Settings()
+    args.treue = treue
     deadline = time.monotonic() + DEADLINE_S
 
     checks = Checks()
@@ -382,21 +388,28 @@ def main():
         checks.check("treue review reads both directories", review.returncode == 0 and report is not None
                      and files_read in (None, len(files)),
                      f"exit {review.returncode}, files {files_read}" + (f", {review.stderr.strip()[:200]}" if review.returncode else ""))
-        if skipped:
-            checks.check("stayed within the time budget", False, f"{skipped} conversations skipped")
-    except Exception as e:  # noqa: BLE001 - report and count as a failure
-        checks.check("test ran to completion", False, f"{type(e).__name__}: {e}")
+        checks.check("stayed within the time budget", not skipped, f"{skipped} conversations skipped")
+    except Exception as e:  # noqa: BLE001 - the checks not reached fail with this reason
+        checks.stopped = f"{type(e).__name__}: {e}"
+        print("scenario stopped:", checks.stopped, flush=True)
     finally:
         for name in ("haproxy", "a", "b"):
             stop(procs.get(name))
-        if args.keep or checks.failed:
+        failed = checks.stopped or not all(ok for ok, _ in checks.results.values())
+        if args.keep or failed:
             print("logs and transcripts kept in", workdir)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-
-    print(f"{checks.passed} passed, {checks.failed} failed")
-    return 1 if checks.failed else 0
+    return checks
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+@pytest.fixture(scope="module")
+def scenario(treue_binary):
+    if not (shutil.which("haproxy") or os.access("/usr/sbin/haproxy", os.X_OK)):
+        pytest.fail("haproxy not found (scripts/install-deps.sh test installs it)")
+    return run_scenario(treue_binary)
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_haproxy(scenario, check):
+    scenario.verify(check)

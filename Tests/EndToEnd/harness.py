@@ -1,6 +1,9 @@
 """What the end-to-end suites share: a real `treue serve` on a free port with its own
-transcript folder, a line client, and a runner that prints `N passed, M failed`."""
-import argparse, glob, json, os, signal, socket, subprocess, sys, tempfile, time, traceback
+transcript folder, a line client, the `test` mark pytest collects (Tests/conftest.py), and
+the scenario checks that become one pytest result each."""
+import glob, json, os, signal, socket, subprocess, tempfile, time
+
+import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SETTINGS = {"treue": os.path.join(ROOT, ".build", "debug", "treue")}
@@ -10,8 +13,8 @@ def treue():
     return SETTINGS["treue"]
 
 
-class Skip(Exception):
-    pass
+class Skip(pytest.skip.Exception):
+    """A test that cannot run on this machine (pytest reports it as skipped)."""
 
 
 class Server:
@@ -27,6 +30,10 @@ class Server:
         self.log = tempfile.NamedTemporaryFile(prefix="treue-e2e-log-", delete=False)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, env=full_env, text=True)
         line = self.proc.stdout.readline()
+        self.metrics_port = None
+        if line.startswith("metrics on"):  # with --metrics-port
+            self.metrics_port = int(line.strip().rsplit(":", 1)[1])
+            line = self.proc.stdout.readline()
         if not line.startswith("listening on"):
             self.proc.wait(timeout=10)
             raise RuntimeError(f"server did not start: {line!r} {self.logs()}")
@@ -157,43 +164,31 @@ class Client:
 
 
 
-def registry():
-    """A list and a decorator that adds test functions to it, in order."""
-    results = []
-
-    def test(fn):
-        results.append(fn)
-        return fn
-    return results, test
+def test(fn):
+    """Marks an end-to-end test; Tests/conftest.py collects marked functions."""
+    fn.treue_test = True
+    return fn
 
 
-def main(results):
-    """Runs the registered tests; `-k NAME` picks some. Prints `N passed, M failed`."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--treue", default=os.path.join(ROOT, ".build", "debug", "treue"))
-    parser.add_argument("-k", default="")
-    args = parser.parse_args()
-    SETTINGS["treue"] = os.path.abspath(args.treue)
-    os.chdir(ROOT)
-    passed = failed = skipped = 0
-    for fn in results:
-        if args.k and args.k not in fn.__name__:
-            continue
-        start = time.time()
-        try:
-            fn()
-            passed += 1
-            print(f"PASS {fn.__name__} ({time.time() - start:.1f}s)", flush=True)
-        except Skip as reason:
-            skipped += 1
-            print(f"SKIP {fn.__name__}: {reason}", flush=True)
-        except Exception:  # noqa: BLE001
-            failed += 1
-            print(f"FAIL {fn.__name__} ({time.time() - start:.1f}s)", flush=True)
-            traceback.print_exc()
-    if skipped:
-        print(f"{skipped} skipped")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+test.__test__ = False  # the mark itself is no test
 
 
+class Checks:
+    """The named checks of a scenario that runs once (a fixture), each reported by its own
+    pytest test through `verify`."""
+
+    def __init__(self):
+        self.results = {}
+        self.stopped = None
+
+    def check(self, name, ok, detail=""):
+        ok = bool(ok)
+        self.results[name] = (ok, detail)
+        print(("ok   " if ok else "FAIL ") + name + (f" ({detail})" if detail else ""), flush=True)
+        return ok
+
+    def verify(self, name):
+        if name not in self.results:
+            pytest.fail(f"the scenario stopped before this check: {self.stopped or 'no reason recorded'}")
+        ok, detail = self.results[name]
+        assert ok, detail

@@ -1,13 +1,11 @@
-#!/usr/bin/env python3
 """End-to-end tests of order facts (SPEC 5a) over real sockets: the CSV export with its
 reloads, the proactive welcome, and the live HTTP order service (a real local HTTP server
 started here) with right and wrong tokens, 404, 500, slowness, a crash, malformed and huge
-answers. Prints `N passed, M failed`."""
+answers. Run with `make e2e` (pytest)."""
 import json, os, shutil, signal, stat, subprocess, sys, tempfile, threading, time
 
-from harness import ROOT, Server, main, registry, treue
+from harness import ROOT, Server, treue, test
 
-RESULTS, test = registry()
 DEMO_ORDERS = os.path.join(ROOT, "Customers", "demo-orders.csv")
 
 
@@ -291,6 +289,3 @@ def an_empty_world_readable_or_missing_token_is_refused_at_start():
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
-
-if __name__ == "__main__":
-    main(RESULTS)

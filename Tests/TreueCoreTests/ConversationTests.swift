@@ -295,7 +295,7 @@ struct HandoffLanguageTests {
                                         scratch: kb.matcher.makeScratch())
         guard case let .reply(reply) = step.outputs.first else { Issue.record("no reply"); return }
         #expect(reply.language == "en")
-        #expect(reply.text.hasPrefix("I have passed your request"))
+        #expect(reply.text.hasPrefix("Sorry, no member of our team is in the chat"))
     }
 }
 

@@ -13,6 +13,17 @@ struct CustomerDirectoryTests {
         #expect(directory.profile(id: "C2")?.phase == "service")
     }
 
+    @Test func errorsNameTheLineAnEditorShowsNotTheRowNumber() {
+        // Row 3 starts on line 5: a note spans two lines and a blank line precedes it.
+        let csv = "id,phase,note\nC1,loyalty,\"first line\nsecond line\"\n\nC2,vip,x\n"
+        do {
+            _ = try CustomerDirectory.parse(csv: csv, file: "crm.csv", phases: phases)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.message.hasPrefix("crm.csv:5: unknown phase 'vip'"), "\(error.message)")
+        }
+    }
+
     @Test func refusesExportsWithoutRequiredColumnsOrWithUnknownPhases() {
         #expect(throws: CustomerDirectoryError.self) { try CustomerDirectory.parse(csv: "id,name\nC1,Anna\n", phases: phases) }
         do {

@@ -56,6 +56,23 @@ struct JSONLineWriterTests {
         #expect(!separators.contains { separator in mine.indices.contains { mine[$0...].starts(with: separator) } })
     }
 
+    /// Every escape at every position of a long string: the writer tests eight bytes at a
+    /// time, so each offset within and across those blocks must be seen.
+    @Test(arguments: ["\"", "\\", "\u{0}", "\u{1F}", "\n", "\u{2028}", "\u{2029}", "€", "ä", "\u{7F}", "😀"])
+    func escapesAtEveryOffsetOfALongString(_ special: String) throws {
+        let padding = "abcdefghijklmnopqrstuvwxyz"
+        for offset in 0...17 {
+            let value = String(padding.prefix(offset)) + special + String(padding.dropFirst(offset)) + special
+            let mine = Self.written(value)
+            #expect(try Self.decoded(mine) == Self.decoded(Self.foundation.encode(Sample(value: value))), "offset \(offset)")
+            #expect(!mine.contains(where: { $0 < 0x20 }))
+            var writer = JSONLineWriter()
+            writer.string(value)
+            let text = String(decoding: writer.bytes, as: UTF8.self)
+            #expect(!text.unicodeScalars.contains { $0 == "\u{2028}" || $0 == "\u{2029}" }, "offset \(offset)")
+        }
+    }
+
     @Test(arguments: [
         ("\u{0}", #""\u0000""#), ("\u{1F}", #""\u001f""#), ("\u{1B}", #""\u001b""#), ("\"", #""\"""#), ("\\", #""\\""#),
         ("\n", #""\n""#), ("\r", #""\r""#), ("\t", #""\t""#), ("\u{8}", #""\b""#), ("\u{C}", #""\f""#),
@@ -125,6 +142,10 @@ struct JSONLineWriterTests {
                      suggestions: ["Umtausch", "Geld zurück"], pattern: nil, stage: "clarify",
                      evidence: "negated: 'nicht stornieren'; corrected: rucksendung→ruecksendung")),
         .clarify(options: ["exchange_item", "refund_status"]),
+        .orderLookup(number: "44812345", outcome: "found", status: "shipped", latencyMs: 12),
+        .orderLookup(number: "44812345", outcome: "locked", status: nil, latencyMs: nil),
+        .proactive(rule: "parcel_today", text: "Heute kommt Ihr Paket.", suggestions: ["Wo ist meine Bestellung?"],
+                   intents: ["order_status"]),
     ]
 
     static func line(_ record: TranscriptRecord) -> [UInt8] {
@@ -152,6 +173,7 @@ struct JSONLineWriterTests {
         .reply(Reply(text: "Hm?", intent: nil, phase: "service", language: "en", suggestions: [])),
         .prompt(text: "Ihre Bestellnummer?", kind: .slot), .prompt(text: "1-5?", kind: .rating),
         .info(text: "OK"), .error(code: .unknownCommand, text: "Unbekannt"), .bye(text: "Tschüss"),
+        .proactive(rule: "points_expiring", text: "Punkte verfallen bald.", suggestions: ["Punkte einlösen", "Verfall"]),
     ]
 
     @Test(arguments: outputs)

@@ -23,7 +23,7 @@ enum ServerTestSupport {
     }
 
     /// Chat services over a fresh transcript folder.
-    static func services(sync: TranscriptSyncPolicy = .never, metrics: ServerMetrics = .disabled,
+    static func services(sync: TranscriptSyncPolicy = .never, metrics: ServerMetrics = .disabled, handoff: HandoffRegistry? = nil,
                          configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> ChatServices {
         var configuration = ServerConfiguration()
         configuration.transcripts = temporaryDirectory("transcripts")
@@ -36,7 +36,8 @@ enum ServerTestSupport {
         logger.logLevel = .critical
         return ChatServices(store: KnowledgeBaseStore(kb, directory: intents, metrics: metrics),
                             identity: IdentityStore(IdentityPolicy(directory: directory), path: customers),
-                            writer: writer, redactor: try Redactor(), configuration: configuration, logger: logger, metrics: metrics)
+                            writer: writer, redactor: try Redactor(), configuration: configuration, logger: logger, metrics: metrics,
+                            handoff: handoff)
     }
 
     /// Every record in the transcript folder, parsed.

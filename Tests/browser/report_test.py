@@ -1,8 +1,11 @@
-#!/usr/bin/env python3
 """The service manager's view end to end: real conversations through `treue serve`, then
 `treue review` over their transcripts, checked as figures (JSON) and as an HTML page in
-headless Chromium (check_report.py). Prints `N passed, M failed`."""
-import argparse, json, os, socket, subprocess, sys, tempfile, time
+headless Chromium (check_report.py). Each check is one pytest result."""
+import json, os, socket, subprocess, sys, tempfile, time
+
+import pytest
+
+from harness import Checks
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -24,16 +27,21 @@ def converse(port, lines):
     sock.close()
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--treue", default=os.path.join(ROOT, ".build", "debug", "treue"))
-    args = parser.parse_args()
-    treue = os.path.abspath(args.treue)
+CHECKS = [
+    "sessions, messages, match rate",
+    "handoff and containment rates",
+    "satisfaction mean over two ratings",
+    "unmatched question ranked first with its count",
+    "HTML report renders in Chromium with the right figures",
+]
+
+
+def run_scenario(treue):
     transcripts = tempfile.mkdtemp(prefix="treue-report-")
     server = subprocess.Popen([treue, "serve", "--port", "0", "--transcripts", transcripts, "--intents", os.path.join(ROOT, "Intents"),
                                "--customers", os.path.join(ROOT, "Customers", "demo.csv")],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=dict(os.environ, SWIFT_BACKTRACE="enable=no"))
-    passed = failed = 0
+    results = Checks()
     try:
         port = int(server.stdout.readline().strip().rsplit(":", 1)[1])
         # Four sessions whose figures are known: 8 customer messages, 2 unmatched,
@@ -56,9 +64,7 @@ def main():
         "unmatched question ranked first with its count": report["unmatched"][0]["count"] == 2 and "wetter" in report["unmatched"][0]["example"],
     }
     for name, ok in checks.items():
-        print(("PASS " if ok else "FAIL ") + name)
-        passed += ok
-        failed += not ok
+        results.check(name, ok, json.dumps({k: report.get(k) for k in ("sessions", "messages", "matchedMessages", "handoffRate", "containmentRate")}))
 
     html = os.path.join(transcripts, "report.html")
     subprocess.run([treue, "review", transcripts, "--format", "html", "--out", html], check=True)
@@ -66,14 +72,15 @@ def main():
     browser = subprocess.run([sys.executable, os.path.join(HERE, "check_report.py"), html, "--screenshot",
                               os.path.join(ROOT, "artifacts", "report.png"), "--expect", "Sessions=4", "--expect", "Mean satisfaction=4.00"],
                              capture_output=True, text=True)
-    print(browser.stdout.strip())
-    ok = browser.returncode == 0
-    print(("PASS " if ok else "FAIL ") + "HTML report renders in Chromium with the right figures")
-    passed += ok
-    failed += not ok
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    results.check("HTML report renders in Chromium with the right figures", browser.returncode == 0, browser.stdout.strip()[-500:])
+    return results
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+@pytest.fixture(scope="module")
+def scenario(treue_binary):
+    return run_scenario(treue_binary)
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_report(scenario, check):
+    scenario.verify(check)

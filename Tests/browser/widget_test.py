@@ -1,21 +1,20 @@
-#!/usr/bin/env python3
 """End-to-end test of the web widget in a real browser.
 
-Starts a real `treue serve` (port 0, temporary transcript directory) and a real
-websockify on a free 127.0.0.1 port serving Web/, then drives headless Chromium through
+Starts a real `treue serve` (port 0, temporary transcript directory) with its native
+WebSocket listener on a free 127.0.0.1 port serving Web/ (or, with --websockify, a real
+websockify in front of the TCP port), then drives headless Chromium through
 the DevTools protocol (a minimal WebSocket client from the standard library, so no PyPI
 package is needed): loads the demo page, types a German question and presses Enter,
 checks the answer, clicks a suggestion, rates the chat (5 stars, thumbs up), switches
-the language, survives a proxy restart (reconnect with back-off), and finally checks
+the language, survives a restart of the WebSocket end (reconnect with back-off), and finally checks
 that the transcript on disk records all of it. A screenshot of the conversation is
 saved as artifacts/widget.png.
 
-    python3 Tests/browser/widget_test.py [--treue .build/debug/treue] [--keep]
+    python3 -m pytest Tests/browser/widget_test.py --treue .build/debug/treue
 
-Needs the Debian packages chromium and websockify (`make test` installs them). Prints
-`N passed, M failed` last and exits non-zero on any failure.
+Needs the Debian packages chromium and websockify (`make test` installs them). The scenario
+runs twice, on the native listener and through websockify; each check is one pytest result.
 """
-import argparse
 import base64
 import glob
 import json
@@ -29,6 +28,10 @@ import sys
 import tempfile
 import time
 import urllib.request
+
+import pytest
+
+from harness import Checks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEADLINE_S = 120          # the whole test, hard limit
@@ -236,19 +239,67 @@ class Processes:
             self.stop(proc)
 
 
-def start_treue(procs, treue, workdir, intents, transcripts):
+AGENT_SECRET = "widget-test-agent-secret"
+AGENT_PORT = {}
+
+
+def start_treue(procs, treue, workdir, intents, transcripts, web_port=None):
+    """Starts `treue serve`; with `web_port` its native WebSocket listener serves Web/ and
+    the widget's WebSocket there (the default path). The service agents' listener is on
+    too, so a person can step into the widget's chat."""
+    native = ["--websocket-port", str(web_port), "--web-root", os.path.join(ROOT, "Web")] if web_port else []
+    env = dict(os.environ, TREUE_AGENT_SECRET=AGENT_SECRET, SWIFT_BACKTRACE="enable=no")
     proc = procs.start("treue", [treue, "serve", "--port", "0", "--intents", intents,
                                  "--transcripts", transcripts, "--customers",
-                                 os.path.join(ROOT, "Customers", "demo.csv")],
-                       logdir=workdir, stdout=subprocess.PIPE, cwd=ROOT)
+                                 os.path.join(ROOT, "Customers", "demo.csv"), "--agent-port", "0", *native],
+                       logdir=workdir, stdout=subprocess.PIPE, cwd=ROOT, env=env)
     end = time.monotonic() + 30
+    port = None
     while time.monotonic() < end:
         line = proc.stdout.readline().decode()
         if not line:
             raise RuntimeError("treue serve exited; see " + os.path.join(workdir, "treue.log"))
         if line.startswith("listening on "):
-            return proc, int(line.rsplit(":", 1)[1])
+            port = int(line.rsplit(":", 1)[1])
+        if line.startswith("agents on "):
+            AGENT_PORT["port"] = int(line.rsplit(":", 1)[1])
+            return proc, port
     raise TimeoutError("treue serve did not report its port")
+
+
+class AgentLine:
+    """A service agent on the agent listener, in JSON mode."""
+
+    def __init__(self, port, agent="jana"):
+        import hashlib, hmac
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.buffer = b""
+        exp = int(time.time()) + 600
+        mac = hmac.new(AGENT_SECRET.encode(), f"agent:{agent}.{exp}".encode(), hashlib.sha256).hexdigest()
+        self.send("/json")
+        self.send(f"/login {agent} {exp}.{mac}")
+
+    def send(self, text):
+        self.sock.sendall(text.encode() + b"\n")
+
+    def until(self, predicate, limit=30):
+        for _ in range(limit):
+            while b"\n" not in self.buffer:
+                data = self.sock.recv(65536)
+                if not data:
+                    raise EOFError("agent connection closed")
+                self.buffer += data
+            line, self.buffer = self.buffer.split(b"\n", 1)
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue
+            if predicate(obj):
+                return obj
+        raise AssertionError("the agent never saw the expected line")
+
+    def close(self):
+        self.sock.close()
 
 
 def start_websockify(procs, workdir, web_port, treue_port):
@@ -372,22 +423,6 @@ intents:
 
 # ---------------------------------------------------------------------------- the test
 
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-            print(f"ok   {name}")
-        else:
-            self.failed += 1
-            print(f"FAIL {name}" + (f": {detail}" if detail else ""))
-        sys.stdout.flush()
-        return ok
-
-
 def widget_state(dt):
     return dt.js("""(() => {
       const root = document.querySelector('.treue-widget');
@@ -408,14 +443,38 @@ def count_type(state, kind):
     return sum(1 for m in state["messages"] if m["type"] == kind)
 
 
-def main():
+# Every check the scenario makes, each one pytest result (see `test_widget`).
+CHECKS = [
+    "page loads, widget connects and shows the JSON greeting",
+    "accessible markup (aria-live log, labels, named buttons)",
+    "German question + Enter gets an answer naming the order number",
+    "clicking a suggestion sends its text and a new answer arrives",
+    "rating 5 and thumbs up are acknowledged without errors",
+    "keyboard language switch to English; answers come in English",
+    "screenshot saved",
+    "keyboard: Escape closes the panel, Enter on the launcher reopens it with focus in the input",
+    "after /login the proactive welcome is shown with its suggestions",
+    "reconnects after the WebSocket end restarts and keeps chatting",
+    "an agent's message shows in the widget as the person's, with their name",
+    "transcript: message and reply with intent order_status and the order number",
+    "transcript: the suggestion was recorded as a customer message",
+    "transcript: feedback score 5 and rating helpful=true",
+    "transcript: English reply, sequence numbers strictly increasing",
+]
+
+
+class Settings:
+    intents = None          # Intents/, or a tiny knowledge base if it does not load
+    artifacts = os.path.join(ROOT, "artifacts")
+    keep = False
+
+
+def run_scenario(treue, websockify=False):
+    """Runs the whole browser scenario once and returns its checks."""
     global _deadline
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--treue", default=os.path.join(ROOT, ".build", "debug", "treue"))
-    parser.add_argument("--intents", default=None, help="knowledge base (default: Intents/, tiny fallback)")
-    parser.add_argument("--artifacts", default=os.path.join(ROOT, "artifacts"))
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    args = parser.parse_args()
+    args = Settings()
+    args.treue = treue
+    args.websockify = websockify
     _deadline = time.monotonic() + DEADLINE_S
 
     checks = Checks()
@@ -427,12 +486,14 @@ def main():
         treue = os.path.abspath(args.treue)
         if not os.access(treue, os.X_OK):
             raise RuntimeError(f"{treue} is missing: run `swift build` first")
-        if not shutil.which("websockify"):
+        if args.websockify and not shutil.which("websockify"):
             raise RuntimeError("websockify not found (apt-get install websockify)")
 
+        web_port = free_port()
+        native_port = None if args.websockify else web_port
         intents = args.intents or os.path.join(ROOT, "Intents")
         try:
-            server, treue_port = start_treue(procs, treue, workdir, intents, transcripts)
+            server, treue_port = start_treue(procs, treue, workdir, intents, transcripts, native_port)
         except RuntimeError:
             if args.intents:
                 raise
@@ -441,17 +502,19 @@ def main():
             os.makedirs(intents)
             with open(os.path.join(intents, "kb.yaml"), "w") as f:
                 f.write(TINY_KB)
-            server, treue_port = start_treue(procs, treue, workdir, intents, transcripts)
+            server, treue_port = start_treue(procs, treue, workdir, intents, transcripts, native_port)
 
-        web_port = free_port()
-        proxy = start_websockify(procs, workdir, web_port, treue_port)
+        # The server itself serves the page and the WebSocket (or, with --websockify, the
+        # proxy does, in front of the TCP port).
+        proxy = start_websockify(procs, workdir, web_port, treue_port) if args.websockify else server
+        print("path:", "websockify in front of the TCP port" if args.websockify else "native WebSocket listener of treue serve")
         _, page_ws = start_chromium(procs, workdir)
         dt = DevTools(page_ws)
         dt.call("Page.enable")
         dt.call("Runtime.enable")
         dt.call("Emulation.setDeviceMetricsOverride", width=1100, height=900, deviceScaleFactor=1, mobile=False)
 
-        # 1. The page loads, the widget connects through websockify and greets in JSON mode.
+        # 1. The page loads, the widget connects and greets in JSON mode.
         dt.call("Page.navigate", url=f"http://127.0.0.1:{web_port}/index.html")
         try:
             st = wait_for(lambda: (lambda s: s if s and s["state"] == "open" and s["session"] else None)(widget_state(dt)),
@@ -558,6 +621,22 @@ def main():
         except TimeoutError as e:
             checks.check("keyboard language switch to English; answers come in English", False, str(e))
 
+        # 6b. A login brings the proactive welcome (the shipped rules: her points expire
+        #     soon), shown as a bot message with its suggestions.
+        if intents == os.path.join(ROOT, "Intents"):
+            dt.js("document.querySelector('.treue-input').focus()")
+            dt.type_text("/login C1001")
+            dt.key("Enter", "Enter", 13, "\r")
+            try:
+                st = wait_for(lambda: (lambda s: s if count_type(s, "proactive") >= 1 else None)(widget_state(dt)),
+                              15, "the proactive welcome")
+                welcome = [m for m in st["messages"] if m["type"] == "proactive"][-1]
+                checks.check("after /login the proactive welcome is shown with its suggestions",
+                             "300" in welcome["text"] and len(st["suggestions"]) == 2,
+                             json.dumps(welcome, ensure_ascii=False) + json.dumps(st["suggestions"], ensure_ascii=False))
+            except TimeoutError as e:
+                checks.check("after /login the proactive welcome is shown with its suggestions", False, str(e))
+
         # Let the message list finish scrolling before the picture is taken.
         dt.js("new Promise(r => { const l = document.querySelector('.treue-log'); l.style.scrollBehavior = 'auto';"
               " l.scrollTop = l.scrollHeight; requestAnimationFrame(() => requestAnimationFrame(r)); })")
@@ -566,7 +645,7 @@ def main():
         png = os.path.join(args.artifacts, "widget.png")
         with open(png, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
-        checks.check("screenshot saved to " + os.path.relpath(png, ROOT), os.path.getsize(png) > 1000)
+        checks.check("screenshot saved", os.path.getsize(png) > 1000, os.path.relpath(png, ROOT))
 
         # 7. Keyboard only: Escape closes the panel and puts focus on the launcher; Enter
         #    on the launcher opens it again with focus in the input.
@@ -581,11 +660,15 @@ def main():
                      closed == [True, "treue-launcher", "false"] and opened == [False, "treue-input", "true"],
                      f"closed={closed} opened={opened}")
 
-        # 8. The proxy goes away and comes back: the widget reconnects with back-off and a
-        #    message typed meanwhile is delivered in the new session.
+        # 8. The WebSocket end goes away and comes back (the server restarted on the same
+        #    port, or the proxy): the widget reconnects with back-off and a message typed
+        #    meanwhile is delivered in the new session.
         procs.stop(proxy)
         wait_for(lambda: widget_state(dt)["state"] == "waiting", 10, "the widget to notice the drop")
-        proxy = start_websockify(procs, workdir, web_port, treue_port)
+        if args.websockify:
+            proxy = start_websockify(procs, workdir, web_port, treue_port)
+        else:
+            proxy, treue_port = start_treue(procs, treue, workdir, intents, transcripts, native_port)
         try:
             st = wait_for(lambda: (lambda s: s if s["state"] == "open" and s["session"] != session1 else None)(
                 widget_state(dt)), 20, "the reconnect")
@@ -595,11 +678,37 @@ def main():
             dt.key("Enter", "Enter", 13, "\r")
             st = wait_for(lambda: (lambda s: s if count_type(s, "reply") > before else None)(widget_state(dt)),
                           15, "an answer after the reconnect")
-            checks.check("reconnects after the proxy restarts and keeps chatting",
+            checks.check("reconnects after the WebSocket end restarts and keeps chatting",
                          count_type(st, "reconnected") == 1 and ORDER in st["messages"][-1]["text"],
                          json.dumps(st["messages"][-3:], ensure_ascii=False))
         except TimeoutError as e:
-            checks.check("reconnects after the proxy restarts and keeps chatting", False, str(e))
+            checks.check("reconnects after the WebSocket end restarts and keeps chatting", False, str(e))
+
+        # 8b. A service agent steps in: the customer asks for a person in the widget, the
+        #     agent takes the ticket and writes; the widget shows it as the person's message.
+        try:
+            agent = AgentLine(AGENT_PORT["port"])
+            agent.until(lambda o: o.get("type") == "queue")
+            before = count_type(widget_state(dt), "queued")
+            dt.js("document.querySelector('.treue-input').focus()")
+            dt.type_text("/agent")
+            dt.key("Enter", "Enter", 13, "\r")
+            wait_for(lambda: count_type(widget_state(dt), "queued") > before, 15, "the queue notice")
+            waiting = agent.until(lambda o: o.get("type") == "queue" and o["items"])
+            agent.send("/take " + waiting["items"][-1]["ticket"])
+            agent.until(lambda o: o.get("type") == "taken")
+            agent.send("Hallo, hier ist Jana. Wie kann ich helfen?")
+            st = wait_for(lambda: (lambda s: s if count_type(s, "agent") else None)(widget_state(dt)), 15, "the agent's message")
+            shown = dt.js("(() => { const m = [...document.querySelectorAll('.treue-msg-agent')].pop();"
+                          " return m && {name: m.getAttribute('data-name'), label: m.querySelector('.treue-msg-name').textContent,"
+                          " text: m.querySelector('.treue-msg-text').textContent}; })()")
+            checks.check("an agent's message shows in the widget as the person's, with their name",
+                         shown and shown["name"] == "jana" and shown["label"] == "jana" and shown["text"].startswith("Hallo, hier ist Jana"),
+                         json.dumps(shown, ensure_ascii=False))
+            agent.send("/back")
+            agent.close()
+        except (TimeoutError, AssertionError, OSError, KeyError) as e:
+            checks.check("an agent's message shows in the widget as the person's, with their name", False, str(e))
 
         # 9. The transcript on disk records the first session: message, reply with intent,
         #    feedback 5, helpful rating, the English reply.
@@ -626,20 +735,28 @@ def main():
                      json.dumps(types))
         checks.check("transcript: English reply, sequence numbers strictly increasing",
                      bool(english) and seqs == sorted(set(seqs)), json.dumps(seqs))
-    except Exception as e:  # noqa: BLE001 - report and count as a failure
-        checks.check("test ran to completion", False, f"{type(e).__name__}: {e}")
+    except Exception as e:  # noqa: BLE001 - the checks not reached fail with this reason
+        checks.stopped = f"{type(e).__name__}: {e}"
+        print("scenario stopped:", checks.stopped, flush=True)
     finally:
         if dt:
             dt.close()
         procs.stop_all()
-        if args.keep or checks.failed:
+        failed = checks.stopped or not all(ok for ok, _ in checks.results.values())
+        if args.keep or failed:
             print("logs and transcripts kept in", workdir)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-
-    print(f"{checks.passed} passed, {checks.failed} failed")
-    return 1 if checks.failed else 0
+    return checks
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+@pytest.fixture(scope="module", params=["native", "websockify"])
+def scenario(request, treue_binary):
+    if not any(shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")) and not os.environ.get("TREUE_REQUIRE_BROWSER"):
+        pytest.skip("chromium is not installed; set TREUE_REQUIRE_BROWSER=1 to make this a failure")
+    return run_scenario(treue_binary, websockify=request.param == "websockify")
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_widget(scenario, check):
+    scenario.verify(check)

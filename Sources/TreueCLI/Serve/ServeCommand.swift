@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the chat server.",
         discussion: """
-            Customers connect with nc, telnet, socat or the web widget (through websockify). \
+            Customers connect with nc, telnet, socat or the web widget (--websocket-port, or websockify in front). \
             SIGTERM or SIGINT drains: every customer gets a goodbye, transcripts are flushed, exit 0. \
             SIGHUP (or a changed file under --intents, or a changed --customers file) reloads; a broken edit keeps the old one.
             Login secret: --login-secret-file PATH or the TREUE_LOGIN_SECRET environment variable (one secret per line); \
@@ -84,6 +84,18 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
 
+        var agentListener: AgentListener?
+        if let port = configuration.agentPort, let registry = services.handoff, let setup = try ServerAssembly.agentSetup(configuration) {
+            let agents = AgentServices(registry: registry, secrets: setup.secrets, names: setup.names, configuration: configuration, logger: logger)
+            do {
+                agentListener = try await AgentListener(host: configuration.agentHost, port: port, agents: agents)
+            } catch {
+                await server.shutdown()
+                throw CommandFailure.listen(what: "agents", host: configuration.agentHost, port: port, reason: Self.reason(error))
+            }
+        }
+        let agentsOn = agentListener
+
         let metricsListener = listener
         let kb = services.store.knowledgeBase
         let chat = ChatServerService(server: server, health: health) {
@@ -98,6 +110,9 @@ struct ServeCommand: AsyncParsableCommand {
             var out = StandardOutput()
             if let metricsListener { out.line("metrics on \(configuration.metricsHost):\(metricsListener.port)") }
             out.line("listening on \(configuration.host):\(server.port)")
+            if let webSocketPort = server.webSocketPort { out.line("websocket on \(configuration.host):\(webSocketPort)") }
+            // After the customers' line, which scripts read first.
+            if let agentsOn { out.line("agents on \(configuration.agentHost):\(agentsOn.port)") }
             out.flush()
         }
         let watcher = FileWatcher(folders: [configuration.intents, (configuration.intents as NSString).appendingPathComponent("tests")],
@@ -106,6 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
         // first while /healthz still answers (503), the metrics listener goes last.
         var group: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let metricsListener { group.append(.init(service: metricsListener)) }
+        if let agentsOn { group.append(.init(service: agentsOn)) }
         if let days = configuration.retainDays {
             group.append(.init(service: RetentionService(directory: configuration.transcripts, instance: configuration.instance,
                                                          retainDays: days, logger: logger)))

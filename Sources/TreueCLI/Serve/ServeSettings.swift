@@ -63,6 +63,18 @@ struct ServeSettings: ParsableArguments {
     @Option(help: "File with login secrets, one per line (must not be world-readable).")
     var loginSecretFile: String?
 
+    @Option(help: "Port for the service agents' listener (docs/handoff.md); no listener without it.")
+    var agentPort: Int?
+
+    @Option(help: "Address of the agent listener (default: \(defaults.agentHost)).")
+    var agentHost: String?
+
+    @Option(help: "File with agent-token secrets, one per line (or TREUE_AGENT_SECRET; must not be world-readable); required with --agent-port.")
+    var agentSecretFile: String?
+
+    @Option(help: "The service agents' display names, a CSV with the columns id,name.")
+    var agents: String?
+
     @Option(help: "Most connections at once; more are refused politely (default: \(defaults.maxConnections)).")
     var maxConnections: Int?
 
@@ -87,6 +99,15 @@ struct ServeSettings: ParsableArguments {
     @Option(help: "Replies a connection may have waiting for the disk before its input is paused (default: \(defaults.maxPendingReplies)).")
     var maxPendingReplies: Int?
 
+    @Option(help: "Bytes of lines one connection may send per minute, at least one longest line; more are refused like a flood (default: \(defaults.bytesPerConnectionMinute)).")
+    var volumePerConnection: Int?
+
+    @Option(help: "Bytes of lines all connections from one client address may send per minute together (default: \(defaults.bytesPerAddressMinute)).")
+    var volumePerAddress: Int?
+
+    @Option(help: "Refuse new sessions politely while the transcript file system has less than this many MB free; 0 turns it off (default: \(defaults.minimumFreeTranscriptBytes / 1_048_576)).")
+    var minFreeDiskMb: Int?
+
     @Option(help: "PCRE2 match limit per pattern and message (default: \(defaults.matchLimit)).")
     var matchLimit: UInt32?
 
@@ -98,6 +119,18 @@ struct ServeSettings: ParsableArguments {
 
     @Option(help: "Seconds a drain (SIGTERM, SIGINT) waits for customers' last records before it closes what is left (default: \(defaults.drainTimeout.wholeSeconds)).")
     var drainTimeout: Int?
+
+    @Option(help: "Also listen for the web widget's WebSocket on this port (native; websockify is not needed).")
+    var websocketPort: Int?
+
+    @Option(help: "A page origin allowed to open the WebSocket (https://shop.example); repeatable; * allows any (default: the port's own pages).")
+    var websocketOrigin: [String] = []
+
+    @Option(help: "Largest WebSocket message in bytes, fragments together; a larger frame closes the connection (default: \(defaults.webSocketMaxMessageBytes)).")
+    var websocketMaxMessage: Int?
+
+    @Option(help: "A flat folder of files (the widget, a demo page) served over HTTP on the WebSocket port.")
+    var webRoot: String?
 
     @Option(help: "Port for GET /metrics (Prometheus) and GET /healthz; no listener without it.")
     var metricsPort: Int?
@@ -138,11 +171,22 @@ struct ServeSettings: ParsableArguments {
         if let burst { c.burst = burst }
         if let floodDisconnect { c.floodDisconnectAfter = floodDisconnect }
         if let maxPendingReplies { c.maxPendingReplies = maxPendingReplies }
+        if let volumePerConnection { c.bytesPerConnectionMinute = volumePerConnection }
+        if let volumePerAddress { c.bytesPerAddressMinute = volumePerAddress }
+        if let minFreeDiskMb { c.minimumFreeTranscriptBytes = Int64(minFreeDiskMb) * 1_048_576 }
         if let matchLimit { c.matchLimit = matchLimit }
         if let threads { c.threads = threads }
         if let logLevel { c.logLevel = logLevel }
         if let drainTimeout { c.drainTimeout = .seconds(Int64(drainTimeout)) }
+        if let websocketPort { c.webSocketPort = websocketPort }
+        if !websocketOrigin.isEmpty { c.webSocketOrigins = websocketOrigin }
+        if let websocketMaxMessage { c.webSocketMaxMessageBytes = websocketMaxMessage }
+        if let webRoot { c.webRoot = webRoot }
         if let metricsPort { c.metricsPort = metricsPort }
+        if let agentPort { c.agentPort = agentPort }
+        if let agentHost { c.agentHost = agentHost }
+        if let agentSecretFile { c.agentSecretFile = agentSecretFile }
+        if let agents { c.agents = agents }
         if let metricsHost { c.metricsHost = metricsHost }
         if let proxyProtocol { c.proxyProtocol = proxyProtocol }
         if !trustedProxy.isEmpty { c.trustedProxies = trustedProxy }
@@ -151,13 +195,20 @@ struct ServeSettings: ParsableArguments {
     /// Bad values, each named by its flag (or config key).
     func validate() throws {
         if let port { guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") } }
+        if let websocketPort { guard (0...65535).contains(websocketPort) else { throw ValidationError("--websocket-port must be 0 to 65535") } }
+        if let websocketMaxMessage, websocketMaxMessage < 64 { throw ValidationError("--websocket-max-message must be at least 64") }
         if let metricsPort { guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be 0 to 65535") } }
+        if let agentPort { guard (0...65535).contains(agentPort) else { throw ValidationError("--agent-port must be 0 to 65535") } }
         if let maxLineBytes { guard maxLineBytes >= 16 else { throw ValidationError("--max-line-bytes must be at least 16") } }
         for (name, value) in [("--max-connections", maxConnections), ("--max-connections-per-address", maxConnectionsPerAddress),
                               ("--idle-timeout", idleTimeout), ("--burst", burst), ("--flood-disconnect", floodDisconnect),
                               ("--max-pending-replies", maxPendingReplies), ("--threads", threads), ("--retain-days", retainDays)] {
             if let value, value <= 0 { throw ValidationError("\(name) must be positive") }
         }
+        for (name, value) in [("--volume-per-connection", volumePerConnection), ("--volume-per-address", volumePerAddress)] {
+            if let value, value <= 0 { throw ValidationError("\(name) must be positive") }
+        }
+        if let minFreeDiskMb, minFreeDiskMb < 0 { throw ValidationError("--min-free-disk-mb must be 0 or more") }
         if let drainTimeout, drainTimeout < 0 { throw ValidationError("--drain-timeout must not be negative") }
         if let ordersTimeout, !(ordersTimeout > 0 && ordersTimeout <= 60) {
             throw ValidationError("--orders-timeout must be above 0 and at most 60 seconds")

@@ -23,6 +23,9 @@ enum ServerAssembly {
             throw .customers(error)
         }
         let secrets = try LoginSecrets.load(file: configuration.loginSecretFile)
+        // The agent listener's secret is checked before anything listens: no listener
+        // without one (SPEC 4a).
+        let agentSetup = try agentSetup(configuration)
         let orderExport: OrderExportStore?
         do {
             orderExport = try configuration.orders.map { path throws(OrderExportError) in try OrderExportStore(path: path) }
@@ -51,7 +54,34 @@ enum ServerAssembly {
                             // The shop's own hotline and address in replies stay, so a reply
                             // record says what the customer saw.
                             writer: writer, redactor: redactor.keepingContacts(of: kb), configuration: configuration, logger: logger,
-                            orders: orderSource, metrics: metrics)
+                            orders: orderSource, metrics: metrics, handoff: agentSetup == nil ? nil : HandoffRegistry())
+    }
+
+    /// The agent secrets and display names, or nil without `--agent-port`.
+    static func agentSetup(_ configuration: ServerConfiguration) throws(CommandFailure) -> (secrets: [String], names: [String: String])? {
+        guard configuration.agentPort != nil else {
+            if configuration.agentSecretFile != nil || configuration.agents != nil {
+                throw .agents("--agent-secret-file and --agents need --agent-port")
+            }
+            return nil
+        }
+        let secrets = try LoginSecrets.load(file: configuration.agentSecretFile, environment: LoginSecrets.agentEnvironmentVariable,
+                                            what: "agent secret file")
+        guard !secrets.isEmpty else {
+            throw .agents("--agent-port needs an agent secret: --agent-secret-file PATH or \(LoginSecrets.agentEnvironmentVariable) (docs/handoff.md)")
+        }
+        var names: [String: String] = [:]
+        if let path = configuration.agents {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw .unreadable(what: "agent directory", path: path, reason: .current(path: path))
+            }
+            do {
+                names = try AgentDirectory.parse(csv: text, file: path).names
+            } catch {
+                throw .agents(error.message)
+            }
+        }
+        return (secrets, names)
     }
 
     /// The live order service's client, or nil without `--orders-url`.

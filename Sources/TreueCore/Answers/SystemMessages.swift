@@ -22,9 +22,53 @@ public enum SystemMessages {
             "de": "Ich komme hier nicht weiter. Möchten Sie mit einem Mitarbeiter sprechen? Schreiben Sie /agent.",
             "en": "I'm stuck here. Would you like to talk to a person? Type /agent.",
         ],
-        "handoff": [
-            "de": "Ich habe Ihr Anliegen an unser Service-Team übergeben (Ticket {ticket}). Ein Mitarbeiter meldet sich so bald wie möglich[[, oder rufen Sie uns an: {hotline}]].",
-            "en": "I have passed your request to our service team (ticket {ticket}). A member of staff will get back to you as soon as possible[[, or call us: {hotline}]].",
+        "handoff_queued": [
+            "de": "Sie sind Nr. {position} – ein Mitarbeiter ist gleich für Sie da (Ticket {ticket}). Bis dahin können Sie weiter schreiben.",
+            "en": "You are number {position} in the queue – a member of our team will be with you shortly (ticket {ticket}). You can keep writing meanwhile.",
+        ],
+        "handoff_repeat": [
+            "de": "Sie sind bereits für einen Mitarbeiter vorgemerkt (Ticket {ticket}).",
+            "en": "You are already waiting for a member of our team (ticket {ticket}).",
+        ],
+        "handoff_offline": [
+            "de": "Gerade ist leider kein Mitarbeiter im Chat (Ticket {ticket}).[[ Telefonisch erreichen Sie uns unter {hotline}.]]",
+            "en": "Sorry, no member of our team is in the chat right now (ticket {ticket}).[[ You can call us at {hotline}.]]",
+        ],
+        "handoff_closed_hours": [
+            "de": "Unser Service-Team ist gerade nicht im Dienst[[ ({service_hours})]] (Ticket {ticket}).",
+            "en": "Our service team is not on duty right now[[ ({service_hours})]] (ticket {ticket}).",
+        ],
+        "contact_prompt": [
+            "de": "Wie können wir Sie zurückrufen oder anschreiben? Nennen Sie eine E-Mail-Adresse oder Telefonnummer – damit willigen Sie ein, dass wir Sie nur zu diesem Anliegen kontaktieren. Oder schreiben Sie „nein“.",
+            "en": "How can we call or write you back? Give an e-mail address or phone number – you agree that we contact you about this request only. Or type \"no\".",
+        ],
+        "contact_invalid": [
+            "de": "Das sieht nicht nach einer E-Mail-Adresse oder Telefonnummer aus. Bitte noch einmal, oder „nein“.",
+            "en": "That does not look like an e-mail address or phone number. Please try again, or type \"no\".",
+        ],
+        "contact_saved": [
+            "de": "Danke, wir melden uns bei Ihnen. Ihr Ticket: {ticket}.",
+            "en": "Thank you, we will get back to you. Your ticket: {ticket}.",
+        ],
+        "contact_declined": [
+            "de": "In Ordnung, ohne Kontaktangabe. Ihr Ticket: {ticket} – nennen Sie es, wenn Sie uns erreichen[[ ({hotline})]].",
+            "en": "All right, no contact given. Your ticket: {ticket} – mention it when you reach us[[ ({hotline})]].",
+        ],
+        "agent_joined": [
+            "de": "{agent} vom Service-Team ist jetzt für Sie da.",
+            "en": "{agent} from our service team is here for you now.",
+        ],
+        "agent_back": [
+            "de": "Sie schreiben jetzt wieder mit dem digitalen Assistenten. Mit /agent erreichen Sie erneut einen Mitarbeiter.",
+            "en": "You are back with the digital assistant. Type /agent to reach a person again.",
+        ],
+        "agent_closed": [
+            "de": "Der Mitarbeiter hat das Gespräch beendet.",
+            "en": "The member of our team has ended the conversation.",
+        ],
+        "agent_left": [
+            "de": "Die Verbindung zum Mitarbeiter ist abgerissen. Sie sind Nr. {position} – gleich ist wieder jemand für Sie da.",
+            "en": "The connection to our team member dropped. You are number {position} – someone will be with you again shortly.",
         ],
         "rating_prompt": [
             "de": "Bevor Sie gehen: Wie zufrieden waren Sie mit diesem Chat? Antworten Sie mit 1 (gar nicht) bis 5 (sehr), oder mit etwas anderem zum Überspringen.",

@@ -46,6 +46,7 @@ public struct ConversationTest: Sendable {
         do { root = try Yams.compose(yaml: yaml, .basic) } catch {
             return ([], [Diagnostic(.error, "yaml", "\(error)", at: SourceLocation(file: file, line: 1, column: 1))])
         }
+        if let root, let tooBig = YAMLSizeLimits.default.check(root, file: file) { return ([], [tooBig]) }
         guard let root, let list = reader.sequence(root, what: "a conversation test file", into: &diagnostics) else { return ([], diagnostics) }
         var tests: [ConversationTest] = []
         for node in list {

@@ -14,7 +14,12 @@ public struct Conversation: Sendable {
     var pendingSlot: PendingSlot?
     var fallbacksInARow = 0
     var lastAnswer: AnswerTrace?
-    private var awaitingRating = false
+    var awaitingRating = false
+    /// Set by the server before each line: is any service agent logged in?
+    public var agentsAvailable = false
+    var handoffState = HandoffSessionState()
+    /// The intent that asked for the person, for the callback reply if the queue refuses.
+    var pendingHandoffIntent: String?
     /// Order facts: the access state, a guest's number waiting for its postcode, and the
     /// lookup the server is running for this session (see ConversationOrders.swift).
     var orders = OrderSessionState()
@@ -57,7 +62,9 @@ public struct Conversation: Sendable {
     public mutating func close(reason: String) -> ConversationStep {
         guard !isClosed else { return ConversationStep() }
         isClosed = true
-        return ConversationStep(events: [.sessionClosed(reason: reason)], closes: true)
+        var events: [TranscriptEvent] = []
+        if handoffState.stage == .waiting, let ticket = handoffState.ticket { events.append(.leftWaiting(ticket: ticket)) }
+        return ConversationStep(events: events + [.sessionClosed(reason: reason)], closes: true)
     }
 
     /// Says goodbye for a reason of the server's (`idle_bye`, `shutdown_bye`) and closes.
@@ -87,8 +94,20 @@ public struct Conversation: Sendable {
             ? line : line.trimmingCharacters(in: .whitespaces)
         if awaitingRating { return finishRating(trimmed, kb) }
         if trimmed.isEmpty { return ConversationStep() }
-        if trimmed.hasPrefix("/") { return command(ChatCommand(line: trimmed), kb: kb, identity: identity) }
-        return message(trimmed, kb: kb, scratch: scratch)
+        let isCommand = trimmed.hasPrefix("/")
+        if case let .contact(tries) = handoffState.stage {
+            if !isCommand, let step = contactAnswer(trimmed, tries: tries, kb) { return step }
+            handoffState.stage = .none
+        }
+        if isWithAgent, !isCommand { return toAgent(trimmed) }
+        if isCommand { return command(ChatCommand(line: trimmed), kb: kb, identity: identity) }
+        remember(.init(from: .customer, text: trimmed))
+        var step = message(trimmed, kb: kb, scratch: scratch)
+        remember(outputs: step.outputs)
+        if step.handoff == nil, handoffState.stage == .waiting, let ticket = handoffState.ticket {
+            step.handoff = .forward(ticket: ticket, text: trimmed)
+        }
+        return step
     }
 
     private mutating func message(_ text: String, kb: KnowledgeBase, scratch: MatcherScratch) -> ConversationStep {
@@ -268,16 +287,6 @@ public struct Conversation: Sendable {
                                  evidence: evidence)
     }
 
-    mutating func handoff(_ kb: KnowledgeBase, reason: String, intent: String?, into step: inout ConversationStep) {
-        let ticket = SessionID.makeTicket()
-        fallbacksInARow = 0
-        let text = render(self.text("handoff", kb, raw: true), captures: ["ticket": ticket], kb: kb)
-        step.events.append(.handoff(ticket: ticket, reason: reason, intent: intent))
-        step.outputs.append(.reply(Reply(text: text, intent: intent, phase: phase, language: language, suggestions: [])))
-        step.events.append(.reply(.init(text: text, intent: intent, phase: phase, language: language, captures: ["ticket": ticket],
-                                        suggestions: [], pattern: nil)))
-    }
-
     // MARK: - Commands
 
     private mutating func command(_ command: ChatCommand, kb: KnowledgeBase, identity: IdentityPolicy) -> ConversationStep {
@@ -412,7 +421,7 @@ public struct Conversation: Sendable {
     }
 
     func errorText(_ code: ErrorCode, _ kb: KnowledgeBase) -> String {
-        ErrorTexts.text(code, language: language)
+        kb.errorText(code, language: language)
     }
 
     func fields(_ captures: [String: String], kb: KnowledgeBase, extra: [String: String] = [:]) -> (String) -> String? {

@@ -3,7 +3,7 @@
 /// `suggestions`, possibly empty.
 extension ConversationOutput: Encodable {
     private enum CodingKeys: String, CodingKey {
-        case code, intent, kind, lang, mode, phase, rule, session, suggestions, text, type
+        case code, intent, kind, lang, mode, name, phase, position, rule, session, suggestions, text, ticket, type
     }
 
     /// The JSON type name of this output.
@@ -17,6 +17,8 @@ extension ConversationOutput: Encodable {
         case .error: "error"
         case .bye: "bye"
         case .proactive: "proactive"
+        case .queued: "queued"
+        case .agent: "agent"
         }
     }
 
@@ -50,6 +52,13 @@ extension ConversationOutput: Encodable {
             writer.field("rule", rule)
             writer.key("suggestions")
             writer.stringArray(suggestions)
+            writer.field("text", text)
+        case let .queued(ticket, position, text):
+            writer.field("position", position)
+            writer.field("text", text)
+            writer.field("ticket", ticket)
+        case let .agent(name, text):
+            writer.field("name", name)
             writer.field("text", text)
         }
         writer.field("type", jsonType)
@@ -86,6 +95,13 @@ extension ConversationOutput: Encodable {
             try container.encode(rule, forKey: .rule)
             try container.encode(text, forKey: .text)
             try container.encode(suggestions, forKey: .suggestions)
+        case let .queued(ticket, position, text):
+            try container.encode(ticket, forKey: .ticket)
+            try container.encode(position, forKey: .position)
+            try container.encode(text, forKey: .text)
+        case let .agent(name, text):
+            try container.encode(name, forKey: .name)
+            try container.encode(text, forKey: .text)
         }
     }
 }

@@ -9,6 +9,10 @@ public enum ConversationOutput: Sendable, Equatable {
     case bye(text: String)
     /// The proactive welcome after a login (`rule` is the knowledge base's rule id).
     case proactive(rule: String, text: String, suggestions: [String])
+    /// In the queue for a service agent (SPEC 4a); position 1 is next.
+    case queued(ticket: String, position: Int, text: String)
+    /// A line a service agent wrote, with the agent's display name.
+    case agent(name: String, text: String)
 }
 
 public enum OutputMode: String, Sendable, Equatable {
@@ -16,7 +20,7 @@ public enum OutputMode: String, Sendable, Equatable {
 }
 
 public enum PromptKind: String, Sendable, Equatable {
-    case slot, rating, postcode
+    case slot, rating, postcode, contact
 }
 
 /// An answer to a customer message.

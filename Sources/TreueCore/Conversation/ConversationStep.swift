@@ -7,6 +7,8 @@ public struct ConversationStep: Sendable, Equatable {
     /// then hands the answer to `Conversation.resume`. Until then this customer's next
     /// lines wait; nobody else does.
     public var lookup: OrderRequest?
+    /// What the server must do with the handoff queue (SPEC 4a).
+    public var handoff: HandoffRequest?
 
     public init(outputs: [ConversationOutput] = [], events: [TranscriptEvent] = [], closes: Bool = false, lookup: OrderRequest? = nil) {
         self.outputs = outputs
@@ -21,5 +23,6 @@ public struct ConversationStep: Sendable, Equatable {
         events += other.events
         closes = closes || other.closes
         lookup = other.lookup
+        handoff = other.handoff ?? handoff
     }
 }

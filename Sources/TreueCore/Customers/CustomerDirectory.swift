@@ -27,8 +27,11 @@ public struct CustomerDirectory: Sendable {
         // Profile fields reach answers, transcripts and operators' terminals: escape
         // sequences (ESC[2J, OSC 52 …), bidi and invisible characters are removed here,
         // each with a warning that says where it was.
-        let (rows, removed) = CSVReader.rows(csv.hasPrefix("\u{FEFF}") ? String(csv.dropFirst()) : csv,
-                                             removing: TerminalText.isUnsafe)
+        let text = csv.hasPrefix("\u{FEFF}") ? String(csv.dropFirst()) : csv
+        let (rows, removed) = CSVReader.rows(text, removing: TerminalText.isUnsafe)
+        // The line each row starts on: a quoted field may span lines and blank lines are
+        // skipped, so the row number is not the line an editor shows.
+        let lines = CSVReader.numberedRows(text).map(\.line)
         guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
             throw CustomerDirectoryError(message: "\(file): empty file, expected a header row with 'id' and 'phase'")
         }
@@ -36,8 +39,8 @@ public struct CustomerDirectory: Sendable {
             throw CustomerDirectoryError(message: "\(file):1: the header must name the columns 'id' and 'phase' (found \(header.joined(separator: ", ")))")
         }
         var customers: [CustomerProfile] = []
-        for (number, row) in rows.dropFirst().enumerated() {
-            let line = number + 2
+        for (number, row) in rows.enumerated().dropFirst() {
+            let line = number < lines.count ? lines[number] : number + 1
             guard row.count == header.count else {
                 throw CustomerDirectoryError(message: "\(file):\(line): \(row.count) fields, the header has \(header.count)")
             }

@@ -194,12 +194,19 @@ public struct JSONLineWriter: Sendable {
     }
 
     /// Copies runs of bytes that need no escape in one call each; a Swift string is valid
-    /// UTF-8, so only ASCII escapes and the three-byte U+2028/U+2029 need a look.
+    /// UTF-8, so only ASCII escapes and the three-byte U+2028/U+2029 need a look. Eight
+    /// bytes at a time are tested at once (most text has nothing to escape: this was 7 %
+    /// of the server's instructions byte by byte).
     private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         let count = utf8.count
         var runStart = 0
         var index = 0
         while index < count {
+            if index + 8 <= count, let base = utf8.baseAddress,
+               !Self.mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+                continue
+            }
             let byte = utf8[index]
             if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte != 0xE2 {
                 index += 1
@@ -232,6 +239,18 @@ public struct JSONLineWriter: Sendable {
             runStart = index
         }
         appendRun(utf8, from: runStart, to: count)
+    }
+
+    /// Whether any of eight bytes is a control character, a quote, a backslash or 0xE2 (the lead
+    /// byte of U+2028/U+2029). Exact for "none": a false "maybe" only costs the byte loop.
+    @inline(__always)
+    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        // A byte below 0x20: subtracting 0x20 borrows into its high bit while the byte's own high bit is clear.
+        let control = (word &- ones &* 0x20) & ~word & highs != 0
+        return control || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C)) || hasZeroByte(word ^ (ones &* 0xE2))
     }
 
     private mutating func appendRun(_ utf8: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) {

@@ -60,6 +60,10 @@ public struct KnowledgeBaseLoader {
             return
         }
         guard let root else { return }
+        if let tooBig = YAMLSizeLimits.default.check(root, file: file) {
+            diagnostics.append(tooBig)
+            return
+        }
         let reader = YAMLReader(file: file)
         guard let mapping = reader.mapping(root, what: "the top level", into: &diagnostics) else { return }
         for (keyNode, value) in mapping {

@@ -27,6 +27,9 @@ public struct ReviewAggregator: Sendable {
         public var latencyMs: Int?
         public var rule: String?
         public var intents: [String]?
+        /// Handoff records: the agent and the ticket.
+        public var agent: String?
+        public var ticket: String?
 
         public init(_ record: TranscriptRecord) {
             ts = record.ts
@@ -48,10 +51,13 @@ public struct ReviewAggregator: Sendable {
             latencyMs = record.latencyMs
             rule = record.rule
             intents = record.intents
+            agent = record.agent
+            ticket = record.ticket
         }
 
         private enum CodingKeys: String, CodingKey {
-            case ts, session, type, text, intent, phase, from, to, reason, helpful, score, tier, segment, customer, code, outcome, rule, intents
+            case ts, session, type, text, intent, phase, from, to, reason, helpful, score, tier, segment, customer, code, outcome, rule, intents,
+                 agent, ticket
             case latencyMs = "latency_ms"
         }
 
@@ -93,8 +99,10 @@ public struct ReviewAggregator: Sendable {
             case .proactive:
                 rule = try container.decodeIfPresent(String.self, forKey: .rule)
                 intents = try container.decodeIfPresent([String].self, forKey: .intents)
-            case .sessionClose, .command, .patternLimit, .clarify:
-                break
+            case .sessionClose, .command, .patternLimit, .clarify, .queued, .agentJoined, .agentMessage, .handoffMessage, .note, .backToBot,
+                 .handoffClosed, .leftWaiting, .callback:
+                agent = try container.decodeIfPresent(String.self, forKey: .agent)
+                ticket = try container.decodeIfPresent(String.self, forKey: .ticket)
             }
         }
     }
@@ -118,6 +126,11 @@ public struct ReviewAggregator: Sendable {
         var intents: Set<String> = []
         var lastReplyWasFallback = false
         var score: Int?
+        /// Handoff timing: when the customer entered the queue, when an agent joined and
+        /// whether they have written yet, and whether any agent joined this session.
+        var queuedAt: Double?
+        var joinedAt: Double?
+        var hadAgent = false
     }
 
     private struct LookupTally {
@@ -177,6 +190,13 @@ public struct ReviewAggregator: Sendable {
     private var scoresBySegment: [String: [Int]] = [:]
     private var helpfulness: [String: (up: Int, down: Int)] = [:]
     private var handoffs = 0
+    private var agentStats = ReviewReport.AgentHandoffStats()
+    /// Samples in whole seconds; bounded by the number of handoffs, which is small beside records.
+    private var waits: [Int] = []
+    private var firstReplies: [Int] = []
+    private var agentConversations: [String: Int] = [:]
+    private var scoresAfterAgent = [Int](repeating: 0, count: 5)
+    private var scoresBotOnly = [Int](repeating: 0, count: 5)
     private var handoffReasons: [String: Int] = [:]
     private var sessionsWithHandoff = 0
     private var movements: [Movement: Int] = [:]
@@ -291,6 +311,7 @@ public struct ReviewAggregator: Sendable {
                 scoresByTier[state.tier ?? anonymous, default: Self.noScores][score - 1] += 1
                 scoresBySegment[state.segment ?? anonymous, default: Self.noScores][score - 1] += 1
                 if let shown = state.proactive { rules[shown.rule, default: RuleTally()].scores[score - 1] += 1 }
+                if state.hadAgent { scoresAfterAgent[score - 1] += 1 } else { scoresBotOnly[score - 1] += 1 }
             }
         case .login:
             state.loggedIn = true
@@ -310,6 +331,27 @@ public struct ReviewAggregator: Sendable {
             let rule = record.rule ?? "(unknown)"
             rules[rule, default: RuleTally()].shown += 1
             state.proactive = (rule, Set(record.intents ?? []), false)
+        case .queued:
+            agentStats.queued += 1
+            state.queuedAt = Self.seconds(record.ts)
+        case .agentJoined:
+            if let queued = state.queuedAt, let now = Self.seconds(record.ts) { waits.append(max(0, Int(now - queued))) }
+            state.queuedAt = nil
+            state.joinedAt = Self.seconds(record.ts)
+            state.hadAgent = true
+            agentConversations[record.agent ?? "(unknown)", default: 0] += 1
+        case .agentMessage:
+            if let joined = state.joinedAt, let now = Self.seconds(record.ts) { firstReplies.append(max(0, Int(now - joined))) }
+            state.joinedAt = nil
+        case .leftWaiting:
+            agentStats.leftWhileWaiting += 1
+            state.queuedAt = nil
+        case .callback:
+            agentStats.callbacksLeft += 1
+        case .backToBot, .handoffClosed:
+            state.joinedAt = nil
+        case .handoffMessage, .note:
+            break
         }
         open[record.session] = state
     }
@@ -364,8 +406,28 @@ public struct ReviewAggregator: Sendable {
                 ReviewReport.ProactiveRuleStats(rule: rule, shown: tally.shown, actedOn: tally.acted, actedRate: Self.rate(tally.acted, tally.shown),
                                                 satisfaction: ReviewReport.ScoreStats(distribution: tally.scores))
             }.sorted { ($0.shown, $1.rule) > ($1.shown, $0.rule) },
-            repurchase: repurchase
+            repurchase: repurchase,
+            agents: aggregator.agentReport()
         )
+    }
+
+    private func agentReport() -> ReviewReport.AgentHandoffStats {
+        var stats = agentStats
+        stats.waitP50 = ReviewReport.AgentHandoffStats.percentile(waits, 0.5)
+        stats.waitP90 = ReviewReport.AgentHandoffStats.percentile(waits, 0.9)
+        stats.firstReplyP50 = ReviewReport.AgentHandoffStats.percentile(firstReplies, 0.5)
+        stats.firstReplyP90 = ReviewReport.AgentHandoffStats.percentile(firstReplies, 0.9)
+        stats.conversationsPerAgent = Self.counts(agentConversations)
+        stats.satisfactionAfterAgent = ReviewReport.ScoreStats(distribution: scoresAfterAgent)
+        stats.satisfactionBotOnly = ReviewReport.ScoreStats(distribution: scoresBotOnly)
+        return stats
+    }
+
+    /// Seconds since 1970 of an ISO timestamp `YYYY-MM-DDTHH:MM:SS.mmmZ` (nil when malformed).
+    static func seconds(_ ts: String) -> Double? {
+        guard let hour = number(ts, 11..<13), let minute = number(ts, 14..<16), let second = number(ts, 17..<19) else { return nil }
+        let millis = number(ts, 20..<23) ?? 0
+        return Double(dayNumber(ts) * 86_400 + hour * 3600 + minute * 60 + second) + Double(millis) / 1000
     }
 
     /// Lower-cased, runs of whitespace collapsed to one space and trimmed, every decimal

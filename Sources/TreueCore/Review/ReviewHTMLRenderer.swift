@@ -46,6 +46,11 @@ public struct ReviewHTMLRenderer: Sendable {
         html += section("Handoffs", id: "handoffs",
                         note: "\(report.handoffs) handoff(s) in \(report.sessionsWithHandoff) session(s); handoff rate \(ReviewTextRenderer.percent(report.handoffRate)), containment rate \(ReviewTextRenderer.percent(report.containmentRate)).",
                         Self.table(["Reason", "Handoffs"], report.handoffReasons.map { [$0.name, "\($0.count)"] }, numeric: [1]))
+        let agents = report.agents
+        func seconds(_ value: Int?) -> String { value.map { "\($0) s" } ?? "–" }
+        html += section("Service agents", id: "agents",
+                        note: "Queued \(agents.queued); waiting p50 \(seconds(agents.waitP50)), p90 \(seconds(agents.waitP90)); left while waiting \(agents.leftWhileWaiting); first agent reply p50 \(seconds(agents.firstReplyP50)), p90 \(seconds(agents.firstReplyP90)); callback contacts \(agents.callbacksLeft); satisfaction after an agent \(ReviewTextRenderer.mean(agents.satisfactionAfterAgent.mean)) (n=\(agents.satisfactionAfterAgent.count)), bot alone \(ReviewTextRenderer.mean(agents.satisfactionBotOnly.mean)) (n=\(agents.satisfactionBotOnly.count)).",
+                        Self.table(["Agent", "Conversations"], agents.conversationsPerAgent.map { [$0.name, "\($0.count)"] }, numeric: [1]))
         html += section("Phase movements", id: "movements", note: "Changes of the customer's journey phase (from → to).",
                         Self.table(["From", "To", "Count"], report.phaseMovements.map { [$0.from, $0.to, "\($0.count)"] }, numeric: [2]))
         html += section("Order lookups", id: "orders", note: "Order facts asked of the order source, by outcome; latency in milliseconds.",

@@ -176,4 +176,42 @@ public struct ReviewReport: Codable, Sendable, Equatable {
     public var proactiveRules: [ProactiveRuleStats]
     /// With `--orders PATH`: repurchases after a chat beside customers who did not chat.
     public var repurchase: RepurchaseReport?
+    /// Handoffs to service agents (docs/handoff.md).
+    public var agents = AgentHandoffStats()
+
+    /// The service team's numbers: queue waits, customers who gave up, first replies,
+    /// conversations per agent, and satisfaction with and without a person.
+    public struct AgentHandoffStats: Codable, Sendable, Equatable {
+        /// Customers put in the queue (a requeue after an agent left counts again).
+        public var queued = 0
+        /// Seconds from the queue to an agent joining.
+        public var waitP50: Int?
+        public var waitP90: Int?
+        public var leftWhileWaiting = 0
+        /// Seconds from an agent joining to their first line.
+        public var firstReplyP50: Int?
+        public var firstReplyP90: Int?
+        /// Conversations taken per agent id, most first.
+        public var conversationsPerAgent: [Count] = []
+        public var callbacksLeft = 0
+        /// Scores given in sessions an agent joined, and in sessions the bot handled alone.
+        public var satisfactionAfterAgent = ScoreStats(distribution: [0, 0, 0, 0, 0])
+        public var satisfactionBotOnly = ScoreStats(distribution: [0, 0, 0, 0, 0])
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case queued, leftWhileWaiting = "left_while_waiting", conversationsPerAgent = "conversations_per_agent"
+            case waitP50 = "wait_p50_s", waitP90 = "wait_p90_s", firstReplyP50 = "first_reply_p50_s", firstReplyP90 = "first_reply_p90_s"
+            case callbacksLeft = "callbacks_left", satisfactionAfterAgent = "satisfaction_after_agent", satisfactionBotOnly = "satisfaction_bot_only"
+        }
+
+        /// The value below which `fraction` of the samples lie (nearest rank).
+        static func percentile(_ samples: [Int], _ fraction: Double) -> Int? {
+            guard !samples.isEmpty else { return nil }
+            let sorted = samples.sorted()
+            let rank = Int((fraction * Double(sorted.count)).rounded(.up))
+            return sorted[min(sorted.count - 1, max(0, rank - 1))]
+        }
+    }
 }

@@ -63,6 +63,23 @@ public struct ReviewTextRenderer: Sendable {
         if report.handoffReasons.isEmpty { out.append("  none") }
         out += table(report.handoffReasons.map { ["  \($0.name)", "\($0.count)"] }, numeric: [1])
 
+        section("Service agents", into: &out)
+        let agents = report.agents
+        func seconds(_ value: Int?) -> String { value.map { "\($0) s" } ?? "–" }
+        out += table([
+            ["  Queued for an agent", "\(agents.queued)"],
+            ["  Waiting p50 / p90", "\(seconds(agents.waitP50)) / \(seconds(agents.waitP90))"],
+            ["  Left while waiting", "\(agents.leftWhileWaiting)"],
+            ["  First agent reply p50 / p90", "\(seconds(agents.firstReplyP50)) / \(seconds(agents.firstReplyP90))"],
+            ["  Callback contacts left", "\(agents.callbacksLeft)"],
+            ["  Satisfaction after an agent", "\(Self.mean(agents.satisfactionAfterAgent.mean)) (n=\(agents.satisfactionAfterAgent.count))"],
+            ["  Satisfaction, bot alone", "\(Self.mean(agents.satisfactionBotOnly.mean)) (n=\(agents.satisfactionBotOnly.count))"],
+        ])
+        if !agents.conversationsPerAgent.isEmpty {
+            out.append("  conversations per agent:")
+            out += table(agents.conversationsPerAgent.map { ["    \($0.name)", "\($0.count)"] }, numeric: [1])
+        }
+
         section("Phase movements", into: &out)
         if report.phaseMovements.isEmpty { out.append("  none") }
         out += table(report.phaseMovements.map { ["  \($0.from) → \($0.to)", "\($0.count)"] }, numeric: [1])

@@ -120,6 +120,24 @@ public struct TranscriptDialogue: Sendable {
             var text = "[proactive \(record.rule ?? "?")] " + (record.text ?? "")
             if let suggestions = record.suggestions, !suggestions.isEmpty { text += "\n  suggestions: " + suggestions.joined(separator: " | ") }
             return ("bot:", text)
+        case .queued:
+            return ("--", "queued for an agent, ticket \(record.ticket ?? "?"), position \(record.position.map(String.init) ?? "?")")
+        case .agentJoined:
+            return ("--", "agent \(record.agent ?? "?") joined (ticket \(record.ticket ?? "?"))")
+        case .agentMessage:
+            return ("agent:", record.text ?? "")
+        case .handoffMessage:
+            return ("customer:", record.text ?? "")
+        case .note:
+            return ("--", "note by \(record.agent ?? "?"): \(record.text ?? "")")
+        case .backToBot:
+            return ("--", "agent \(record.agent ?? "?") returned the customer to the bot")
+        case .handoffClosed:
+            return ("--", "agent \(record.agent ?? "?") closed the conversation")
+        case .leftWaiting:
+            return ("--", "the customer left while waiting (ticket \(record.ticket ?? "?"))")
+        case .callback:
+            return ("--", "callback contact left for ticket \(record.ticket ?? "?") (\(record.reason ?? "?"))")
         }
     }
 }

@@ -162,6 +162,9 @@ public enum TextFolder {
         case 0x1E9E: "SS"
         case 0x2018, 0x2019, 0x201A, 0x2032, 0x00B4: "'"
         case 0x201C, 0x201D, 0x201E, 0x00AB, 0x00BB: "\""
+        // Invisible characters (zero-width space and joiners, word joiner, BOM, soft
+        // hyphen, tag characters …) fold away, so "pa\u{200B}ket" meets "paket".
+        case _ where TerminalText.isInvisible(scalar): ""
         default: nil
         }
     }

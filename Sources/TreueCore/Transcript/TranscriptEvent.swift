@@ -24,6 +24,23 @@ public enum TranscriptEvent: Sendable, Equatable {
     /// A proactive welcome: the rule, the text shown, the suggestions shown and the intent
     /// ids they stand for.
     case proactive(rule: String, text: String, suggestions: [String], intents: [String])
+    /// Handoff to a service agent (SPEC 4a): the customer entered the queue at `position`
+    /// (`reason`: `handoff`, or `agent_left` when their agent went away).
+    case queued(ticket: String, position: Int, reason: String)
+    case agentJoined(ticket: String, agent: String)
+    /// A line the agent wrote to the customer (redacted like every free text).
+    case agentMessage(ticket: String, agent: String, text: String)
+    /// A line the customer wrote while an agent had the ticket (the bot stayed silent).
+    case handoffMessage(ticket: String, text: String)
+    /// An agent's internal note, never shown to the customer.
+    case handoffNote(ticket: String, agent: String, text: String)
+    case backToBot(ticket: String, agent: String)
+    case handoffClosed(ticket: String, agent: String)
+    /// The customer went away while waiting for an agent.
+    case leftWaiting(ticket: String)
+    /// The callback contact the customer gave when no agent was online. The only record
+    /// that holds it, unredacted, for the service team.
+    case callback(ticket: String, kind: String, contact: String)
 
     public struct ReplyRecord: Sendable, Equatable {
         public var text: String

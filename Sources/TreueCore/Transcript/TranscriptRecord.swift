@@ -24,6 +24,15 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
         case clarify
         case orderLookup = "order_lookup"
         case proactive
+        case queued
+        case agentJoined = "agent_joined"
+        case agentMessage = "agent_message"
+        case handoffMessage = "handoff_message"
+        case note
+        case backToBot = "back_to_bot"
+        case handoffClosed = "handoff_closed"
+        case leftWaiting = "left_waiting"
+        case callback
     }
 
     public var v: Int = TranscriptRecord.schemaVersion
@@ -69,11 +78,16 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
     /// Proactive welcomes: the rule and the intent ids its suggestions stand for.
     public var rule: String?
     public var intents: [String]?
+    /// Handoffs: the agent's id, the queue position, the callback contact (callback
+    /// records only).
+    public var agent: String?
+    public var position: Int?
+    public var contact: String?
 
     enum CodingKeys: String, CodingKey {
         case v, ts, session, seq, type, instance, text, intent, phase, lang, captures, suggestions, pattern, from, to, reason, slot,
              count, ticket, helpful, score, comment, customer, verified, tier, segment, code, detail, name,
-             order, outcome, status, rule, intents, stage, evidence, options
+             order, outcome, status, rule, intents, agent, position, contact, stage, evidence, options
         case latencyMs = "latency_ms"
     }
 
@@ -88,6 +102,9 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
         try container.encode(seq, forKey: .seq)
         try container.encode(type.rawValue, forKey: .type)
         if let instance { try container.encode(instance, forKey: .instance) }
+        if let agent { try container.encode(agent, forKey: .agent) }
+        if let position { try container.encode(position, forKey: .position) }
+        if let contact { try container.encode(contact, forKey: .contact) }
         if let text { try container.encode(text, forKey: .text) }
         if let intent { try container.encode(intent, forKey: .intent) }
         if let phase { try container.encode(phase, forKey: .phase) }
@@ -138,12 +155,14 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
     /// `JSONEncoder` with `.sortedKeys`: the keys below are in that order.
     public func write(to writer: inout JSONLineWriter) {
         writer.beginObject()
+        writer.fieldIfPresent("agent", agent)
         if let captures, !captures.isEmpty {
             writer.key("captures")
             writer.stringMap(captures)
         }
         writer.fieldIfPresent("code", code)
         writer.fieldIfPresent("comment", comment)
+        writer.fieldIfPresent("contact", contact)
         writer.fieldIfPresent("count", count)
         writer.fieldIfPresent("customer", customer)
         writer.fieldIfPresent("detail", detail)
@@ -167,6 +186,7 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
         writer.fieldIfPresent("outcome", outcome)
         writer.fieldIfPresent("pattern", pattern)
         writer.fieldIfPresent("phase", phase)
+        writer.fieldIfPresent("position", position)
         writer.fieldIfPresent("reason", reason)
         writer.fieldIfPresent("rule", rule)
         writer.fieldIfPresent("score", score)
@@ -283,6 +303,46 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
             self.text = redact(text)
             self.suggestions = suggestions
             self.intents = intents
+        case let .queued(ticket, position, reason):
+            self.init(ts: ts, session: session, seq: seq, type: .queued, instance: instance)
+            self.ticket = ticket
+            self.position = position
+            self.reason = reason
+        case let .agentJoined(ticket, agent):
+            self.init(ts: ts, session: session, seq: seq, type: .agentJoined, instance: instance)
+            self.ticket = ticket
+            self.agent = agent
+        case let .agentMessage(ticket, agent, text):
+            self.init(ts: ts, session: session, seq: seq, type: .agentMessage, instance: instance)
+            self.ticket = ticket
+            self.agent = agent
+            self.text = redact(text)
+        case let .handoffMessage(ticket, text):
+            self.init(ts: ts, session: session, seq: seq, type: .handoffMessage, instance: instance)
+            self.ticket = ticket
+            self.text = redact(text)
+        case let .handoffNote(ticket, agent, text):
+            self.init(ts: ts, session: session, seq: seq, type: .note, instance: instance)
+            self.ticket = ticket
+            self.agent = agent
+            self.text = redact(text)
+        case let .backToBot(ticket, agent):
+            self.init(ts: ts, session: session, seq: seq, type: .backToBot, instance: instance)
+            self.ticket = ticket
+            self.agent = agent
+        case let .handoffClosed(ticket, agent):
+            self.init(ts: ts, session: session, seq: seq, type: .handoffClosed, instance: instance)
+            self.ticket = ticket
+            self.agent = agent
+        case let .leftWaiting(ticket):
+            self.init(ts: ts, session: session, seq: seq, type: .leftWaiting, instance: instance)
+            self.ticket = ticket
+        case let .callback(ticket, kind, contact):
+            // Not redacted: the service team needs it to call back, and no other record holds it.
+            self.init(ts: ts, session: session, seq: seq, type: .callback, instance: instance)
+            self.ticket = ticket
+            self.reason = kind
+            self.contact = contact
         }
     }
 }

@@ -13,14 +13,19 @@ public final class ChatServices: Sendable {
     /// questions generally.
     public let orders: (any OrderSource)?
     public let metrics: ServerMetrics
+    /// The handoff queue shared with the agent listener; nil without `--agent-port`.
+    public let handoff: HandoffRegistry?
     let scratches = MatcherScratchCache()
     let redaction: RedactorCache
     let clock = TranscriptClock()
     let transcripts: TranscriptTickBuffer
+    let volumes: AddressVolumeBudgets
+    let diskGuard: DiskSpaceGuard
 
     public init(store: KnowledgeBaseStore, identity: IdentityStore, writer: TranscriptWriter, redactor: Redactor,
                 configuration: ServerConfiguration, logger: Logger, orders: (any OrderSource)? = nil,
-                metrics: ServerMetrics = .disabled) {
+                metrics: ServerMetrics = .disabled, handoff: HandoffRegistry? = nil) {
+        self.handoff = handoff
         self.orders = orders
         self.store = store
         self.identityStore = identity
@@ -30,6 +35,8 @@ public final class ChatServices: Sendable {
         self.logger = logger
         redaction = RedactorCache(redactor: redactor)
         transcripts = TranscriptTickBuffer(writer: writer)
+        volumes = AddressVolumeBudgets(bytesPerMinute: max(configuration.bytesPerAddressMinute, configuration.maxLineBytes + 1))
+        diskGuard = DiskSpaceGuard(directory: writer.configuration.directory, minimumFreeBytes: configuration.minimumFreeTranscriptBytes)
     }
 
     /// The login rules and customer directory in service now.

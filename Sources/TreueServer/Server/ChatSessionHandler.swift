@@ -39,13 +39,23 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     /// When the line being answered arrived, for the reply-latency histogram (nil when
     /// metrics are off).
     private var received: NIODeadline?
+    private var volume: VolumeBudget
+    private var volumeRefusedInARow = 0
+    /// The client's address (from a trusted PROXY header, else the socket's): whose
+    /// volume budget a line spends.
+    private let client: String?
+    private var address = "unknown"
+    /// The ticket this session has in the handoff queue (waiting or taken).
+    private var queuedTicket: String?
 
     /// `client` is the customer's address (from the socket, or a trusted proxy's PROXY
     /// header); it goes into this session's log lines.
     public init(services: ChatServices, client: String? = nil) {
         self.services = services
         limiter = RateLimiter(perSecond: services.configuration.linesPerSecond, burst: services.configuration.burst)
+        volume = VolumeBudget(bytesPerMinute: Self.budget(services.configuration.bytesPerConnectionMinute, services))
         logger = services.logger
+        self.client = client
         if let client { logger[metadataKey: "client"] = "\(client)" }
     }
 
@@ -54,13 +64,15 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         context.fireChannelActive()
     }
 
-    /// Added to a live connection (after a PROXY header), the session starts at once.
+    /// Added to a live connection (after a PROXY header, or behind a WebSocket), the
+    /// session starts at once.
     public func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { start(context: context) }
     }
 
     private func start(context: ChannelHandlerContext) {
         guard conversation == nil else { return }
+        address = client ?? context.channel.remoteAddress?.ipAddress ?? "unknown"
         let kb = services.store.knowledgeBase
         var conversation = Conversation(knowledgeBase: kb)
         let step = conversation.open(kb)
@@ -69,6 +81,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         // The loop's clock, not the wall's: tests drive it (EmbeddedEventLoop).
         lastLine = context.eventLoop.now
         limiter = RateLimiter(perSecond: services.configuration.linesPerSecond, burst: services.configuration.burst, now: lastLine)
+        volume = VolumeBudget(bytesPerMinute: Self.budget(services.configuration.bytesPerConnectionMinute, services), now: lastLine)
         let idle = services.configuration.idleTimeout
         let interval = TimeAmount.nanoseconds(max(TimeAmount.milliseconds(100).nanoseconds, min(idle.nanoseconds / 4, TimeAmount.seconds(5).nanoseconds)))
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -83,13 +96,20 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let conversation, !conversation.isClosed else { return }
         let input = unwrapInboundIn(data)
-        if case .line = input {
+        if case let .line(text) = input {
             lastLine = context.eventLoop.now
             guard limiter.allow(now: lastLine) else {
                 services.metrics.rateLimitedLines.increment()
-                rateLimited(context: context)
+                rateLimited(context: context, refused: limiter.refusedInARow, detail: "rate limit")
                 return
             }
+            // Bytes, not only lines: what a connection and its address may have stored a minute.
+            guard services.volumes.spend(text.utf8.count + 1, address: address, connection: &volume, now: lastLine) else {
+                volumeRefusedInARow += 1
+                rateLimited(context: context, refused: volumeRefusedInARow, detail: "volume budget")
+                return
+            }
+            volumeRefusedInARow = 0
         }
         if lookupInFlight {
             waitingLines.append(input)
@@ -109,7 +129,12 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         case let .line(text):
             let metrics = services.metrics
             received = metrics.isEnabled ? .now() : nil
-            step = conversation.receive(text, kb: kb, identity: services.identity, scratch: services.scratches.scratch(for: kb))
+            conversation.agentsAvailable = services.handoff?.agentsOnline ?? false
+            var result = conversation.receive(text, kb: kb, identity: services.identity, scratch: services.scratches.scratch(for: kb))
+            if case let .enqueue(ticket) = result.handoff {
+                enqueue(ticket, conversation: &conversation, into: &result, context: context)
+            }
+            step = result
             if let received {
                 metrics.matchDuration.recordNanoseconds((NIODeadline.now() - received).nanoseconds)
                 metrics.count(step)
@@ -126,6 +151,11 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     public func channelInactive(context: ChannelHandlerContext) {
         idleCheck?.cancel()
         idleCheck = nil
+        // The agent (or the agents watching the queue) learn at once that the customer left.
+        if let ticket = queuedTicket {
+            queuedTicket = nil
+            services.handoff?.withdraw(ticket: ticket)
+        }
         if var conversation, !conversation.isClosed {
             let step = conversation.close(reason: "disconnect")
             self.conversation = conversation
@@ -166,10 +196,9 @@ public final class ChatSessionHandler: ChannelInboundHandler {
 
     // MARK: - Steps
 
-    private func rateLimited(context: ChannelHandlerContext) {
+    private func rateLimited(context: ChannelHandlerContext, refused: Int, detail: String) {
         guard var conversation else { return }
         let kb = services.store.knowledgeBase
-        let refused = limiter.refusedInARow
         if refused >= services.configuration.floodDisconnectAfter {
             logger.warning("disconnecting a flooding client", metadata: ["refused": "\(refused)"])
             services.metrics.floodDisconnects.increment()
@@ -180,7 +209,7 @@ public final class ChatSessionHandler: ChannelInboundHandler {
             perform(step, context: context)
         } else if refused == 1 || refused % 10 == 0 {
             // Warn on the first refused line and now and then, not on every one.
-            let step = conversation.reject(.rateLimited, detail: "rate limit", kb)
+            let step = conversation.reject(.rateLimited, detail: detail, kb)
             self.conversation = conversation
             perform(step, context: context)
         }
@@ -188,6 +217,8 @@ public final class ChatSessionHandler: ChannelInboundHandler {
 
     private func checkIdle(context: ChannelHandlerContext) {
         guard context.eventLoop.now - lastLine >= services.configuration.idleTimeout else { return }
+        // A customer waiting for a person is not idle; the agent's /close ends it.
+        guard conversation?.openTicket == nil else { return }
         services.metrics.idleDisconnects.increment()
         hangUp(context: context, messageKey: "idle_bye", reason: "idle")
     }
@@ -255,6 +286,62 @@ public final class ChatSessionHandler: ChannelInboundHandler {
         }
     }
 
+    // MARK: - Handoff to service agents
+
+    /// Puts the ticket in this instance's queue (its position goes into the same step), or
+    /// takes the callback path when the last agent has just gone.
+    private func enqueue(_ ticket: HandoffQueue.Ticket, conversation: inout Conversation, into step: inout ConversationStep,
+                         context: ChannelHandlerContext) {
+        let kb = services.store.knowledgeBase
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        let endpoint = SessionEndpoint<AgentAction> { action in
+            loop.execute {
+                let (handler, context) = bound.value
+                handler.fromAgent(action, context: context)
+            }
+        }
+        if let position = services.handoff?.enqueue(ticket, endpoint: endpoint) {
+            queuedTicket = ticket.id
+            step.append(conversation.queued(position: position, kb: kb))
+            step.handoff = .enqueue(ticket)
+        } else {
+            step.append(conversation.noAgent(kb: kb))
+            step.handoff = nil
+        }
+    }
+
+    /// An agent's action, on this session's loop: recorded first, then shown, like a reply.
+    private func fromAgent(_ action: AgentAction, context: ChannelHandlerContext) {
+        guard var conversation, !conversation.isClosed else { return }
+        let kb = services.store.knowledgeBase
+        let step: ConversationStep
+        switch action {
+        case let .joined(ticket, agent, name):
+            step = conversation.agentJoined(ticket: ticket, agent: agent, name: name, kb: kb)
+        case let .says(ticket, agent, text):
+            lastLine = context.eventLoop.now
+            step = conversation.agentSays(ticket: ticket, agent: agent, text: text)
+        case let .note(ticket, agent, text):
+            step = conversation.agentNote(ticket: ticket, agent: agent, text: text)
+        case let .back(ticket, agent):
+            queuedTicket = nil
+            lastLine = context.eventLoop.now
+            step = conversation.agentReturns(ticket: ticket, agent: agent, kb: kb)
+        case let .close(ticket, agent):
+            queuedTicket = nil
+            lastLine = context.eventLoop.now
+            step = conversation.agentCloses(ticket: ticket, agent: agent, kb: kb)
+        case let .requeued(ticket, position):
+            step = conversation.agentLeft(ticket: ticket, position: position, kb: kb)
+        case .noAgent:
+            queuedTicket = nil
+            step = conversation.noAgent(kb: kb)
+        }
+        self.conversation = conversation
+        perform(step, context: context)
+    }
+
     /// Stores the step's records, then writes its outputs, then closes if it asks to.
     private func perform(_ step: ConversationStep, context: ChannelHandlerContext) {
         defer { if let request = step.lookup { startLookup(request, context: context) } }
@@ -269,11 +356,17 @@ public final class ChatSessionHandler: ChannelInboundHandler {
             switch result {
             case .success:
                 self.send(step, context: context)
+                // Agents see a customer line only once its record is stored, like the customer.
+                switch step.handoff {
+                case let .forward(ticket, text): self.services.handoff?.forward(ticket: ticket, text: text)
+                case .enqueue: self.services.handoff?.announce()
+                case nil: break
+                }
                 if let received { self.services.metrics.replyDuration.recordNanoseconds((NIODeadline.now() - received).nanoseconds) }
             case let .failure(error):
                 self.logger.error("transcript write failed; refusing to answer", metadata: ["error": "\(error)"])
                 var buffer = context.channel.allocator.buffer(capacity: 128)
-                self.wire.render(.error(code: .unavailable, text: ErrorCode.unavailable.customerText), into: &buffer)
+                self.wire.render(.error(code: .unavailable, text: self.services.store.knowledgeBase.errorTextInEveryLanguage(.unavailable)), into: &buffer)
                 let channel = context.channel
                 context.writeAndFlush(self.wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
                 return
@@ -346,12 +439,17 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     }
 }
 
+extension ChatSessionHandler {
+    /// A budget always holds at least one longest line, so a customer can always be heard.
+    static func budget(_ bytesPerMinute: Int, _ services: ChatServices) -> Int {
+        max(bytesPerMinute, services.configuration.maxLineBytes + 1)
+    }
+}
+
 extension ErrorCode {
-    var customerText: String {
-        switch self {
-        case .unavailable: "Der Chat ist gerade nicht verfügbar, Ihre Nachricht wurde nicht gespeichert. / The chat is unavailable; your message was not stored."
-        case .serverBusy: "Gerade sind alle Leitungen belegt. Bitte versuchen Sie es gleich noch einmal. / All lines are busy, please try again shortly."
-        default: rawValue
-        }
+    /// Said to a new connection while the transcript disk is nearly full.
+    var newSessionText: String {
+        "Der Chat nimmt gerade keine neuen Gespräche an. Bitte versuchen Sie es später noch einmal. / "
+            + "The chat is not taking new conversations right now. Please try again later."
     }
 }

@@ -47,11 +47,37 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeout: TimeAmount = .seconds(300)
     public var linesPerSecond: Double = 5
     public var burst = 20
+    /// Bytes of lines one connection may send a minute (a token bucket, so a short burst
+    /// up to this many is fine); more are refused like a flood.
+    public var bytesPerConnectionMinute = 32 * 1024
+    /// Bytes of lines all connections from one address may send a minute together.
+    public var bytesPerAddressMinute = 1024 * 1024
+    /// Below this much free space on the transcript file system new sessions are refused
+    /// politely; sessions already open go on. 0 turns the guard off.
+    public var minimumFreeTranscriptBytes: Int64 = 64 * 1024 * 1024
+    /// The native WebSocket listener for the web widget on this port (nil: off), on `host`.
+    public var webSocketPort: Int?
+    /// Pages allowed to open a chat WebSocket (`https://shop.example`); empty: the
+    /// listener's own pages only (`http://127.0.0.1:PORT`, `http://localhost:PORT`).
+    public var webSocketOrigins: [String] = []
+    /// Largest WebSocket message (all fragments together) a browser may send.
+    public var webSocketMaxMessageBytes = 16 * 1024
+    /// A flat folder of files (the widget and its demo page) served on the WebSocket port.
+    public var webRoot: String?
     /// Refused lines in a row after which a flooding client is disconnected.
     public var floodDisconnectAfter = 40
     /// Replies waiting for their transcript write before the server stops reading more
     /// input from this connection.
     public var maxPendingReplies = 16
+
+    // Service agents (SPEC 4a).
+    /// The agent listener's port; nil (the default) opens none.
+    public var agentPort: Int?
+    public var agentHost = "127.0.0.1"
+    /// Agent secrets, one per line (or TREUE_AGENT_SECRET); required with `agentPort`.
+    public var agentSecretFile: String?
+    /// CSV `id,name`: the agents' display names.
+    public var agents: String?
 
     // Process.
     public var threads = System.coreCount

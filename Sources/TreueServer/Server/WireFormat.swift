@@ -50,6 +50,8 @@ public struct WireFormat {
             guard !suggestions.isEmpty else { return text }
             let numbered = suggestions.enumerated().map { "  \($0.offset + 1)) \($0.element)" }
             return ([text] + numbered).joined(separator: "\n")
+        case let .queued(_, _, text): return text
+        case let .agent(name, text): return "\(name): \(text)"
         }
     }
 }

@@ -1,12 +1,10 @@
-#!/usr/bin/env python3
 """End-to-end tests of `treue serve` over real sockets: every command, bad input, limits,
 signals, and transcript durability after kill -9. Only 127.0.0.x traffic; every loop and
-wait is bounded. Prints `N passed, M failed` and exits non-zero on any failure."""
+wait is bounded. Run with `make e2e` (pytest)."""
 import argparse, glob, hashlib, hmac, json, os, shutil, signal, socket, subprocess, sys, tempfile, threading, time, traceback
 
-from harness import ROOT, Server, main, registry, treue
+from harness import ROOT, Server, treue, test
 
-RESULTS, test = registry()
 
 
 
@@ -72,54 +70,48 @@ def plain_text_conversation_with_every_command():
 
 
 @test
-def english_questions_are_answered_in_english_and_json_mode_is_strict():
-    server = Server()
-    try:
-        c = server.client()
-        c.line()
-        session = to_json(c)
-        c.send("where is my order 55102983")
-        reply = c.json()
-        assert reply["type"] == "reply" and reply["lang"] == "en" and reply["intent"] == "order_status", reply
-        assert set(reply) >= {"text", "intent", "phase", "lang", "suggestions"}
-        c.send("what is the meaning of life, the universe and everything")
-        fallback = c.json()
-        assert fallback["intent"] is None and isinstance(fallback["suggestions"], list) and fallback["suggestions"], fallback
-        c.send("/frobnicate")
-        error = c.json()
-        assert error["type"] == "error" and error["code"] == "unknown_command" and "/help" in error["text"]
-        c.send("wo ist meine bestellung")
-        prompt = c.json()
-        assert prompt["type"] == "prompt", prompt
-        c.send("12345678")
-        assert "12345678" in c.json()["text"]
-        c.send("/quit")
-        assert c.json()["type"] == "prompt"
-        c.send("x")
-        assert c.json()["type"] == "bye"
-        assert session in {r["session"] for r in server.records()}
-    finally:
-        server.stop()
+def english_questions_are_answered_in_english_and_json_mode_is_strict(server):
+    # The module's shared server: its records are told apart by this session's id.
+    c = server.client()
+    c.line()
+    session = to_json(c)
+    c.send("where is my order 55102983")
+    reply = c.json()
+    assert reply["type"] == "reply" and reply["lang"] == "en" and reply["intent"] == "order_status", reply
+    assert set(reply) >= {"text", "intent", "phase", "lang", "suggestions"}
+    c.send("what is the meaning of life, the universe and everything")
+    fallback = c.json()
+    assert fallback["intent"] is None and isinstance(fallback["suggestions"], list) and fallback["suggestions"], fallback
+    c.send("/frobnicate")
+    error = c.json()
+    assert error["type"] == "error" and error["code"] == "unknown_command" and "/help" in error["text"]
+    c.send("wo ist meine bestellung")
+    prompt = c.json()
+    assert prompt["type"] == "prompt", prompt
+    c.send("12345678")
+    assert "12345678" in c.json()["text"]
+    c.send("/quit")
+    assert c.json()["type"] == "prompt"
+    c.send("x")
+    assert c.json()["type"] == "bye"
+    assert session in {r["session"] for r in server.records()}
 
 
 @test
-def crlf_fragmented_and_pipelined_input():
-    server = Server()
-    try:
-        c = server.client()
-        c.line()
-        c.send_raw(b"/js")
-        time.sleep(0.05)
-        c.send_raw(b"on\r\n")
-        c.json(); c.json()
-        c.send_raw("wo ist mein Pa".encode())
-        time.sleep(0.05)
-        c.send_raw("ket 12345678?\r\ndanke!\r\nwhere is my order 7654321\r\n".encode())
-        replies = [c.json() for _ in range(3)]
-        assert [r["intent"] for r in replies] == ["order_status", "thanks", "order_status"], replies
-        assert "12345678" in replies[0]["text"] and "7654321" in replies[2]["text"]
-    finally:
-        server.stop()
+def crlf_fragmented_and_pipelined_input(server):
+    # The module's shared server: this test only talks to it, in sessions of its own.
+    c = server.client()
+    c.line()
+    c.send_raw(b"/js")
+    time.sleep(0.05)
+    c.send_raw(b"on\r\n")
+    c.json(); c.json()
+    c.send_raw("wo ist mein Pa".encode())
+    time.sleep(0.05)
+    c.send_raw("ket 12345678?\r\ndanke!\r\nwhere is my order 7654321\r\n".encode())
+    replies = [c.json() for _ in range(3)]
+    assert [r["intent"] for r in replies] == ["order_status", "thanks", "order_status"], replies
+    assert "12345678" in replies[0]["text"] and "7654321" in replies[2]["text"]
 
 
 @test
@@ -362,7 +354,7 @@ def kill_9_under_load_without_fsync_loses_no_acknowledged_reply():
 
 def kill_9_under_load(fsync):
     directory = tempfile.mkdtemp(prefix="treue-crash-")
-    server = Server("--rate-limit", "10000", "--burst", "10000", "--fsync", fsync, transcripts=directory)
+    server = Server("--rate-limit", "10000", "--burst", "10000", "--volume-per-connection", "1000000000000", "--volume-per-address", "1000000000000", "--fsync", fsync, transcripts=directory)
     received = []
     lock = threading.Lock()
     stop = threading.Event()
@@ -529,6 +521,3 @@ def the_terminal_client_numbers_suggestions_and_asks_for_a_rating():
     finally:
         server.stop()
 
-
-if __name__ == "__main__":
-    main(RESULTS)
