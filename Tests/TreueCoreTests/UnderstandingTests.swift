@@ -44,6 +44,12 @@ struct UnderstandingTests {
         #expect(corrector.corrections(for: words).isEmpty)
     }
 
+    @Test func twoLettersChangedInPlaceIsAnotherWordNotATypo() {
+        let corrector = SpellingCorrector(words: ["bewertet", "gutschein"])
+        #expect(corrector.suggestion(for: "bedeutet") == nil)
+        #expect(corrector.suggestion(for: "gutshcien") == "gutschein")
+    }
+
     @Test func aHugeWordCostsNothing() {
         // Its deletion neighbourhood would be tens of millions of strings.
         let word = String(repeating: "x", count: 10_000)

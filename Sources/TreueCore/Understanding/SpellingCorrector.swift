@@ -74,8 +74,9 @@ public struct SpellingCorrector: Sendable {
             // Typos rarely hit the first letter; a different one is more often another word.
             guard candidate.count >= Self.minimumLength, !FunctionWords.all.contains(candidate),
                   candidate.unicodeScalars.first == word.unicodeScalars.first else { continue }
-            let distance = Self.distance(source, Array(candidate.unicodeScalars), limit: limit)
-            guard distance <= limit else { continue }
+            let target = Array(candidate.unicodeScalars)
+            let distance = Self.distance(source, target, limit: limit)
+            guard distance <= limit, !Self.twoSubstitutions(source, target) else { continue }
             let count = frequency[candidate] ?? 0
             if let current = best {
                 if distance > current.distance { continue }
@@ -84,6 +85,16 @@ public struct SpellingCorrector: Sendable {
             best = (candidate, distance, count)
         }
         return best?.word
+    }
+
+    /// Two letters changed in place ("bedeutet" → "bewertet") is more often another word
+    /// than a typo; dropped, doubled and swapped letters are the typos people make.
+    static func twoSubstitutions(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Bool {
+        guard a.count == b.count else { return false }
+        let differing = a.indices.filter { a[$0] != b[$0] }
+        guard differing.count == 2 else { return false }
+        let (i, j) = (differing[0], differing[1])
+        return !(j == i + 1 && a[i] == b[j] && a[j] == b[i])
     }
 
     static func deletes(of word: String, depth: Int) -> Set<String> {
