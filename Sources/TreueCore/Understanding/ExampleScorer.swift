@@ -29,8 +29,6 @@ public struct ExampleScorer: Sendable {
     /// The message's terms: stems and `@concept`s of its content words.
     public struct Terms: Sendable {
         public let terms: Set<String>
-        /// Content words no example uses.
-        public let unknown: [String]
     }
 
     static let saturation = 1.2
@@ -85,13 +83,10 @@ public struct ExampleScorer: Sendable {
             terms.insert(WordStemmer.stem(word))
             for concept in concepts[word] ?? [] { terms.insert(concept) }
         }
-        return Terms(terms: terms, unknown: [])
+        return Terms(terms: terms)
     }
 
-    public func terms(of words: [String]) -> Terms {
-        let raw = Self.terms(of: words, concepts: concepts)
-        return Terms(terms: raw.terms, unknown: raw.terms.filter { postings[$0] == nil }.sorted())
-    }
+    public func terms(of words: [String]) -> Terms { Self.terms(of: words, concepts: concepts) }
 
     /// Every intent with a share of the message's terms, best first.
     public func rank(_ terms: Terms) -> [Score] {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a message was understood as, and how: the one result the conversation, `treue
 /// match`, the evaluation and the transcript all read.
 public struct Interpretation: Sendable {
@@ -77,9 +79,5 @@ public struct Interpretation: Sendable {
         return parts.joined(separator: "; ")
     }
 
-    static func figure(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
-    }
+    static func figure(_ value: Double) -> String { String(format: "%.2f", value) }
 }

@@ -72,11 +72,7 @@ public struct MessageInterpreter: Sendable {
                 // Measured without the layer: the best in-scope hit decides.
                 let inScope = result.report.hits.filter { kb.intents[$0.intentIndex].action != .outOfScope }
                 guard let other = kb.matcher.choose(inScope) else { return false }
-                result.decision = .pattern
-                result.hit = other
-                result.intentIndex = other.intentIndex
-                result.language = other.language
-                result.captures = other.captures
+                accept(other, into: &result)
                 return true
             }
             result.decision = .outOfScope
@@ -85,12 +81,16 @@ public struct MessageInterpreter: Sendable {
             result.outOfScopeRule = "pattern \(Conversation.relative(kb.matcher.patterns[winner.patternNumber].source.location, to: kb.directory))"
             return true
         }
-        result.decision = .pattern
-        result.hit = winner
-        result.intentIndex = winner.intentIndex
-        result.language = winner.language
-        result.captures = winner.captures
+        accept(winner, into: &result)
         return true
+    }
+
+    private func accept(_ hit: PatternHit, into result: inout Interpretation) {
+        result.decision = .pattern
+        result.hit = hit
+        result.intentIndex = hit.intentIndex
+        result.language = hit.language
+        result.captures = hit.captures
     }
 
     /// A pattern that matched a word or two of a message whose other words all belong to
