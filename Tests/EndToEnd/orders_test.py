@@ -206,20 +206,20 @@ def http_source_answers_from_the_live_service_and_is_honest_when_it_fails():
 @test
 def a_slow_service_delays_only_its_own_customer_and_answers_within_the_timeout():
     service = OrderService()
-    server = Server("--orders-url", service.url, "--orders-token-file", service.token_file, "--orders-timeout", "1")
+    server = Server("--orders-url", service.url, "--orders-token-file", service.token_file, "--orders-timeout", "2")
     try:
         slow = json_client(server)
         other = json_client(server)
         assert reply_to(slow, "where is my order 70000000")["kind"] == "postcode"
         start = time.monotonic()
         slow.send("10115")
-        # Meanwhile another customer is answered at once.
+        # Meanwhile another customer is answered at once, not after the 2 s lookup.
         answer, took = timed(other, "wie lange habe ich Rückgaberecht")
-        assert answer["type"] == "reply" and took < 0.5, took
+        assert answer["type"] == "reply" and took < 1.0, took
         answer = slow.until(lambda o: o["type"] == "reply")
         took = time.monotonic() - start
         assert answer["text"].startswith("I cannot look up the order status right now"), answer
-        assert 0.9 < took < 1 + 1, took
+        assert 1.9 < took < 2 + 1.5, took
         # Lines the slow customer sent meanwhile wait for the lookup, then are answered in order.
         wait_past_backoff()
         assert reply_to(slow, "where is my order 70000000")["kind"] == "postcode"

@@ -16,6 +16,10 @@ from harness import ROOT, Client, Server, Skip, treue, test
 
 MEASURED = {}
 
+# A starved customer waits for the whole flood (10 s and more); a customer who is served
+# waits milliseconds, or about a second when one fsync stalls on a disk shared with builds.
+STARVED_SECONDS = 3.0
+
 
 def note(key, value):
     MEASURED[key] = value
@@ -127,7 +131,7 @@ def a_client_that_never_reads_cannot_grow_the_servers_memory():
         assert growth_mb < 50, f"RSS grew by {growth_mb:.1f} MB"
         assert sum(sent) < target_total, "the server kept reading from clients that never read (no backpressure)"
         assert not prober.errors, prober.errors[:3]
-        assert worst is not None and worst < 1.0, f"worst round trip {worst}"
+        assert worst is not None and worst < STARVED_SECONDS, f"worst round trip {worst}"
         # Once a non-reader reads again, the server resumes: replies flow.
         s = pushers[0]
         s.setblocking(True)
@@ -217,7 +221,7 @@ def twenty_thousand_connection_attempts_from_one_address_are_capped():
         assert admitted_in_churn == 0
         assert sampled > 0
         assert not prober.errors, prober.errors[:3]
-        assert worst is not None and worst < 1.0, worst
+        assert worst is not None and worst < STARVED_SECONDS, worst
         # Slots are released exactly: after everything closes, 127.0.0.1 gets its full cap back.
         for c in held:
             c.close()
@@ -300,7 +304,7 @@ def a_catastrophic_pattern_is_reported_by_check_and_cannot_slow_the_server():
             note(f"worst of 20 round trips, {name} (s)", round(max(times), 4))
         prober_worst = prober.finish()
         note("worst round trip of another customer meanwhile (s)", round(prober_worst or -1, 4))
-        assert max(worst.values()) < 1.0, worst
+        assert max(worst.values()) < STARVED_SECONDS, worst
         # For comparison: the same lines against the shipped knowledge base alone.
         plain = Server("--max-line-bytes", "16384", "--rate-limit", "100", "--burst", "100", "--volume-per-connection", "1000000000000", "--volume-per-address", "1000000000000")
         try:
@@ -313,7 +317,7 @@ def a_catastrophic_pattern_is_reported_by_check_and_cannot_slow_the_server():
         finally:
             plain.stop()
         assert not prober.errors, prober.errors[:3]
-        assert prober_worst is not None and prober_worst < 1.0
+        assert prober_worst is not None and prober_worst < STARVED_SECONDS
         # Ordinary questions still get their intent despite the unindexed hostile pattern.
         answer, _ = c.ask("Hallo, wo bleibt meine Bestellung 4410293?")
         assert answer["intent"] == "order_status", answer
