@@ -16,7 +16,7 @@ struct ReviewCommand: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, html, csv }
-    enum Table: String, ExpressibleByArgument, CaseIterable { case unmatched, lookups, proactive, repurchase }
+    enum Table: String, ExpressibleByArgument, CaseIterable { case unmatched, lookups, proactive, variants, repurchase }
 
     @Argument(help: "Transcript directories or files. Default: Transcripts.")
     var directories: [String] = []
@@ -36,7 +36,7 @@ struct ReviewCommand: ParsableCommand {
     @Option(help: "Order export (CSV): adds the repurchase rate after a chat, beside customers who did not chat.")
     var orders: String?
 
-    @Option(help: "Which table --format csv writes: unmatched, lookups, proactive or repurchase (needs --orders).")
+    @Option(help: "Which table --format csv writes: unmatched, lookups, proactive, variants or repurchase (needs --orders).")
     var table: Table = .unmatched
 
     @Option(help: "Unmatched message groups to list (default: text 20, html 50, json 100, csv all).")
@@ -83,6 +83,7 @@ struct ReviewCommand: ParsableCommand {
             case .unmatched: output = renderer.render(report)
             case .lookups: output = renderer.renderLookups(report)
             case .proactive: output = renderer.renderProactive(report)
+            case .variants: output = renderer.renderVariants(report)
             case .repurchase: output = renderer.renderRepurchase(report)
             }
         case .json:

@@ -219,7 +219,7 @@ struct ConversationTests {
         #expect(answer.language == "en")
         #expect(answer.text == "To return an item, print the label.")
         _ = session.say("/rate down")
-        #expect(session.events.contains(.rating(helpful: false, intent: "return_item")))
+        #expect(session.events.contains(.rating(helpful: false, intent: "return_item", variant: "default/en/1")))
         _ = session.say("/feedback 4 sehr schnell")
         #expect(session.events.contains(.feedback(score: 4, comment: "sehr schnell")))
         guard case let .error(code, _) = session.say("/feedback 9").outputs.first else { Issue.record("no error"); return }

@@ -123,15 +123,15 @@ struct JSONLineWriterTests {
         .command(name: "why"),
         .reply(.init(text: "Ihr Paket ist unterwegs.", intent: "order_status", phase: "service", language: "de",
                      captures: ["order": "12345678", "a10": "x", "a2": "y", "Z": "z"], suggestions: ["Lieferzeit", "Rücksendung"],
-                     pattern: "Intents/service.yaml:12")),
+                     pattern: "Intents/service.yaml:12", variant: "default/de/1")),
         .reply(.init(text: "Wie bitte?", intent: nil, phase: "service", language: "de", captures: [:], suggestions: [], pattern: nil)),
         .phaseChanged(from: "awareness", to: "service", reason: "signal"),
         .slotPrompt(intent: "order_status", slot: "order"),
         .fallback(count: 2, phase: "service"),
         .handoff(ticket: "T-1", reason: "request", intent: nil),
         .handoff(ticket: "T-2", reason: "fallbacks", intent: "complaint"),
-        .rating(helpful: true, intent: "order_status"),
-        .rating(helpful: false, intent: nil),
+        .rating(helpful: true, intent: "order_status", variant: "loyalty/de/2"),
+        .rating(helpful: false, intent: nil, variant: nil),
         .feedback(score: 5, comment: "super"),
         .feedback(score: 1, comment: nil),
         .login(customer: "C1001", verified: false, phase: "loyalty", tier: "gold", segment: nil),
@@ -226,6 +226,7 @@ struct JSONLineWriterTests {
             record.detail = random.maybe { $0.string() }
             record.stage = random.maybe { $0.string() }
             record.evidence = random.maybe { $0.string() }
+            record.variant = random.maybe { $0.string() }
             record.options = random.maybe { random in (0..<Int.random(in: 0...3, using: &random)).map { _ in random.string() } }
             record.name = random.maybe { $0.string() }
 

@@ -44,6 +44,7 @@ public struct Conversation: Sendable {
         let language: String
         let path: String
         var evidence: String? = nil
+        var variant: String? = nil
     }
 
     public init(sessionID: String = SessionID.make(), knowledgeBase kb: KnowledgeBase) {
@@ -258,14 +259,15 @@ public struct Conversation: Sendable {
         if answerFromOrders(intent, captures: captures, pattern: pattern, path: path, askedFrom: askedFrom, kb: kb, into: &step) {
             return
         }
-        let text = pickAnswer(intent.answers, key: intent.id, captures: captures, phase: askedFrom, kb: kb)
+        let (text, variant) = pickAnswerVariant(intent.answers, key: intent.id, captures: captures, phase: askedFrom, kb: kb)
         let suggestions = intent.followups.compactMap { suggestionText($0, kb) }
         let reply = Reply(text: text, intent: intent.id, phase: phase, language: language, suggestions: suggestions, captures: captures)
         step.outputs.append(.reply(reply))
         step.events.append(.reply(.init(text: text, intent: intent.id, phase: phase, language: language, captures: captures,
-                                        suggestions: suggestions, pattern: pattern?.reference, stage: stage, evidence: evidence)))
+                                        suggestions: suggestions, pattern: pattern?.reference, stage: stage, evidence: evidence,
+                                        variant: variant)))
         lastAnswer = AnswerTrace(intent: intent.id, pattern: pattern?.source, location: pattern?.location, captures: captures,
-                                 phase: phase, language: language, path: path, evidence: evidence)
+                                 phase: phase, language: language, path: path, evidence: evidence, variant: variant)
     }
 
     mutating func fallback(_ kb: KnowledgeBase, into step: inout ConversationStep, stage: String? = nil, evidence: String? = nil) {
@@ -335,7 +337,7 @@ public struct Conversation: Sendable {
         case let .rate(direction):
             guard direction == "up" || direction == "down" else { return error(.badArgument, detail: "rate", kb) }
             guard let last = lastAnswer else { return error(.nothingToRate, detail: "rate", kb) }
-            step.events.append(.rating(helpful: direction == "up", intent: last.intent))
+            step.events.append(.rating(helpful: direction == "up", intent: last.intent, variant: last.variant))
             step.outputs.append(.info(text: text("rate_thanks", kb)))
         case .agent:
             step.events.append(.command(name: "agent"))
@@ -451,6 +453,12 @@ public struct Conversation: Sendable {
     /// own answers first, then `default`.
     mutating func pickAnswer(_ answers: AnswerSet, key: String, captures: [String: String], phase: String? = nil,
                                      kb: KnowledgeBase) -> String {
+        pickAnswerVariant(answers, key: key, captures: captures, phase: phase, kb: kb).text
+    }
+
+    /// `pickAnswer` with the variant it chose, `PHASE/LANGUAGE/N` as the YAML lists it.
+    mutating func pickAnswerVariant(_ answers: AnswerSet, key: String, captures: [String: String], phase: String? = nil,
+                                    kb: KnowledgeBase) -> (text: String, variant: String?) {
         let phase = phase ?? self.phase
         let lookup = fields(captures, kb: kb)
         let turn = variantTurns[key, default: Int(Self.stableHash(sessionID + key) % 997)]
@@ -460,13 +468,16 @@ public struct Conversation: Sendable {
             for phaseKey in [phase, AnswerSet.defaultKey] {
                 guard let variants = answers.variants[phaseKey]?[candidateLanguage], !variants.isEmpty else { continue }
                 for offset in 0..<variants.count {
-                    if let text = kb.template(variants[(turn + offset) % variants.count]).render(lookup) { return text }
+                    let index = (turn + offset) % variants.count
+                    if let text = kb.template(variants[index]).render(lookup) {
+                        return (text, "\(phaseKey)/\(candidateLanguage)/\(index + 1)")
+                    }
                 }
             }
         }
         let variants = answers.variants(phase: phase, language: language)
-        guard let first = variants.first else { return text("fallback", kb) }
-        return kb.template(first).render { lookup($0) ?? "" } ?? first
+        guard let first = variants.first else { return (text("fallback", kb), nil) }
+        return (kb.template(first).render { lookup($0) ?? "" } ?? first, nil)
     }
 
     func suggestionText(_ id: String, _ kb: KnowledgeBase) -> String? {

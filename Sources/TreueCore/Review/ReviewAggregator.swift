@@ -30,6 +30,8 @@ public struct ReviewAggregator: Sendable {
         /// Handoff records: the agent and the ticket.
         public var agent: String?
         public var ticket: String?
+        /// Replies and ratings: the answer variant shown.
+        public var variant: String?
 
         public init(_ record: TranscriptRecord) {
             ts = record.ts
@@ -53,11 +55,12 @@ public struct ReviewAggregator: Sendable {
             intents = record.intents
             agent = record.agent
             ticket = record.ticket
+            variant = record.variant
         }
 
         private enum CodingKeys: String, CodingKey {
             case ts, session, type, text, intent, phase, from, to, reason, helpful, score, tier, segment, customer, code, outcome, rule, intents,
-                 agent, ticket
+                 agent, ticket, variant
             case latencyMs = "latency_ms"
         }
 
@@ -73,6 +76,7 @@ public struct ReviewAggregator: Sendable {
             case .reply, .fallback, .sessionOpen:
                 intent = try container.decodeIfPresent(String.self, forKey: .intent)
                 phase = try container.decodeIfPresent(String.self, forKey: .phase)
+                variant = try container.decodeIfPresent(String.self, forKey: .variant)
             case .phaseChange:
                 from = try container.decodeIfPresent(String.self, forKey: .from)
                 to = try container.decodeIfPresent(String.self, forKey: .to)
@@ -84,6 +88,7 @@ public struct ReviewAggregator: Sendable {
             case .rating:
                 intent = try container.decodeIfPresent(String.self, forKey: .intent)
                 helpful = try container.decodeIfPresent(Bool.self, forKey: .helpful)
+                variant = try container.decodeIfPresent(String.self, forKey: .variant)
             case .feedback:
                 score = try container.decodeIfPresent(Int.self, forKey: .score)
             case .login:
@@ -131,6 +136,21 @@ public struct ReviewAggregator: Sendable {
         var queuedAt: Double?
         var joinedAt: Double?
         var hadAgent = false
+        /// The answer variants this session was shown; its score counts for each.
+        var variants: Set<AnswerVariant> = []
+    }
+
+    /// One answer variant of one intent, as the reply records name it.
+    private struct AnswerVariant: Hashable {
+        var intent: String
+        var variant: String
+    }
+
+    private struct VariantTally {
+        var shown = 0
+        var up = 0
+        var down = 0
+        var scores = [Int](repeating: 0, count: 5)
     }
 
     private struct LookupTally {
@@ -189,6 +209,10 @@ public struct ReviewAggregator: Sendable {
     private var scoresByTier: [String: [Int]] = [:]
     private var scoresBySegment: [String: [Int]] = [:]
     private var helpfulness: [String: (up: Int, down: Int)] = [:]
+    /// Bounded by the knowledge base's answer variants (a record naming others is counted
+    /// only up to `variantCapacity`).
+    private var variants: [AnswerVariant: VariantTally] = [:]
+    private static let variantCapacity = 10_000
     private var handoffs = 0
     private var agentStats = ReviewReport.AgentHandoffStats()
     /// Samples in whole seconds; bounded by the number of handoffs, which is small beside records.
@@ -261,6 +285,13 @@ public struct ReviewAggregator: Sendable {
             if let intent = record.intent {
                 state.lastIntent = intent
                 state.intents.insert(intent)
+                if let variant = record.variant {
+                    let key = AnswerVariant(intent: intent, variant: variant)
+                    if variants[key] != nil || variants.count < Self.variantCapacity {
+                        variants[key, default: VariantTally()].shown += 1
+                        state.variants.insert(key)
+                    }
+                }
                 if let shown = state.proactive, !shown.acted, shown.intents.contains(intent) {
                     state.proactive?.acted = true
                     rules[shown.rule, default: RuleTally()].acted += 1
@@ -301,6 +332,10 @@ public struct ReviewAggregator: Sendable {
             let intent = record.intent ?? "(none)"
             if record.helpful == true { helpfulness[intent, default: (0, 0)].up += 1 }
             else if record.helpful == false { helpfulness[intent, default: (0, 0)].down += 1 }
+            if let variant = record.variant, variants[AnswerVariant(intent: intent, variant: variant)] != nil {
+                let key = AnswerVariant(intent: intent, variant: variant)
+                if record.helpful == true { variants[key]?.up += 1 } else if record.helpful == false { variants[key]?.down += 1 }
+            }
         case .feedback:
             if let score = record.score, (1...5).contains(score) {
                 state.score = score
@@ -312,6 +347,7 @@ public struct ReviewAggregator: Sendable {
                 scoresBySegment[state.segment ?? anonymous, default: Self.noScores][score - 1] += 1
                 if let shown = state.proactive { rules[shown.rule, default: RuleTally()].scores[score - 1] += 1 }
                 if state.hadAgent { scoresAfterAgent[score - 1] += 1 } else { scoresBotOnly[score - 1] += 1 }
+                for key in state.variants { variants[key]?.scores[score - 1] += 1 }
             }
         case .login:
             state.loggedIn = true
@@ -390,6 +426,7 @@ public struct ReviewAggregator: Sendable {
             ),
             helpfulness: helpfulness.map { ReviewReport.Helpfulness(intent: $0.key, up: $0.value.up, down: $0.value.down) }
                 .sorted { ($0.up + $0.down, $1.intent) > ($1.up + $1.down, $0.intent) },
+            answerVariants: Self.answerVariants(variants),
             handoffs: handoffs,
             handoffReasons: Self.counts(handoffReasons),
             sessionsWithHandoff: sessionsWithHandoff,
@@ -487,6 +524,28 @@ public struct ReviewAggregator: Sendable {
 
     private static func counts(_ tally: [String: Int]) -> [ReviewReport.Count] {
         tally.map { ReviewReport.Count(name: $0.key, count: $0.value) }.sorted { ($0.count, $1.name) > ($1.count, $0.name) }
+    }
+
+    /// Intents that showed two or more variants; variants in YAML order.
+    private static func answerVariants(_ tally: [AnswerVariant: VariantTally]) -> [ReviewReport.IntentVariants] {
+        func order(_ variant: String) -> (String, Int) {
+            let slash = variant.lastIndex(of: "/") ?? variant.endIndex
+            let position = slash < variant.endIndex ? Int(variant[variant.index(after: slash)...]) ?? 0 : 0
+            return (String(variant[..<slash]), position)
+        }
+        let byIntent = Dictionary(grouping: tally, by: { $0.key.intent })
+        return byIntent.compactMap { intent, entries -> ReviewReport.IntentVariants? in
+            guard entries.count > 1 else { return nil }
+            let variants = entries.sorted { order($0.key.variant) < order($1.key.variant) }.map {
+                ReviewReport.VariantStats(variant: $0.key.variant, shown: $0.value.shown, up: $0.value.up, down: $0.value.down,
+                                          satisfaction: ReviewReport.ScoreStats(distribution: $0.value.scores))
+            }
+            return ReviewReport.IntentVariants(intent: intent, variants: variants)
+        }
+        .sorted { a, b in
+            let (shownA, shownB) = (a.variants.reduce(0) { $0 + $1.shown }, b.variants.reduce(0) { $0 + $1.shown })
+            return (shownA, b.intent) > (shownB, a.intent)
+        }
     }
 
     private static func groups(_ tally: [String: [Int]]) -> [ReviewReport.ScoreGroup] {

@@ -29,6 +29,18 @@ public struct ReviewCSVRenderer: Sendable {
         return out
     }
 
+    /// Answer variants of intents that showed more than one: shown, rated, scored.
+    public func renderVariants(_ report: ReviewReport) -> String {
+        var out = "intent,variant,shown,up,down,satisfaction_mean,satisfaction_count\r\n"
+        for intent in report.answerVariants {
+            for variant in intent.variants {
+                out += "\(Self.field(intent.intent)),\(Self.field(variant.variant)),\(variant.shown),\(variant.up),\(variant.down),"
+                    + "\(variant.satisfaction.mean.map { String(format: "%.2f", $0) } ?? ""),\(variant.satisfaction.count)\r\n"
+            }
+        }
+        return out
+    }
+
     /// Proactive welcome rules: shown, acted on, satisfaction after.
     public func renderProactive(_ report: ReviewReport) -> String {
         var out = "rule,shown,acted_on,acted_rate,satisfaction_mean,satisfaction_count\r\n"

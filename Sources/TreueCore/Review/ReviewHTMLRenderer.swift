@@ -43,6 +43,16 @@ public struct ReviewHTMLRenderer: Sendable {
                         Self.table(["Intent", "Up", "Down", "Helpful"], report.helpfulness.prefix(rows).map {
                             [$0.intent, "\($0.up)", "\($0.down)", ReviewTextRenderer.percent($0.up + $0.down == 0 ? nil : Double($0.up) / Double($0.up + $0.down))]
                         }, numeric: [1, 2, 3]))
+        html += section("Answer variants", id: "variants",
+                        note: "Intents that showed more than one answer variant: which variant was rated up or down right after it, and the session scores of sessions that saw it.",
+                        Self.table(["Intent", "Variant", "Shown", "Up", "Down", "Helpful", "Score", "Scores"],
+                                   report.answerVariants.prefix(rows).flatMap { intent in
+                                       intent.variants.map {
+                                           [intent.intent, $0.variant, "\($0.shown)", "\($0.up)", "\($0.down)",
+                                            ReviewTextRenderer.percent($0.up + $0.down == 0 ? nil : Double($0.up) / Double($0.up + $0.down)),
+                                            ReviewTextRenderer.mean($0.satisfaction.mean), "\($0.satisfaction.count)"]
+                                       }
+                                   }, numeric: [2, 3, 4, 5, 6, 7]))
         html += section("Handoffs", id: "handoffs",
                         note: "\(report.handoffs) handoff(s) in \(report.sessionsWithHandoff) session(s); handoff rate \(ReviewTextRenderer.percent(report.handoffRate)), containment rate \(ReviewTextRenderer.percent(report.containmentRate)).",
                         Self.table(["Reason", "Handoffs"], report.handoffReasons.map { [$0.name, "\($0.count)"] }, numeric: [1]))

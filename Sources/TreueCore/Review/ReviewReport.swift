@@ -68,6 +68,25 @@ public struct ReviewReport: Codable, Sendable, Equatable {
         public var down: Int
     }
 
+    /// An intent whose replies showed more than one answer variant, with each variant's
+    /// record: authors keep the ones that help.
+    public struct IntentVariants: Codable, Sendable, Equatable {
+        public var intent: String
+        /// In the order the YAML lists them (phase, language, position).
+        public var variants: [VariantStats]
+    }
+
+    public struct VariantStats: Codable, Sendable, Equatable {
+        /// `PHASE/LANGUAGE/N`: the N-th answer (from 1) under `answers: PHASE: LANGUAGE:`.
+        public var variant: String
+        public var shown: Int
+        /// `/rate up` and `/rate down` right after this variant.
+        public var up: Int
+        public var down: Int
+        /// Session scores (`/feedback`) of sessions that were shown this variant.
+        public var satisfaction: ScoreStats
+    }
+
     public struct PhaseMovement: Codable, Sendable, Equatable {
         public var from: String
         public var to: String
@@ -155,6 +174,8 @@ public struct ReviewReport: Codable, Sendable, Equatable {
 
     public var satisfaction: Satisfaction
     public var helpfulness: [Helpfulness]
+    /// Most shown intents first.
+    public var answerVariants: [IntentVariants]
 
     public var handoffs: Int
     public var handoffReasons: [Count]

@@ -59,6 +59,17 @@ public struct ReviewTextRenderer: Sendable {
             ["  \($0.intent)", "up \($0.up)", "down \($0.down)", Self.percent($0.up + $0.down == 0 ? nil : Double($0.up) / Double($0.up + $0.down)) + " helpful"]
         })
 
+        section("Answer variants", into: &out)
+        if report.answerVariants.isEmpty { out.append("  none (no intent showed more than one variant)") }
+        for intent in report.answerVariants.prefix(rows) {
+            out.append("  \(intent.intent):")
+            out += table(intent.variants.map {
+                ["    \($0.variant)", "shown \($0.shown)", "up \($0.up)", "down \($0.down)",
+                 Self.percent($0.up + $0.down == 0 ? nil : Double($0.up) / Double($0.up + $0.down)) + " helpful",
+                 "score \(Self.mean($0.satisfaction.mean))", "n=\($0.satisfaction.count)"]
+            })
+        }
+
         section("Handoff reasons", into: &out)
         if report.handoffReasons.isEmpty { out.append("  none") }
         out += table(report.handoffReasons.map { ["  \($0.name)", "\($0.count)"] }, numeric: [1])

@@ -10,7 +10,8 @@ public enum TranscriptEvent: Sendable, Equatable {
     case slotPrompt(intent: String, slot: String)
     case fallback(count: Int, phase: String)
     case handoff(ticket: String, reason: String, intent: String?)
-    case rating(helpful: Bool, intent: String?)
+    /// A thumbs up or down for the last answer: its intent and answer variant.
+    case rating(helpful: Bool, intent: String?, variant: String?)
     case feedback(score: Int, comment: String?)
     case login(customer: String, verified: Bool, phase: String, tier: String?, segment: String?)
     case error(code: String, detail: String)
@@ -54,5 +55,8 @@ public enum TranscriptEvent: Sendable, Equatable {
         public var stage: String? = nil
         /// Why: corrected and negated words, the nearest example, the out-of-scope rule.
         public var evidence: String? = nil
+        /// Which of the intent's answer variants was shown, as `PHASE/LANGUAGE/N` (N from 1),
+        /// so the review can tell authors which variants help.
+        public var variant: String? = nil
     }
 }

@@ -69,6 +69,8 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
     public var stage: String?
     public var evidence: String?
     public var options: [String]?
+    /// Replies and ratings: the answer variant shown, `PHASE/LANGUAGE/N`.
+    public var variant: String?
 
     /// Order lookups: the number, the outcome, the status when found, the source's latency.
     public var order: String?
@@ -87,7 +89,7 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case v, ts, session, seq, type, instance, text, intent, phase, lang, captures, suggestions, pattern, from, to, reason, slot,
              count, ticket, helpful, score, comment, customer, verified, tier, segment, code, detail, name,
-             order, outcome, status, rule, intents, agent, position, contact, stage, evidence, options
+             order, outcome, status, rule, intents, agent, position, contact, stage, evidence, options, variant
         case latencyMs = "latency_ms"
     }
 
@@ -140,6 +142,7 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
             var nested = container.nestedUnkeyedContainer(forKey: .options)
             for option in options { try nested.encode(option) }
         }
+        if let variant { try container.encode(variant, forKey: .variant) }
         if let order { try container.encode(order, forKey: .order) }
         if let outcome { try container.encode(outcome, forKey: .outcome) }
         if let status { try container.encode(status, forKey: .status) }
@@ -207,6 +210,7 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
         writer.field("ts", ts)
         writer.field("type", type.rawValue)
         writer.field("v", v)
+        writer.fieldIfPresent("variant", variant)
         writer.fieldIfPresent("verified", verified)
         writer.endObject()
         writer.endLine()
@@ -247,6 +251,7 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
             pattern = reply.pattern
             stage = reply.stage
             evidence = reply.evidence.map(redact)
+            variant = reply.variant
         case let .phaseChanged(from, to, reason):
             self.init(ts: ts, session: session, seq: seq, type: .phaseChange, instance: instance)
             self.from = from
@@ -265,10 +270,11 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
             self.ticket = ticket
             self.reason = reason
             self.intent = intent
-        case let .rating(helpful, intent):
+        case let .rating(helpful, intent, variant):
             self.init(ts: ts, session: session, seq: seq, type: .rating, instance: instance)
             self.helpful = helpful
             self.intent = intent
+            self.variant = variant
         case let .feedback(score, comment):
             self.init(ts: ts, session: session, seq: seq, type: .feedback, instance: instance)
             self.score = score
