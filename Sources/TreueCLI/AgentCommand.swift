@@ -193,7 +193,14 @@ final class AgentPrinter: ChannelInboundHandler, Sendable {
             console.show(queue: object["items"] as? [[String: Any]] ?? [], from: server)
         case "taken":
             console.taken(ticket, server: server)
-            var lines = ["— \(ticket) is yours; so far:"]
+            var lines = ["— \(ticket) is yours"]
+            let profile = (object["profile"] as? [String: String] ?? [:]).sorted { $0.key < $1.key }
+            if !profile.isEmpty {
+                lines.append("  profile: " + profile.map { TerminalText.visible("\($0.key)=\($0.value)") }.joined(separator: ", "))
+            }
+            let intents = (object["intents"] as? [String] ?? []).map { TerminalText.visible($0) }
+            lines.append("  intents tried: " + (intents.isEmpty ? "none" : intents.joined(separator: ", ")))
+            lines.append("  so far:")
             for turn in object["history"] as? [[String: Any]] ?? [] {
                 lines.append("  \(turn["from"] as? String ?? "?"): " + TerminalText.visible(turn["text"] as? String ?? ""))
             }

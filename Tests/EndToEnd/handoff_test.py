@@ -161,6 +161,118 @@ def queue_positions_take_race_both_directions_back_and_close():
 
 
 @test
+def the_agent_sees_profile_and_intents_tried_and_waiting_customers_hear_their_new_place():
+    server = AgentServer("--metrics-port", "0")
+    try:
+        jana = server.agent("jana")
+        known, _ = customer(server)
+        known.send("/login C1001")
+        known.until(lambda o: o["type"] == "info")
+        known.send("wo ist meine Bestellung 44812345")
+        assert known.until(lambda o: o["type"] == "reply")["intent"] == "order_status"
+        known.send("wie lange habe ich Rückgaberecht")
+        assert known.until(lambda o: o["type"] == "reply")["intent"] == "return_item"
+        known.send("/agent")
+        first = known.until(lambda o: o["type"] == "queued")
+        waiting = []
+        for n in range(3):
+            c, _ = customer(server)
+            c.send("/agent")
+            queued = c.until(lambda o: o["type"] == "queued")
+            assert queued["position"] == n + 2, queued
+            waiting.append((c, queued["ticket"]))
+
+        jana.send(f"/take {first['ticket']}")
+        taken = jana.until(lambda o: o["type"] == "taken")
+        profile = taken["profile"]
+        assert profile["id"] == "C1001" and profile["name"] == "Anna Schmidt" and profile["tier"] == "Gold", profile
+        assert profile["points"] == "2450", profile
+        assert taken["intents"] == ["order_status", "return_item"], taken
+        # Everyone behind moved up by one and was told so.
+        for index, (c, ticket) in enumerate(waiting):
+            moved = c.until(lambda o: o["type"] == "queued")
+            assert moved["ticket"] == ticket and moved["position"] == index + 1, moved
+            assert f"Nr. {index + 1}" in moved["text"], moved
+        # The middle customer leaves: only the one behind them moves up again.
+        waiting[1][0].close()
+        last = waiting[2][0].until(lambda o: o["type"] == "queued")
+        assert last["position"] == 2, last
+        waiting[0][0].sock.settimeout(0.5)
+        try:
+            extra = waiting[0][0].line()
+            raise AssertionError(f"the head of the queue was told it moved: {extra}")
+        except OSError:
+            pass
+        # The operator's gauges: one agent, one ticket taken, two waiting.
+        from operations_test import http, metric
+        text = http(server.metrics_port, "/metrics")[1]
+        assert metric(text, "treue_agents_online") == 1, text
+        assert metric(text, 'treue_handoff_tickets{state="waiting"}') == 2, text
+        assert metric(text, 'treue_handoff_tickets{state="taken"}') == 1, text
+        records = [r for r in server.records() if r["type"] == "queued" and r.get("reason") == "moved_up"]
+        assert sorted(r["position"] for r in records) == [1, 2, 2, 3], records
+
+        # An anonymous customer has no profile; the plain console shows what is known.
+        jana.send(f"/take {waiting[0][1]}")
+        anonymous = jana.until(lambda o: o["type"] == "taken")
+        assert anonymous["profile"] == {} and anonymous["intents"] == [], anonymous
+        plain = server.agent("omar", json_mode=False)
+        plain.send(f"/take {waiting[2][1]}")
+        shown = plain.expect("intents tried")
+        assert "intents tried: none" in shown, shown
+    finally:
+        server.stop()
+
+
+@test
+def a_flood_of_handoffs_does_not_starve_the_bot():
+    # 200 customers ask for a person at once while another customer keeps asking the bot.
+    server = AgentServer("--max-connections-per-address", "1000", "--rate-limit", "1000", "--burst", "1000")
+    count = 200
+    customers = []
+    try:
+        jana = server.agent("jana")
+        prober = Client(server.port, "127.0.0.2", timeout=10)
+        prober.to_json()
+        times = []
+        import threading
+        stop = threading.Event()
+
+        def probe():
+            while not stop.is_set():
+                start = time.monotonic()
+                prober.send("wie lange habe ich Rückgaberecht")
+                answer = prober.until(lambda o: o["type"] == "reply")
+                assert answer["intent"] == "return_item", answer
+                times.append(time.monotonic() - start)
+                stop.wait(0.05)
+
+        thread = threading.Thread(target=probe, daemon=True)
+        thread.start()
+        for _ in range(count):
+            c = server.client(timeout=20)
+            c.to_json()
+            c.send("/agent")
+            customers.append(c)
+        positions = sorted(c.until(lambda o: o["type"] == "queued")["position"] for c in customers)
+        stop.set()
+        thread.join(timeout=20)
+        assert positions == list(range(1, count + 1)), positions[:10]
+        queue = jana.until(lambda o: o["type"] == "queue" and len(o["items"]) == count, limit=count + 10)
+        assert len(queue["items"]) == count
+        worst = max(times)
+        print(f"   measured {count} handoffs: {len(times)} bot round trips meanwhile, worst {worst:.3f} s", flush=True)
+        assert len(times) >= 5, times
+        # A starved customer would wait for the whole flood; served ones wait milliseconds.
+        assert worst < 3.0, worst
+        assert server.alive()
+    finally:
+        for c in customers:
+            c.close()
+        server.stop()
+
+
+@test
 def agent_disconnect_requeues_at_the_head_and_customer_disconnect_tells_the_agent():
     server = AgentServer()
     try:

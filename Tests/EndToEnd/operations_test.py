@@ -29,20 +29,24 @@ def metrics_count_what_customers_did_and_health_says_serving():
         c = server.client()
         c.to_json()
         c.ask("wo ist mein paket 12345678")
-        c.ask("wie wird das wetter morgen")
+        c.ask("xqzv blorp wumm")
+        c.ask("ich möchte meinen Netflix-Vertrag kündigen")
+        c.ask("Die Größe passt leider gar nicht")
         c.close()
         time.sleep(0.3)
         status, text = http(server.metrics_port, "/metrics")
         assert status == 200
         assert metric(text, 'treue_messages_total{outcome="matched",lang="de"}') == 1, text
         assert metric(text, 'treue_messages_total{outcome="fallback",lang="de"}') == 1, text
+        assert metric(text, 'treue_messages_total{outcome="out_of_scope",lang="de"}') == 1, text
+        assert metric(text, 'treue_messages_total{outcome="clarify",lang="de"}') == 1, text
         assert metric(text, "treue_connections_accepted_total") >= 1
         assert metric(text, "treue_transcript_group_commit_records_count") >= 1
-        # Every line answered counts: /json and the two questions.
-        assert metric(text, "treue_reply_duration_seconds_count") == 3
+        # Every line answered counts: /json and the four questions.
+        assert metric(text, "treue_reply_duration_seconds_count") == 5
         assert metric(text, "treue_transcript_write_failures_total") == 0
         # No label value comes from what a customer wrote.
-        assert "wetter" not in text and "12345678" not in text
+        assert "blorp" not in text and "Netflix" not in text and "12345678" not in text
         assert http(server.metrics_port, "/nothing")[0] == 404
     finally:
         server.stop()

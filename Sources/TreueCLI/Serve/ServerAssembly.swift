@@ -54,7 +54,7 @@ enum ServerAssembly {
                             // The shop's own hotline and address in replies stay, so a reply
                             // record says what the customer saw.
                             writer: writer, redactor: redactor.keepingContacts(of: kb), configuration: configuration, logger: logger,
-                            orders: orderSource, metrics: metrics, handoff: agentSetup == nil ? nil : HandoffRegistry())
+                            orders: orderSource, metrics: metrics, handoff: agentSetup == nil ? nil : HandoffRegistry(metrics: metrics))
     }
 
     /// The agent secrets and display names, or nil without `--agent-port`.

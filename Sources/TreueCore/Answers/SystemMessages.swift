@@ -66,6 +66,10 @@ public enum SystemMessages {
             "de": "Der Mitarbeiter hat das Gespräch beendet.",
             "en": "The member of our team has ended the conversation.",
         ],
+        "handoff_moved": [
+            "de": "Sie sind jetzt Nr. {position} (Ticket {ticket}).",
+            "en": "You are now number {position} in the queue (ticket {ticket}).",
+        ],
         "agent_left": [
             "de": "Die Verbindung zum Mitarbeiter ist abgerissen. Sie sind Nr. {position} – gleich ist wieder jemand für Sie da.",
             "en": "The connection to our team member dropped. You are number {position} – someone will be with you again shortly.",

@@ -20,6 +20,9 @@ public struct Conversation: Sendable {
     var handoffState = HandoffSessionState()
     /// The intent that asked for the person, for the callback reply if the queue refuses.
     var pendingHandoffIntent: String?
+    /// The intents answered so far, oldest first, each once: the agent who takes over sees
+    /// what the bot already tried.
+    var intentsTried: [String] = []
     /// Order facts: the access state, a guest's number waiting for its postcode, and the
     /// lookup the server is running for this session (see ConversationOrders.swift).
     var orders = OrderSessionState()
@@ -239,6 +242,9 @@ public struct Conversation: Sendable {
         }
         fallbacksInARow = 0
         language = replyLanguage
+        intentsTried.removeAll { $0 == intent.id }
+        intentsTried.append(intent.id)
+        if intentsTried.count > 10 { intentsTried.removeFirst() }
         // The answer fits the phase the customer asked from (a prospect asking about points
         // is invited to join); the question's signal then moves the session, and the reply
         // reports where the journey is now.

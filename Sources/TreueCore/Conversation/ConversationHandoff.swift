@@ -57,7 +57,9 @@ extension Conversation {
         if agentsAvailable, hours?.isOpen(at: Date()) ?? true {
             handoffState.stage = .waiting
             step.handoff = .enqueue(HandoffQueue.Ticket(id: ticket, session: sessionID, since: Date(), language: language, phase: phase,
-                                                        customer: profile.map { $0.fields["name"] ?? $0.id }, history: handoffState.turns))
+                                                        customer: profile.map { $0.fields["name"] ?? $0.id }, history: handoffState.turns,
+                                                        profile: profile.map { $0.fields.merging(["id": $0.id]) { field, _ in field } } ?? [:],
+                                                        intents: intentsTried))
             pendingHandoffIntent = intent
             return
         }
@@ -183,6 +185,14 @@ extension Conversation {
         let text = render(text("agent_left", kb, raw: true), captures: ["ticket": ticket, "position": String(position)], kb: kb)
         return ConversationStep(outputs: [.queued(ticket: ticket, position: position, text: text)],
                                 events: [.queued(ticket: ticket, position: position, reason: "agent_left")])
+    }
+
+    /// Someone ahead in the queue was taken or left: the customer hears their new place.
+    public mutating func movedUp(ticket: String, position: Int, kb: KnowledgeBase) -> ConversationStep {
+        guard !isClosed, handoffState.ticket == ticket, handoffState.stage == .waiting else { return ConversationStep() }
+        let text = render(text("handoff_moved", kb, raw: true), captures: ["ticket": ticket, "position": String(position)], kb: kb)
+        return ConversationStep(outputs: [.queued(ticket: ticket, position: position, text: text)],
+                                events: [.queued(ticket: ticket, position: position, reason: "moved_up")])
     }
 
     /// The customer's side of the history agents see.

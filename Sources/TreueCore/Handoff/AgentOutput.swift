@@ -10,8 +10,9 @@ public enum AgentOutput: Sendable, Equatable {
     case bye(text: String)
     /// The waiting customers, oldest first.
     case queue([QueueItem])
-    /// The agent joined a conversation; `history` is what was said so far.
-    case taken(ticket: String, history: [HandoffQueue.Turn])
+    /// The agent joined a conversation: what was said so far, the customer's CRM fields
+    /// when logged in, and the intents the bot answered.
+    case taken(ticket: String, history: [HandoffQueue.Turn], profile: [String: String], intents: [String])
     /// A line the customer wrote.
     case customer(ticket: String, text: String)
     /// The customer went away.
@@ -74,7 +75,7 @@ public enum AgentOutput: Sendable, Equatable {
                 writer.endObject()
             }
             writer.endArray()
-        case let .taken(ticket, history):
+        case let .taken(ticket, history, profile, intents):
             writer.key("history")
             writer.beginArray()
             for turn in history {
@@ -84,6 +85,10 @@ public enum AgentOutput: Sendable, Equatable {
                 writer.endObject()
             }
             writer.endArray()
+            writer.key("intents")
+            writer.stringArray(intents)
+            writer.key("profile")
+            writer.stringMap(profile)
             writer.field("ticket", ticket)
         case let .customer(ticket, text):
             writer.field("text", text)
@@ -107,8 +112,12 @@ public enum AgentOutput: Sendable, Equatable {
             return (["queue: \(items.count) waiting"] + items.map {
                 "  \($0.ticket)  \($0.waitingSeconds)s  \($0.language)  \($0.phase)  \($0.customer)  \"\($0.last)\""
             }).joined(separator: "\n")
-        case let .taken(ticket, history):
-            return (["taken \(ticket); so far:"] + history.map { "  \($0.from.rawValue): \($0.text)" }).joined(separator: "\n")
+        case let .taken(ticket, history, profile, intents):
+            var lines = ["taken \(ticket)"]
+            if !profile.isEmpty { lines.append("  profile: " + profile.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) }
+            lines.append("  intents tried: " + (intents.isEmpty ? "none" : intents.joined(separator: ", ")))
+            lines.append("  so far:")
+            return (lines + history.map { "  \($0.from.rawValue): \($0.text)" }).joined(separator: "\n")
         case let .customer(ticket, text): return "[\(ticket)] customer: \(text)"
         case let .left(ticket): return "[\(ticket)] the customer left"
         }

@@ -22,8 +22,13 @@ public struct HandoffQueue: Sendable {
         public var customer: String?
         /// The conversation so far, oldest first, at most `historyLimit` turns.
         public var history: [Turn]
+        /// The customer's CRM fields (with `id`) when logged in, else empty.
+        public var profile: [String: String]
+        /// The intents the bot answered in this session, oldest first.
+        public var intents: [String]
 
-        public init(id: String, session: String, since: Date, language: String, phase: String, customer: String?, history: [Turn]) {
+        public init(id: String, session: String, since: Date, language: String, phase: String, customer: String?, history: [Turn],
+                    profile: [String: String] = [:], intents: [String] = []) {
             self.id = id
             self.session = session
             self.since = since
@@ -31,6 +36,8 @@ public struct HandoffQueue: Sendable {
             self.phase = phase
             self.customer = customer
             self.history = history
+            self.profile = profile
+            self.intents = intents
         }
 
         public var last: String { history.last(where: { $0.from == .customer })?.text ?? "" }

@@ -142,7 +142,7 @@ public final class AgentSessionHandler: ChannelInboundHandler {
             switch registry.take(argument.uppercased(), connection: connection) {
             case let .success(ticket):
                 current = ticket.id
-                show(.taken(ticket: ticket.id, history: ticket.history), context: context)
+                show(.taken(ticket: ticket.id, history: ticket.history, profile: ticket.profile, intents: ticket.intents), context: context)
             case let .failure(.taken(by)):
                 show(.error(code: .taken, text: "Ticket \(argument.uppercased()) is taken by \(by)."), context: context)
             case .failure(.unknown):

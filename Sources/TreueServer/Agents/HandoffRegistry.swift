@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import NIOConcurrencyHelpers
 import TreueCore
@@ -13,6 +14,8 @@ public enum AgentAction: Sendable {
     case requeued(ticket: String, position: Int)
     /// The last agent went away while the customer waited: the callback path instead.
     case noAgent(ticket: String)
+    /// Someone ahead was taken or left: the customer's new place in the queue.
+    case movedUp(ticket: String, position: Int)
 }
 
 /// Hands something to a session on its own event loop (never runs it on the caller's).
@@ -43,8 +46,18 @@ public final class HandoffRegistry: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    private let metrics: ServerMetrics
 
-    public init() {}
+    public init(metrics: ServerMetrics = .disabled) { self.metrics = metrics }
+
+    /// Agents online and tickets waiting or taken, for the operator's gauges.
+    private func updateGauges() {
+        guard metrics.isEnabled else { return }
+        let (agents, waiting, total) = state.withLockedValue { ($0.agents.count, $0.queue.waiting.count, $0.queue.tickets.count) }
+        metrics.agentsOnline.record(agents)
+        metrics.ticketsWaiting.record(waiting)
+        metrics.ticketsTaken.record(total - waiting)
+    }
 
     public var agentsOnline: Bool { state.withLockedValue { !$0.agents.isEmpty } }
 
@@ -52,7 +65,8 @@ public final class HandoffRegistry: Sendable {
 
     /// Queues a ticket; nil when no agent is logged in (the customer gets the callback path).
     public func enqueue(_ ticket: HandoffQueue.Ticket, endpoint: SessionEndpoint<AgentAction>) -> Int? {
-        state.withLockedValue { state in
+        defer { updateGauges() }
+        return state.withLockedValue { state in
             guard !state.agents.isEmpty else { return nil }
             state.customers[ticket.id] = endpoint
             return state.queue.enqueue(ticket)
@@ -80,20 +94,42 @@ public final class HandoffRegistry: Sendable {
     /// The customer went away (or the session closed): gone from the queue, and whoever
     /// saw it is told at once.
     public func withdraw(ticket: String) {
-        let targets: [Agent] = state.withLockedValue { state in
-            guard state.queue.remove(ticket) != nil else { return [] }
+        defer { updateGauges() }
+        let (targets, moves): ([Agent], [Move]) = state.withLockedValue { state in
+            let before = state.queue.waiting.map(\.id)
+            guard state.queue.remove(ticket) != nil else { return ([], []) }
             state.customers[ticket] = nil
-            if let holder = state.holders.removeValue(forKey: ticket) { return state.agents[holder].map { [$0] } ?? [] }
-            return Array(state.agents.values)
+            if let holder = state.holders.removeValue(forKey: ticket) { return (state.agents[holder].map { [$0] } ?? [], []) }
+            return (Array(state.agents.values), Self.moves(from: before, in: state))
         }
         for agent in targets { agent.endpoint.deliver(.left(ticket: ticket)) }
+        Self.deliver(moves)
+    }
+
+    /// A waiting customer whose place improved.
+    typealias Move = (ticket: String, position: Int, endpoint: SessionEndpoint<AgentAction>)
+
+    /// The waiting customers now nearer the head than in `before` (the waiting ticket ids
+    /// as they were). Linear in the queue, which a lock holder may afford: it is short.
+    private static func moves(from before: [String], in state: State) -> [Move] {
+        var old: [String: Int] = [:]
+        for (index, id) in before.enumerated() { old[id] = index + 1 }
+        return state.queue.waiting.enumerated().compactMap { index, ticket in
+            guard let was = old[ticket.id], index + 1 < was, let endpoint = state.customers[ticket.id] else { return nil }
+            return (ticket.id, index + 1, endpoint)
+        }
+    }
+
+    private static func deliver(_ moves: [Move]) {
+        for move in moves { move.endpoint.deliver(.movedUp(ticket: move.ticket, position: move.position)) }
     }
 
     // MARK: - Agents
 
     /// Registers a logged-in agent; returns its connection number.
     public func addAgent(id: String, name: String, endpoint: SessionEndpoint<AgentOutput>) -> Int {
-        state.withLockedValue { state in
+        defer { updateGauges() }
+        return state.withLockedValue { state in
             let number = state.nextConnection
             state.nextConnection += 1
             state.agents[number] = Agent(id: id, name: name, endpoint: endpoint)
@@ -104,6 +140,7 @@ public final class HandoffRegistry: Sendable {
     /// An agent connection closed: its tickets go back to the head of the queue (or, with
     /// no agent left, every waiting customer gets the callback question).
     public func removeAgent(_ connection: Int) {
+        defer { updateGauges() }
         let (requeued, dropped) = state.withLockedValue { state -> ([(String, Int, SessionEndpoint<AgentAction>)], [(String, SessionEndpoint<AgentAction>)]) in
             guard state.agents.removeValue(forKey: connection) != nil else { return ([], []) }
             let theirs = Set(state.holders.filter { $0.value == connection }.keys)
@@ -135,22 +172,25 @@ public final class HandoffRegistry: Sendable {
 
     /// One agent per ticket: the lock makes two racing takes one winner.
     public func take(_ ticket: String, connection: Int) -> Result<HandoffQueue.Ticket, TakeFailure> {
-        let result: Result<(HandoffQueue.Ticket, Agent, SessionEndpoint<AgentAction>), TakeFailure> = state.withLockedValue { state in
+        defer { updateGauges() }
+        let result: Result<(HandoffQueue.Ticket, Agent, SessionEndpoint<AgentAction>, [Move]), TakeFailure> = state.withLockedValue { state in
             guard let agent = state.agents[connection], let endpoint = state.customers[ticket] else { return .failure(.unknown) }
             if let holder = state.holders[ticket], holder != connection {
                 return .failure(.taken(by: state.agents[holder]?.name ?? "?"))
             }
+            let before = state.queue.waiting.map(\.id)
             switch state.queue.take(ticket, agent: agent.id) {
             case let .success(taken):
                 state.holders[ticket] = connection
-                return .success((taken, agent, endpoint))
+                return .success((taken, agent, endpoint, Self.moves(from: before, in: state)))
             case .failure(.unknown): return .failure(.unknown)
             case let .failure(.taken(by)): return .failure(.taken(by: by))
             }
         }
         switch result {
-        case let .success((taken, agent, endpoint)):
+        case let .success((taken, agent, endpoint, moves)):
             endpoint.deliver(.joined(ticket: ticket, agent: agent.id, name: agent.name))
+            Self.deliver(moves)
             announce()
             return .success(taken)
         case let .failure(failure):
@@ -160,6 +200,7 @@ public final class HandoffRegistry: Sendable {
 
     /// An agent's action on a ticket they hold; false when they do not hold it.
     public func act(_ action: AgentAction, ticket: String, connection: Int) -> Bool {
+        defer { updateGauges() }
         let endpoint: SessionEndpoint<AgentAction>? = state.withLockedValue { state in
             guard state.holders[ticket] == connection, let endpoint = state.customers[ticket] else { return nil }
             switch action {

@@ -19,6 +19,10 @@ public final class ServerMetrics: Sendable {
     /// What became of a customer message (the `outcome` label).
     public enum Outcome: String, Sendable, CaseIterable {
         case matched, fallback, handoff, prompt, other
+        /// Asked which of two intents was meant.
+        case clarify
+        /// Recognised as another company's or domain's business and declined.
+        case outOfScope = "out_of_scope"
     }
 
     public enum ReloadResult: String, Sendable, CaseIterable {
@@ -42,6 +46,8 @@ public final class ServerMetrics: Sendable {
         public static let idleDisconnects = "treue_idle_disconnects_total"
         public static let reloads = "treue_knowledge_base_reloads_total"
         public static let intents = "treue_knowledge_base_intents"
+        public static let agentsOnline = "treue_agents_online"
+        public static let handoffTickets = "treue_handoff_tickets"
     }
 
     let connectionsOpen: Meter
@@ -58,6 +64,10 @@ public final class ServerMetrics: Sendable {
     let idleDisconnects: Counter
     private let reloads: [ReloadResult: Counter]
     let intents: Gauge
+    let agentsOnline: Gauge
+    /// Tickets by state (`waiting` for an agent, `taken` by one).
+    let ticketsWaiting: Gauge
+    let ticketsTaken: Gauge
     private let factory: any MetricsFactory
     /// Message counters by outcome and language, made on first use: languages come from the
     /// knowledge base, so there are few, and a reload may add one.
@@ -86,6 +96,9 @@ public final class ServerMetrics: Sendable {
             ($0, Counter(label: Name.reloads, dimensions: [("result", $0.rawValue)], factory: factory))
         })
         intents = Gauge(label: Name.intents, factory: factory)
+        agentsOnline = Gauge(label: Name.agentsOnline, factory: factory)
+        ticketsWaiting = Gauge(label: Name.handoffTickets, dimensions: [("state", "waiting")], factory: factory)
+        ticketsTaken = Gauge(label: Name.handoffTickets, dimensions: [("state", "taken")], factory: factory)
     }
 
     /// Metrics that go nowhere: the default without `--metrics-port`, and in tests that
@@ -104,9 +117,11 @@ public final class ServerMetrics: Sendable {
         for event in step.events {
             switch event {
             case .handoff: outcome = .handoff
-            case .fallback where outcome != .handoff: outcome = .fallback
+            case .clarify where outcome != .handoff: outcome = .clarify
+            case .fallback where outcome != .handoff && outcome != .outOfScope: outcome = .fallback
             case let .reply(reply):
                 if language == "unknown" { language = reply.language }
+                if reply.stage == "out_of_scope", outcome != .handoff { outcome = .outOfScope }
                 if reply.intent != nil, outcome == .other || outcome == .prompt { outcome = .matched }
             case .slotPrompt where outcome == .other: outcome = .prompt
             default: break

@@ -334,6 +334,8 @@ public final class ChatSessionHandler: ChannelInboundHandler {
             step = conversation.agentCloses(ticket: ticket, agent: agent, kb: kb)
         case let .requeued(ticket, position):
             step = conversation.agentLeft(ticket: ticket, position: position, kb: kb)
+        case let .movedUp(ticket, position):
+            step = conversation.movedUp(ticket: ticket, position: position, kb: kb)
         case .noAgent:
             queuedTicket = nil
             step = conversation.noAgent(kb: kb)
