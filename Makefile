@@ -56,13 +56,15 @@ web: build
 	TREUE=.build/debug/treue scripts/web-demo.sh
 
 ## Accuracy on the shared dev sets, and on held-out sets that are never used for tuning
-## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv, written without
-## sight of Intents/). Add EVAL_FLAGS=--misses to see every miss and why.
+## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv and heldout-3.tsv,
+## written without sight of Intents/). Add EVAL_FLAGS=--misses to see every miss and why
+## on the sets that may be looked at.
 eval: build
 	.build/debug/treue check --eval $(SHARED)/eval/dev-set.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval $(SHARED)/eval/dev-set-2.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv
+	.build/debug/treue check --eval Tests/eval/heldout-3.tsv
 
 bench: release
 	@scripts/install-deps.sh bench
