@@ -37,15 +37,17 @@ struct AgentCommand: AsyncParsableCommand {
         let token: String
         if let tokenFile {
             guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
-                throw ValidationError("cannot read the token file '\(tokenFile)'")
+                // access() names the reason (missing, permissions); readable but not text is the rest.
+                let reason = access(tokenFile, R_OK) != 0 ? FileFailure.current(path: tokenFile) : .notARegularFile
+                throw CommandFailure.unreadable(what: "the agent token file", path: tokenFile, reason: reason)
             }
             token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         } else if let value = ProcessInfo.processInfo.environment["TREUE_AGENT_TOKEN"] {
             token = value.trimmingCharacters(in: .whitespacesAndNewlines)
         } else {
-            throw ValidationError("no agent token: --token-file PATH or TREUE_AGENT_TOKEN")
+            throw CommandFailure.agents("no agent token: --token-file PATH or TREUE_AGENT_TOKEN")
         }
-        guard !token.isEmpty, !token.contains(" ") else { throw ValidationError("the agent token is empty or malformed") }
+        guard !token.isEmpty, !token.contains(" ") else { throw CommandFailure.agents("the agent token is empty or malformed") }
         let style = TerminalStyle.detect()
         let console = AgentConsole(style: style, servers: addresses.count)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -65,7 +67,7 @@ struct AgentCommand: AsyncParsableCommand {
                 try await channel.writeAndFlush(channel.allocator.buffer(string: "/json\n/login \(id) \(token)\n"))
                 channels.append(channel)
             } catch {
-                throw ValidationError("cannot connect to \(address): \(error)")
+                throw CommandFailure.connect(address: address, error: error)
             }
         }
         let all = channels

@@ -44,7 +44,7 @@ struct ChatCommand: AsyncParsableCommand {
                 }
                 .connect(host: String(parts[0]), port: port).get()
         } catch {
-            throw ValidationError("cannot connect to \(address): \(error)")
+            throw CommandFailure.connect(address: address, error: error)
         }
         try await channel.writeAndFlush(channel.allocator.buffer(string: "/json\n"))
         // stdin blocks, so it is read on a thread of its own.

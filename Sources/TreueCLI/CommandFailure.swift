@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+import NIOPosix
 import TreueCore
 import TreueServer
 
@@ -6,6 +13,13 @@ import TreueServer
 /// Printed as one line naming what and where, with a non-zero exit and no usage text
 /// (usage is for bad arguments, which `validate()` reports).
 enum CommandFailure: Error, CustomStringConvertible {
+    /// A client command (`chat`, `agent`) could not reach its server.
+    case connect(address: String, reason: String)
+    /// Transcripts could not be read (`review`, `transcript`, `tickets`, `replay`).
+    case transcriptsUnreadable(String)
+    /// A session the transcripts do not hold, or another reason to show nothing.
+    case nothingToShow(String)
+    case cannotWrite(path: String, reason: String)
     case knowledgeBase(path: String, errors: [Diagnostic])
     case customers(CustomerDirectoryError)
     case orders(OrderExportError)
@@ -19,8 +33,23 @@ enum CommandFailure: Error, CustomStringConvertible {
     case configFile(path: String, line: Int, message: String)
     case agents(String)
 
+    /// A connection failure in the words of the operating system ("Connection refused"),
+    /// not NIO's nested description.
+    static func connect(address: String, error: any Error) -> CommandFailure {
+        if let failure = error as? NIOConnectionError,
+           let io = failure.connectionErrors.first?.error as? IOError {
+            return .connect(address: address, reason: String(cString: strerror(io.errnoCode)))
+        }
+        if let io = error as? IOError { return .connect(address: address, reason: String(cString: strerror(io.errnoCode))) }
+        return .connect(address: address, reason: "\(error)")
+    }
+
     var description: String {
         switch self {
+        case let .connect(address, reason): return "cannot connect to \(address): \(reason)"
+        case let .transcriptsUnreadable(message): return message
+        case let .nothingToShow(message): return message
+        case let .cannotWrite(path, reason): return "cannot write '\(path)': \(reason)"
         case let .knowledgeBase(path, errors):
             let first = errors.first.map { ": \($0.description)" } ?? ""
             let more = errors.count > 1 ? " (and \(errors.count - 1) more; run 'treue check --intents \(path)')" : ""

@@ -26,7 +26,7 @@ struct TicketsCommand: ParsableCommand {
         do {
             _ = try reader.forEach { list.add($0) }
         } catch let failure as TranscriptReader.Failure {
-            throw ValidationError(failure.description)
+            throw CommandFailure.transcriptsUnreadable(failure.description)
         }
         let tickets = list.open
         var out = StandardOutput()

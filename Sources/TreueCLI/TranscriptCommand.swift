@@ -26,9 +26,9 @@ struct TranscriptCommand: ParsableCommand {
         do {
             dialogue = try TranscriptDialogue.load(session: session, reader: reader)
         } catch let failure as TranscriptReader.Failure {
-            throw ValidationError(failure.description)
+            throw CommandFailure.transcriptsUnreadable(failure.description)
         } catch let failure as TranscriptDialogue.Failure {
-            throw ValidationError(failure.description)
+            throw CommandFailure.nothingToShow(failure.description)
         }
         var out = StandardOutput()
         out.write(dialogue.render())

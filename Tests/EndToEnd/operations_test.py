@@ -73,6 +73,15 @@ def run_time_failures_print_one_line_without_usage_and_exit_1():
     assert proc.returncode == 1, (proc.returncode, proc.stderr)
     assert errors == [f"Error: cannot listen for customers on 127.0.0.1:{port}: Address already in use"], proc.stderr
     assert "Usage" not in proc.stderr and "USAGE" not in proc.stderr
+    # The client commands and the transcript readers say what went wrong the same way.
+    empty = tempfile.mkdtemp(prefix="treue-e2e-")
+    for args, expected in [(["chat", f"127.0.0.1:{port}"], f"Error: cannot connect to 127.0.0.1:{port}: Connection refused"),
+                           (["transcript", "deadbeef", "--dir", empty], "Error: no records of session 'deadbeef' in the transcripts"),
+                           (["tickets", os.path.join(empty, "missing")], f"Error: no transcript directory or file at '{os.path.join(empty, 'missing')}'"),
+                           (["agent", "--id", "jana", "--token-file", os.path.join(empty, "none"), f"127.0.0.1:{port}"],
+                            f"Error: cannot read the agent token file '{os.path.join(empty, 'none')}': no such file or directory")]:
+        run = subprocess.run([treue(), *args], capture_output=True, text=True, timeout=30, cwd=ROOT, stdin=subprocess.DEVNULL)
+        assert run.returncode == 1 and run.stderr.strip() == expected, (args, run.returncode, run.stderr)
     # A bad argument is different: usage text and exit 64.
     bad = subprocess.run([treue(), "serve", "--fsync", "sometimes"], capture_output=True, text=True, timeout=30, cwd=ROOT)
     assert bad.returncode == 64 and "always" in bad.stderr and "Usage" in bad.stderr, bad.stderr
