@@ -32,6 +32,7 @@ enum CommandFailure: Error, CustomStringConvertible {
     case listen(what: String, host: String, port: Int, reason: String)
     case configFile(path: String, line: Int, message: String)
     case agents(String)
+    case replay(TranscriptReplayer.Failure)
 
     /// A connection failure in the words of the operating system ("Connection refused"),
     /// not NIO's nested description.
@@ -65,6 +66,7 @@ enum CommandFailure: Error, CustomStringConvertible {
         case let .listen(what, host, port, reason): return "cannot listen for \(what) on \(host):\(port): \(reason)"
         case let .configFile(path, line, message): return "\(path):\(line): \(message)"
         case let .agents(message): return message
+        case let .replay(failure): return failure.description
         }
     }
 }
