@@ -1,11 +1,13 @@
 """Replay before reload: customers chat with a real `treue serve`, an author edits a copy of
 Intents/, `treue replay` reports what the edit changes (text, JSON, the gate's exit
-status). Run with `make e2e` (pytest)."""
-import json, os, shutil, subprocess, tempfile
+status), and `treue serve --reload-gate` keeps the old knowledge base when a saved edit
+would lose or switch real answers, and takes a harmless one. Run with `make e2e` (pytest)."""
+import json, os, shutil, signal, subprocess, tempfile, time
 
 import pytest
 
 from harness import ROOT, Server, treue, test
+from operations_test import http, metric
 
 # One file an author adds: three intents that change what three real questions get.
 EDIT = r"""
@@ -24,7 +26,7 @@ intents:
         en: "Deliveries to Heligoland take two days longer."
   - id: gift_wrapping
     title: { de: Geschenkverpackung, en: Gift wrapping }
-    suggestion: { de: "Gibt es Geschenkpapier?", en: "Do you gift-wrap?" }
+    suggestion: { de: "Gibt es Geschenkpapier?", en: "Do you offer gift wrapping?" }
     patterns:
       de: ['\bgeschenkpapier\b|\bgeschenkverpack\w*']
       en: ['\bgift\s*wrap\w*']
@@ -176,3 +178,87 @@ def replay_failures_are_one_line_without_usage(chatted):
     assert "Usage" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
     usage = replay(chatted["transcripts"], "--intents", chatted["edited"], "--max-lost=-1")
     assert usage.returncode == 64 and "--max-lost must be 0 or more" in usage.stderr, usage.stderr
+
+
+def wait_for_log(server, needle, count=1, timeout=90):
+    """A reload compiles and checks the whole knowledge base, then replays (seconds in a debug build)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and server.logs().count(needle) < count:
+        time.sleep(0.2)
+    assert server.logs().count(needle) >= count, server.logs()
+
+
+def save(folder, name, text):
+    """Writes a knowledge-base file whole, as an editor's save does (no half-written file is ever seen)."""
+    staging = os.path.join(folder, "." + name + ".tmp")
+    with open(staging, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(staging, os.path.join(folder, name))
+
+
+@test
+def reload_gate_keeps_the_old_knowledge_base_and_accepts_a_harmless_edit():
+    live = copy_intents()
+    server = Server("--reload-gate", "--metrics-port", "0", intents=live)
+    try:
+        chat(server)
+        sessions = {r["session"] for r in server.records()}
+        # The author saves the edit that switches the Helgoland answer and loses Sylt's.
+        save(live, "zz-edit.yaml", EDIT)
+        wait_for_log(server, "knowledge base reload refused by the reload gate")
+        log = server.logs()
+        refusal = next(line for line in log.splitlines() if "refused by the reload gate" in line)
+        assert "exceeded: 1 lost > 0 allowed, 1 switched > 0 allowed" in refusal, refusal
+        assert "replayed=5" in refusal and "lost=1" in refusal and "switched=1" in refusal, refusal
+        assert "delivery_time → island_shipping: 'Wie lange dauert der Versand nach Helgoland?'" in refusal, refusal
+        assert "shipping_costs → (out of scope)" in refusal, refusal
+        # No session id reaches the log.
+        assert not any(session in log for session in sessions)
+        # The old answers are still served.
+        c = server.client()
+        c.to_json()
+        assert c.ask(HELGOLAND)[0]["intent"] == "delivery_time"
+        assert c.ask(SYLT)[0]["intent"] == "shipping_costs"
+        assert c.ask(PAPER)[0]["intent"] is None
+        c.close()
+        status, text = http(server.metrics_port, "/metrics")
+        assert metric(text, 'treue_knowledge_base_reloads_total{result="refused"}') == 1, text
+        assert metric(text, 'treue_knowledge_base_reloads_total{result="success"}') == 0, text
+
+        # A harmless edit: only the new gift-wrapping intent (newly answered counts against
+        # no limit), saved and signalled.
+        gift = EDIT[:EDIT.index("  - id: islands_elsewhere")]
+        gift = "intents:\n" + gift[gift.index("  - id: gift_wrapping"):]
+        save(live, "zz-edit.yaml", gift)
+        server.proc.send_signal(signal.SIGHUP)
+        wait_for_log(server, "knowledge base reloaded")
+        accepted = next(line for line in server.logs().splitlines() if "knowledge base reloaded" in line)
+        # Gift paper was asked twice: by customer B and after the refused reload.
+        assert "replayed=8" in accepted and "newly_answered=2" in accepted, accepted
+        assert "lost=0" in accepted and "switched=0" in accepted, accepted
+        c = server.client()
+        c.to_json()
+        assert c.ask(PAPER)[0]["intent"] == "gift_wrapping"
+        assert c.ask(HELGOLAND)[0]["intent"] == "delivery_time"
+        c.close()
+    finally:
+        server.stop()
+
+
+@test
+def reload_gate_settings_come_from_the_config_file_too():
+    folder = tempfile.mkdtemp(prefix="treue-e2e-")
+    config = os.path.join(folder, "serve.yaml")
+    with open(config, "w") as f:
+        f.write("reload-gate: true\nreload-gate-days: 3\nreload-max-lost: 2\nreload-max-switched: 5\n")
+    server = Server("--config", config)
+    try:
+        wait_for_log(server, "treue is listening")
+        assert "reload_gate=3 days, lost ≤ 2, switched ≤ 5" in server.logs(), server.logs()
+    finally:
+        server.stop()
+    with open(config, "w") as f:
+        f.write("reload-gate-days: 0\n")
+    done = subprocess.run([treue(), "serve", "--config", config, "--port", "0"], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, SWIFT_BACKTRACE="enable=no"))
+    assert done.returncode != 0 and "serve.yaml:1:" in done.stderr and "reload-gate-days must be 1 to 366" in done.stderr, done.stderr

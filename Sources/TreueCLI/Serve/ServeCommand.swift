@@ -104,6 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "patterns": "\(kb.matcher.patterns.count)", "mode": "\(services.identity.isDemoMode ? "demo" : "verified logins")",
                 "fsync": "\(configuration.fsync.rawValue)", "transcripts": "\(configuration.transcripts)",
                 "proxy_protocol": "\(configuration.proxyProtocol)",
+                "reload_gate": "\(configuration.reloadGate ? "\(configuration.reloadGateDays) days, lost ≤ \(configuration.reloadMaxLost), switched ≤ \(configuration.reloadMaxSwitched)" : "off")",
                 "orders": "\((services.orders as? OrderExportStore).map { "\($0.export.count) from \($0.path)" } ?? (services.orders as? HTTPOrderSource)?.configuration.url ?? "none")",
             ])
             // Scripts that pass --port 0 read the chosen ports from here.
@@ -126,7 +127,11 @@ struct ServeCommand: AsyncParsableCommand {
             group.append(.init(service: RetentionService(directory: configuration.transcripts, instance: configuration.instance,
                                                          retainDays: days, logger: logger)))
         }
-        group.append(.init(service: ReloadService(services: services, watcher: watcher, hangups: hangups)))
+        let gate = configuration.reloadGate
+            ? ReloadGate(transcripts: configuration.transcripts, days: configuration.reloadGateDays,
+                         gate: ReplayGate(maxLost: configuration.reloadMaxLost, maxSwitched: configuration.reloadMaxSwitched))
+            : nil
+        group.append(.init(service: ReloadService(services: services, watcher: watcher, hangups: hangups, gate: gate)))
         group.append(.init(service: chat, successTerminationBehavior: .gracefullyShutdownGroup))
         var groupConfiguration = ServiceGroupConfiguration(services: group, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // The drain has its own timeout; this only bounds a service that would not stop.

@@ -42,6 +42,18 @@ struct ServeSettings: ParsableArguments {
     @Option(help: "Seconds an order lookup may take before the customer is told it is unavailable (default: \(defaults.lookupTimeout.wholeSeconds)).")
     var ordersTimeout: Double?
 
+    @Flag(inversion: .prefixedNo, help: "Before a reload goes into service, replay recent transcripts through it; more lost or switched answers than allowed keep the old knowledge base (default: no; docs/replay.md).")
+    var reloadGate: Bool?
+
+    @Option(help: "Days of this server's transcripts the reload gate replays (default: \(defaults.reloadGateDays)).")
+    var reloadGateDays: Int?
+
+    @Option(help: "Messages the reload gate lets lose their answer (default: \(defaults.reloadMaxLost)).")
+    var reloadMaxLost: Int?
+
+    @Option(help: "Messages the reload gate lets switch to other intents (default: \(defaults.reloadMaxSwitched)).")
+    var reloadMaxSwitched: Int?
+
     @Option(help: "Transcript directory (default: \(defaults.transcripts)).")
     var transcripts: String?
 
@@ -156,6 +168,10 @@ struct ServeSettings: ParsableArguments {
         if let ordersTokenFile { c.ordersTokenFile = ordersTokenFile }
         if let ordersMaxInFlight { c.ordersMaxInFlight = ordersMaxInFlight }
         if let ordersCache { c.ordersCache = .milliseconds(Int64(ordersCache * 1000)) }
+        if let reloadGate { c.reloadGate = reloadGate }
+        if let reloadGateDays { c.reloadGateDays = reloadGateDays }
+        if let reloadMaxLost { c.reloadMaxLost = reloadMaxLost }
+        if let reloadMaxSwitched { c.reloadMaxSwitched = reloadMaxSwitched }
         if let transcripts { c.transcripts = transcripts }
         if let instance { c.instance = instance }
         if let fsync { c.fsync = fsync }
@@ -208,6 +224,9 @@ struct ServeSettings: ParsableArguments {
         for (name, value) in [("--volume-per-connection", volumePerConnection), ("--volume-per-address", volumePerAddress)] {
             if let value, value <= 0 { throw ValidationError("\(name) must be positive") }
         }
+        if let reloadGateDays, !(1...366).contains(reloadGateDays) { throw ValidationError("--reload-gate-days must be 1 to 366") }
+        if let reloadMaxLost, reloadMaxLost < 0 { throw ValidationError("--reload-max-lost must be 0 or more") }
+        if let reloadMaxSwitched, reloadMaxSwitched < 0 { throw ValidationError("--reload-max-switched must be 0 or more") }
         if let minFreeDiskMb, minFreeDiskMb < 0 { throw ValidationError("--min-free-disk-mb must be 0 or more") }
         if let drainTimeout, drainTimeout < 0 { throw ValidationError("--drain-timeout must not be negative") }
         if let ordersTimeout, !(ordersTimeout > 0 && ordersTimeout <= 60) {

@@ -26,7 +26,9 @@ public final class ServerMetrics: Sendable {
     }
 
     public enum ReloadResult: String, Sendable, CaseIterable {
-        case success, failure
+        /// Swapped in; failed its checks (the old one kept); refused by the reload gate
+        /// (`--reload-gate`: the replay of recent transcripts lost or switched too many answers).
+        case success, failure, refused
     }
 
     /// Metric names, once, for the code and the tests.

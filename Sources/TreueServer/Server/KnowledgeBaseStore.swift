@@ -25,6 +25,14 @@ public final class KnowledgeBaseStore: Sendable {
     /// only when none of them finds an error.
     @discardableResult
     public func reload(customers: CustomerDirectory, logger: Logger) -> Bool {
+        guard let kb = candidate(customers: customers, logger: logger) else { return false }
+        install(kb, logger: logger)
+        return true
+    }
+
+    /// The folder loaded again and checked as `treue check` checks it, or nil (logged and
+    /// counted as a failed reload) when a check finds an error. Nothing is swapped yet.
+    public func candidate(customers: CustomerDirectory, logger: Logger) -> KnowledgeBase? {
         let (loaded, loadDiagnostics) = KnowledgeBase.load(directory: directory, limits: knowledgeBase.matcher.limits)
         var diagnostics = loadDiagnostics
         if let loaded {
@@ -36,12 +44,23 @@ public final class KnowledgeBaseStore: Sendable {
             logger.error("knowledge base reload failed its checks; keeping the one in service",
                          metadata: ["errors": "\(errors.count)", "first": "\(errors.first?.description ?? "")"])
             metrics.reloaded(.failure)
-            return false
+            return nil
         }
+        return kb
+    }
+
+    /// Puts a checked knowledge base into service, whole.
+    public func install(_ kb: KnowledgeBase, logger: Logger, metadata: Logger.Metadata = [:]) {
         current.withLockedValue { $0 = kb }
         metrics.reloaded(.success)
         metrics.intents.record(kb.intents.count)
-        logger.notice("knowledge base reloaded", metadata: ["intents": "\(kb.intents.count)", "patterns": "\(kb.matcher.patterns.count)"])
-        return true
+        var fields: Logger.Metadata = ["intents": "\(kb.intents.count)", "patterns": "\(kb.matcher.patterns.count)"]
+        fields.merge(metadata) { _, new in new }
+        logger.notice("knowledge base reloaded", metadata: fields)
+    }
+
+    /// Counts a checked knowledge base the reload gate kept out of service (the caller logs why).
+    public func refuse() {
+        metrics.reloaded(.refused)
     }
 }

@@ -29,6 +29,14 @@ public struct ServerConfiguration: Sendable {
     /// look it up right now" a little after this even if the source never returns.
     public var lookupTimeout: TimeAmount = .seconds(2)
 
+    /// `--reload-gate`: a reload replays the last `reloadGateDays` days of transcripts
+    /// through the new knowledge base and keeps the old one when more than
+    /// `reloadMaxLost` answers are lost or `reloadMaxSwitched` switch intent.
+    public var reloadGate = false
+    public var reloadGateDays = 7
+    public var reloadMaxLost = 0
+    public var reloadMaxSwitched = 0
+
     // Transcripts.
     public var transcripts = "Transcripts"
     public var instance: String?
