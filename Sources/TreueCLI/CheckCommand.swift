@@ -29,16 +29,28 @@ struct CheckCommand: ParsableCommand {
                                                             valueName: "negation|spelling|examples|clarify|out-of-scope"))
     var withoutStages: [String] = []
 
+    @Flag(help: "With --eval: rank every in-scope message by its nearest intent as if no pattern had matched (what `treue review` shows for gaps); prints top-1 and top-3.")
+    var nearest = false
+
+    @Option(help: "Group a labelled file of gap messages (topic<TAB>lang<TAB>text) as `treue review` does and print purity and completeness against the topics.")
+    var clusters: String?
+
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
     @Flag(help: "List the patterns the candidate index cannot narrow down (they run for every message).")
     var explainIndex = false
 
+    func validate() throws {
+        if nearest, eval == nil { throw ValidationError("--nearest needs --eval FILE") }
+    }
+
     func run() throws {
         let (kb, loadDiagnostics) = KnowledgeBase.load(directory: options.intents)
         var diagnostics = loadDiagnostics
         var evaluation: EvaluationReport?
+        var nearestEvaluation: NearestIntentEvaluation?
+        var clusterQuality: ClusterQuality?
         var testCount = 0
         if let kb {
             let directory: CustomerDirectory
@@ -66,6 +78,13 @@ struct CheckCommand: ParsableCommand {
                     stages.remove(stage)
                 }
                 evaluation = EvaluationReport.evaluate(tsv: tsv, kb: kb, stages: stages)
+                if nearest { nearestEvaluation = NearestIntentEvaluation.evaluate(tsv: tsv, kb: kb) }
+            }
+            if let clusters {
+                guard let tsv = try? String(contentsOfFile: clusters, encoding: .utf8) else {
+                    throw ValidationError("cannot read gap file '\(clusters)'")
+                }
+                clusterQuality = ClusterQuality.evaluate(tsv: tsv, kb: kb)
             }
         }
         var phrasings: (agreeing: Int, total: Int)?
@@ -88,6 +107,8 @@ struct CheckCommand: ParsableCommand {
                 out.line("phrasings: \(phrasings.agreeing) of \(phrasings.total) answered with their own intent (\(phrasings.agreeing * 100 / max(1, phrasings.total))%)")
             }
             if let evaluation { out.line(evaluation.text(misses: misses)) }
+            if let nearestEvaluation { out.line(nearestEvaluation.text) }
+            if let clusterQuality { out.line(clusterQuality.text) }
             if explainIndex, let kb {
                 let always = kb.matcher.unindexedPatterns
                 out.line("\(always.count) of \(kb.matcher.patterns.count) patterns run for every message (no literal word or piece they require):")
@@ -102,11 +123,14 @@ struct CheckCommand: ParsableCommand {
                 let warnings: Int
                 let diagnostics: [Diagnostic]
                 let evaluation: EvaluationReport?
+                let nearest: NearestIntentEvaluation?
+                let clusters: ClusterQuality?
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
             let summary = Summary(ok: !failed, intents: kb?.intents.count ?? 0, patterns: kb?.matcher.patterns.count ?? 0,
-                                  errors: errors, warnings: warnings, diagnostics: diagnostics.sorted(by: Self.order), evaluation: evaluation)
+                                  errors: errors, warnings: warnings, diagnostics: diagnostics.sorted(by: Self.order), evaluation: evaluation,
+                                  nearest: nearestEvaluation, clusters: clusterQuality)
             out.line(String(decoding: try encoder.encode(summary), as: UTF8.self))
         }
         out.flush()

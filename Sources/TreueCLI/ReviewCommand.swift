@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TreueCore
+import TreueServer
 
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,12 +12,15 @@ struct ReviewCommand: ParsableCommand {
             Malformed lines and torn last lines are counted and skipped. --since/--until take a day \
             (YYYY-MM-DD, the whole day) or an ISO 8601 timestamp (2025-03-01T14:00:00Z). \
             text: a readable report; json: every figure as one document; html: one self-contained page \
-            with charts; csv: the unmatched messages (count, normalized, example) for knowledge-base authors.
+            with charts; csv: the unmatched messages (count, normalized, example) for knowledge-base authors, \
+            or another table with --table. With a knowledge base (--intents, default Intents when it exists) the \
+            fallbacks, clarified messages and thumbs-down answers are also grouped by meaning, each group with its \
+            nearest intent ("What to add next", --table gaps; docs/review.md).
             """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, html, csv }
-    enum Table: String, ExpressibleByArgument, CaseIterable { case unmatched, lookups, proactive, variants, repurchase }
+    enum Table: String, ExpressibleByArgument, CaseIterable { case unmatched, gaps, lookups, proactive, variants, repurchase }
 
     @Argument(help: "Transcript directories or files. Default: Transcripts.")
     var directories: [String] = []
@@ -36,7 +40,13 @@ struct ReviewCommand: ParsableCommand {
     @Option(help: "Order export (CSV): adds the repurchase rate after a chat, beside customers who did not chat.")
     var orders: String?
 
-    @Option(help: "Which table --format csv writes: unmatched, lookups, proactive, variants or repurchase (needs --orders).")
+    @Option(help: "The knowledge base whose examples name each gap cluster's nearest intent (default: Intents, when it exists).")
+    var intents: String?
+
+    @Option(help: ArgumentHelp("Distinct gap texts kept for grouping; later new texts are only counted.", valueName: "n"))
+    var gapCapacity = GapRecorder.defaultCapacity
+
+    @Option(help: "Which table --format csv writes: unmatched, gaps, lookups, proactive, variants or repurchase (needs --orders).")
     var table: Table = .unmatched
 
     @Option(help: "Unmatched message groups to list (default: text 20, html 50, json 100, csv all).")
@@ -44,7 +54,22 @@ struct ReviewCommand: ParsableCommand {
 
     func validate() throws {
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
+        if gapCapacity < 1 { throw ValidationError("--gap-capacity must be at least 1") }
+        if table == .gaps, format != .csv { throw ValidationError("--table applies to --format csv") }
         if table == .repurchase, orders == nil { throw ValidationError("--table repurchase needs --orders PATH") }
+    }
+
+    /// The knowledge base for the gap clusters: an explicit --intents must load; the
+    /// default is skipped with a note when there is none, so a review runs anywhere.
+    func loadKnowledgeBase() throws -> KnowledgeBase? {
+        let path = intents ?? ServerConfiguration.defaults.intents
+        if intents == nil, !FileManager.default.fileExists(atPath: path) {
+            FileHandle.standardError.write(Data("note: no knowledge base at '\(path)': gaps are not grouped by meaning (give --intents DIR)\n".utf8))
+            return nil
+        }
+        let (kb, diagnostics) = KnowledgeBase.load(directory: path)
+        guard let kb else { throw CommandFailure.knowledgeBase(path: path, errors: diagnostics.filter { $0.severity == .error }) }
+        return kb
     }
 
     func run() throws {
@@ -67,9 +92,15 @@ struct ReviewCommand: ParsableCommand {
                 throw ValidationError(error.message)
             }
         }
+        var clusterer: GapClusterer?
+        if let kb = try loadKnowledgeBase() {
+            var gaps = GapClusterer(kb: kb)
+            gaps.limit = limit == Int.max ? 1000 : limit
+            clusterer = gaps
+        }
         let report: ReviewReport
         do {
-            report = try ReviewAggregator.review(reader, unmatchedLimit: limit, orders: export)
+            report = try ReviewAggregator.review(reader, unmatchedLimit: limit, orders: export, gaps: clusterer, gapCapacity: gapCapacity)
         } catch let failure as TranscriptReader.Failure {
             throw ValidationError(failure.description)
         }
@@ -81,6 +112,7 @@ struct ReviewCommand: ParsableCommand {
             let renderer = ReviewCSVRenderer()
             switch table {
             case .unmatched: output = renderer.render(report)
+            case .gaps: output = renderer.renderGaps(report)
             case .lookups: output = renderer.renderLookups(report)
             case .proactive: output = renderer.renderProactive(report)
             case .variants: output = renderer.renderVariants(report)

@@ -32,6 +32,8 @@ public struct ReviewAggregator: Sendable {
         public var ticket: String?
         /// Replies and ratings: the answer variant shown.
         public var variant: String?
+        /// `reply`: the understanding stage that decided (gaps: `none`, `clarify`, `out_of_scope`).
+        public var stage: String?
 
         public init(_ record: TranscriptRecord) {
             ts = record.ts
@@ -56,11 +58,12 @@ public struct ReviewAggregator: Sendable {
             agent = record.agent
             ticket = record.ticket
             variant = record.variant
+            stage = record.type == .reply ? record.stage : nil
         }
 
         private enum CodingKeys: String, CodingKey {
             case ts, session, type, text, intent, phase, from, to, reason, helpful, score, tier, segment, customer, code, outcome, rule, intents,
-                 agent, ticket, variant
+                 agent, ticket, variant, stage
             case latencyMs = "latency_ms"
         }
 
@@ -77,6 +80,7 @@ public struct ReviewAggregator: Sendable {
                 intent = try container.decodeIfPresent(String.self, forKey: .intent)
                 phase = try container.decodeIfPresent(String.self, forKey: .phase)
                 variant = try container.decodeIfPresent(String.self, forKey: .variant)
+                if type == .reply { stage = try container.decodeIfPresent(String.self, forKey: .stage) }
             case .phaseChange:
                 from = try container.decodeIfPresent(String.self, forKey: .from)
                 to = try container.decodeIfPresent(String.self, forKey: .to)
@@ -138,6 +142,8 @@ public struct ReviewAggregator: Sendable {
         var hadAgent = false
         /// The answer variants this session was shown; its score counts for each.
         var variants: Set<AnswerVariant> = []
+        /// The last message answered with an intent, for a thumbs-down that follows.
+        var lastAnswered: String?
     }
 
     /// One answer variant of one intent, as the reply records name it.
@@ -230,22 +236,38 @@ public struct ReviewAggregator: Sendable {
     private var rules: [String: RuleTally] = [:]
     /// Each logged-in customer's first chat, for `--orders` (a few fields per customer).
     private var chats: [String: RepurchaseReport.Chat] = [:]
+    /// Fallbacks, clarifying questions and thumbs-down answers, for grouping by meaning.
+    private var gaps: GapRecorder
+    private var outOfScope = 0
+    private var firstDay: Int?
+    private var lastDay: Int?
 
     private struct Movement: Hashable {
         var from: String
         var to: String
     }
 
-    public init(unmatchedLimit: Int = 100, unmatchedCapacity: Int = 100_000) {
+    public init(unmatchedLimit: Int = 100, unmatchedCapacity: Int = 100_000, gapCapacity: Int = GapRecorder.defaultCapacity) {
         self.unmatchedLimit = unmatchedLimit
         self.unmatchedCapacity = unmatchedCapacity
+        gaps = GapRecorder(capacity: gapCapacity)
     }
 
     /// Reads every record `reader` yields and returns the report.
-    public static func review(_ reader: TranscriptReader, unmatchedLimit: Int = 100, orders: OrderExport? = nil) throws -> ReviewReport {
-        var aggregator = ReviewAggregator(unmatchedLimit: unmatchedLimit)
+    /// With `gaps`, the gap messages are grouped by meaning against its knowledge base.
+    public static func review(_ reader: TranscriptReader, unmatchedLimit: Int = 100, orders: OrderExport? = nil,
+                              gaps: GapClusterer? = nil, gapCapacity: Int = GapRecorder.defaultCapacity) throws -> ReviewReport {
+        var aggregator = ReviewAggregator(unmatchedLimit: unmatchedLimit, gapCapacity: gapCapacity)
         let statistics = try reader.forEach(Record.self, timestamp: \.ts) { aggregator.add($0) }
-        return aggregator.report(input: statistics, orders: orders)
+        var report = aggregator.report(input: statistics, orders: orders)
+        if let gaps { report.gaps = aggregator.gapReport(gaps) }
+        return report
+    }
+
+    /// The gap messages grouped by meaning (`GapClusterer`).
+    public func gapReport(_ clusterer: GapClusterer) -> GapReport {
+        let period = firstDay.flatMap { first in lastDay.map { first...$0 } }
+        return clusterer.report(gaps, period: period, outOfScope: outOfScope)
     }
 
     public mutating func add(_ record: TranscriptRecord) { add(Record(record)) }
@@ -255,6 +277,8 @@ public struct ReviewAggregator: Sendable {
         if lastTimestamp.map({ record.ts > $0 }) ?? true { lastTimestamp = record.ts }
         let day = Self.dayNumber(record.ts)
         if day != sweptDay { sweep(today: day) }
+        firstDay = min(firstDay ?? day, day)
+        lastDay = max(lastDay ?? day, day)
 
         var state = open.removeValue(forKey: record.session) ?? {
             sessions += 1
@@ -305,6 +329,14 @@ public struct ReviewAggregator: Sendable {
                 state.pendingMessage = nil
                 answered += 1
                 if record.intent != nil { matched += 1 } else { addUnmatched(message) }
+                state.lastAnswered = record.intent != nil ? message : nil
+                if record.intent == nil {
+                    switch record.stage {
+                    case "out_of_scope": outOfScope += 1
+                    case "clarify": gaps.add(message, kind: .clarify, day: day)
+                    default: gaps.add(message, kind: .fallback, day: day)
+                    }
+                }
             }
         case .slotPrompt:
             // The intent was recognized; the bot asks for a missing detail instead of answering.
@@ -331,7 +363,13 @@ public struct ReviewAggregator: Sendable {
         case .rating:
             let intent = record.intent ?? "(none)"
             if record.helpful == true { helpfulness[intent, default: (0, 0)].up += 1 }
-            else if record.helpful == false { helpfulness[intent, default: (0, 0)].down += 1 }
+            else if record.helpful == false {
+                helpfulness[intent, default: (0, 0)].down += 1
+                if let message = state.lastAnswered {
+                    gaps.add(message, kind: .thumbsDown, day: day)
+                    state.lastAnswered = nil
+                }
+            }
             if let variant = record.variant, variants[AnswerVariant(intent: intent, variant: variant)] != nil {
                 let key = AnswerVariant(intent: intent, variant: variant)
                 if record.helpful == true { variants[key]?.up += 1 } else if record.helpful == false { variants[key]?.down += 1 }

@@ -18,6 +18,23 @@ public struct ReviewCSVRenderer: Sendable {
         return out
     }
 
+    /// The gaps grouped by meaning, one row per cluster, largest first (`--table gaps`).
+    /// Examples are joined with ` | `; growth is empty when it cannot be told.
+    public func renderGaps(_ report: ReviewReport) -> String {
+        var out = "rank,messages,distinct,fallback,clarify,thumbs_down,recent,earlier,growth,new,rising_rank,nearest_intent,coverage,evidence,words,examples\r\n"
+        for cluster in report.gaps?.clusters ?? [] {
+            let fields: [String] = [
+                "\(cluster.rank)", "\(cluster.messages)", "\(cluster.distinct)", "\(cluster.fallback)", "\(cluster.clarify)", "\(cluster.thumbsDown)",
+                "\(cluster.recent)", "\(cluster.earlier)", cluster.growth.map { String(format: "%.2f", $0) } ?? "", cluster.isNew ? "yes" : "no",
+                cluster.risingRank.map { "\($0)" } ?? "", Self.field(cluster.nearest?.intent ?? "new topic"),
+                cluster.nearest.map { String(format: "%.2f", $0.coverage) } ?? "", Self.field(cluster.nearest?.shared.joined(separator: " ") ?? ""),
+                Self.field(cluster.words.joined(separator: " ")), Self.field(cluster.examples.joined(separator: " | ")),
+            ]
+            out += fields.joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
     /// Order lookups by outcome with their latency (ms).
     public func renderLookups(_ report: ReviewReport) -> String {
         var out = "outcome,lookups,p50_ms,p95_ms,max_ms\r\n"

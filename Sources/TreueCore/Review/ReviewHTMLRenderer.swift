@@ -36,6 +36,7 @@ public struct ReviewHTMLRenderer: Sendable {
         html += section("Volume per day", id: "days", note: "Sessions opened and customer messages per day (UTC).",
                         Self.columnChart(report.days.map { ($0.day, $0.messages) }, label: "Customer messages per day")
                         + Self.table(["Day", "Sessions", "Messages"], report.days.map { [$0.day, "\($0.sessions)", "\($0.messages)"] }, numeric: [1, 2]))
+        if let gaps = report.gaps { html += gapSection(gaps) }
         html += unmatched(report)
         html += intents(report)
         html += satisfaction(report)
@@ -134,6 +135,34 @@ public struct ReviewHTMLRenderer: Sendable {
         let chart = Self.barChart(groups.prefix(15).map { (ReviewTextRenderer.clip($0.normalized, 40), $0.count) }, label: "Most frequent unmatched messages")
         let table = Self.table(["Count", "Normalized", "Example"], groups.map { ["\($0.count)", $0.normalized, $0.example] }, numeric: [0])
         return section("Unmatched messages", id: "unmatched", note: note, chart + table)
+    }
+
+    /// "What to add next": the gaps grouped by meaning, each with its nearest intent.
+    private func gapSection(_ gaps: GapReport) -> String {
+        let note = "\(gaps.messages) gap message(s): \(gaps.fallback) fell back, \(gaps.clarify) were asked which intent they meant, "
+            + "\(gaps.thumbsDown) got a thumbs-down. Grouped by their content words (numbers, codes, e-mails and names left out, "
+            + "misspellings read as the word meant) into \(gaps.clusterCount) cluster(s), largest first; the trend compares messages per day "
+            + "in the last \(gaps.recentDays) days with the days before. Not grouped: \(gaps.outOfScope) out of scope, "
+            + "\(gaps.contentless) without content words, \(gaps.dropped) beyond the cap of \(gaps.capacity) distinct texts."
+        let clusters = gaps.clusters.prefix(rows)
+        let chart = Self.barChart(clusters.prefix(15).map { ("#\($0.rank) " + ReviewTextRenderer.clip($0.words.joined(separator: " "), 36), $0.messages) },
+                                  label: "Largest gap clusters")
+        var body = chart
+        if clusters.isEmpty { body += "<p class=\"empty\">None.</p>\n" } else {
+            body += "<table class=\"gaps\">\n<thead><tr><th class=\"num\">#</th><th class=\"num\">Messages</th><th class=\"num\">Last \(gaps.recentDays) days</th>"
+                + "<th class=\"num\">Trend</th><th>Nearest intent</th><th>Shared words</th><th>Examples</th></tr></thead>\n<tbody>\n"
+            for cluster in clusters {
+                let nearest = cluster.nearest.map { "<span class=\"intent\">\(Self.escape($0.intent))</span> "
+                    + Self.escape("(\(Int(($0.coverage * 100).rounded()))%" + ($0.shared.isEmpty ? ")" : ", shared: \($0.shared.joined(separator: " ")))")) }
+                    ?? "<span class=\"new-topic\">no intent is close: new topic</span>"
+                let examples = "<ul>" + cluster.examples.map { "<li>\(Self.escape($0))</li>" }.joined() + "</ul>"
+                body += "<tr class=\"gap\" data-rank=\"\(cluster.rank)\"><td class=\"num\">\(cluster.rank)</td><td class=\"num\">\(cluster.messages)</td>"
+                    + "<td class=\"num\">\(cluster.recent)</td><td class=\"num\">\(Self.escape(cluster.trendText))</td><td>\(nearest)</td>"
+                    + "<td>\(Self.escape(cluster.words.joined(separator: " ")))</td><td>\(examples)</td></tr>\n"
+            }
+            body += "</tbody>\n</table>\n"
+        }
+        return section("What to add next", id: "gaps", note: note, body)
     }
 
     private func intents(_ report: ReviewReport) -> String {
@@ -264,6 +293,7 @@ public struct ReviewHTMLRenderer: Sendable {
         th,td{border-bottom:1px solid #e2e8f0;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
         th{background:#f1f4f8}.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         svg.chart{max-width:100%;height:auto;display:block;margin:.4rem 0}
+        table.gaps ul{margin:0;padding-left:1.1rem}.new-topic{color:#9c4221;font-weight:600}.intent{font-weight:600}
         .bar{fill:#2b6cb0}.axis{stroke:#a0aec0}.tick,.label{font-size:11px;fill:#4a5568}
         footer{color:#718096;padding:0 2rem 2rem;font-size:.85rem}
         @media print{body{background:#fff}section{break-inside:avoid}}

@@ -199,6 +199,8 @@ public struct ReviewReport: Codable, Sendable, Equatable {
     public var repurchase: RepurchaseReport?
     /// Handoffs to service agents (docs/handoff.md).
     public var agents = AgentHandoffStats()
+    /// Gap messages grouped by meaning, with their nearest intent (when a knowledge base was given).
+    public var gaps: GapReport?
 
     /// The service team's numbers: queue waits, customers who gave up, first replies,
     /// conversations per agent, and satisfaction with and without a person.

@@ -37,6 +37,8 @@ public struct ReviewTextRenderer: Sendable {
             ["\($0.count)", Self.clip($0.normalized, 50), Self.clip($0.example, 50)]
         }, numeric: [0])
 
+        if let gaps = report.gaps { out += gapLines(gaps) }
+
         section("Intents by phase", into: &out)
         if report.intentsByPhase.isEmpty { out.append("  none") }
         for phase in report.intentsByPhase {
@@ -144,6 +146,25 @@ public struct ReviewTextRenderer: Sendable {
         // Messages, intent names, tiers and segments come from transcripts and the CRM:
         // nothing in them may act on the terminal.
         return out.map { TerminalText.visible($0) }.joined(separator: "\n") + "\n"
+    }
+
+    /// "What to add next": the gaps grouped by meaning, largest first, then the rising ones.
+    func gapLines(_ gaps: GapReport) -> [String] {
+        var out: [String] = []
+        section("What to add next: gaps grouped by meaning (\(gaps.messages) message(s): \(gaps.fallback) fallback, \(gaps.clarify) clarified, \(gaps.thumbsDown) thumbs-down; \(gaps.clusterCount) cluster(s))", into: &out)
+        if gaps.clusters.isEmpty { out.append("  none") }
+        out += table([["  #", "Msgs", "Last \(gaps.recentDays)d", "Trend", "Nearest intent", "Shared words", "Example"]] + gaps.clusters.prefix(rows).map {
+            ["  \($0.rank)", "\($0.messages)", "\($0.recent)", $0.trendText, Self.clip($0.nearestText, 48), Self.clip($0.words.joined(separator: " "), 30),
+             Self.clip($0.examples.first ?? "", 50)]
+        }, numeric: [0, 1, 2])
+        let rising = gaps.clusters.filter { $0.risingRank != nil }.sorted { ($0.risingRank ?? 0) < ($1.risingRank ?? 0) }
+        if !rising.isEmpty {
+            out.append("  rising (messages per day in the last \(gaps.recentDays) days against the days before): "
+                       + rising.prefix(5).map { "#\($0.rank) \($0.trendText)" }.joined(separator: ", "))
+        }
+        out.append("  not grouped: \(gaps.outOfScope) out of scope (other business), \(gaps.contentless) without content words, "
+                   + "\(gaps.dropped) beyond the cap of \(gaps.capacity) distinct texts")
+        return out
     }
 
     private func section(_ title: String, into out: inout [String]) {

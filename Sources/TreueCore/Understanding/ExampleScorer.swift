@@ -88,6 +88,10 @@ public struct ExampleScorer: Sendable {
 
     public func terms(of words: [String]) -> Terms { Self.terms(of: words, concepts: concepts) }
 
+    /// How much a term tells intents apart (its inverse document frequency; a term no
+    /// example uses weighs the most).
+    func weight(of term: String) -> Double { idf[term] ?? unknownWeight }
+
     /// Every intent with a share of the message's terms, best first.
     public func rank(_ terms: Terms) -> [Score] {
         var scores: [Int: (score: Double, matched: Int)] = [:]
