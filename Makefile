@@ -68,6 +68,7 @@ eval: build
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-3.tsv --nearest
 	.build/debug/treue check --clusters Tests/eval/gap-corpus.tsv
+	.build/debug/treue check --clusters Tests/eval/gap-corpus-heldout.tsv
 
 bench: release
 	@scripts/install-deps.sh bench

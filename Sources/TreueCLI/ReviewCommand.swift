@@ -46,6 +46,9 @@ struct ReviewCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Distinct gap texts kept for grouping; later new texts are only counted.", valueName: "n"))
     var gapCapacity = GapRecorder.defaultCapacity
 
+    @Flag(help: "With --format text: add a draft pattern snippet for each of the largest gap clusters (as `treue suggest`).")
+    var suggest = false
+
     @Option(help: "Which table --format csv writes: unmatched, gaps, lookups, proactive, variants or repurchase (needs --orders).")
     var table: Table = .unmatched
 
@@ -56,6 +59,7 @@ struct ReviewCommand: ParsableCommand {
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
         if gapCapacity < 1 { throw ValidationError("--gap-capacity must be at least 1") }
         if table == .gaps, format != .csv { throw ValidationError("--table applies to --format csv") }
+        if suggest, format != .text { throw ValidationError("--suggest goes with --format text (treue suggest --format json for JSON)") }
         if table == .repurchase, orders == nil { throw ValidationError("--table repurchase needs --orders PATH") }
     }
 
@@ -72,7 +76,7 @@ struct ReviewCommand: ParsableCommand {
         return kb
     }
 
-    func run() throws {
+    static func reader(directories: [String], since: String?, until: String?) throws -> TranscriptReader {
         let range: TranscriptReader.TimeRange
         do {
             range = try TranscriptReader.TimeRange(since: since, until: until)
@@ -82,7 +86,23 @@ struct ReviewCommand: ParsableCommand {
         if let lower = range.since, let upper = range.until, range.untilInclusive ? upper < lower : upper <= lower {
             throw ValidationError("--until is before --since")
         }
-        let reader = TranscriptReader(paths: directories.isEmpty ? ["Transcripts"] : directories, range: range)
+        return TranscriptReader(paths: directories.isEmpty ? ["Transcripts"] : directories, range: range)
+    }
+
+    /// The gap clusters of the transcripts (for `treue suggest`).
+    static func gapReport(directories: [String], since: String?, until: String?, kb: KnowledgeBase, limit: Int) throws -> GapReport {
+        let reader = try reader(directories: directories, since: since, until: until)
+        var clusterer = GapClusterer(kb: kb)
+        clusterer.limit = max(limit, 20)
+        do {
+            return try ReviewAggregator.review(reader, unmatchedLimit: 1, gaps: clusterer).gaps!
+        } catch let failure as TranscriptReader.Failure {
+            throw ValidationError(failure.description)
+        }
+    }
+
+    func run() throws {
+        let reader = try Self.reader(directories: directories, since: since, until: until)
         let limit = top ?? [.text: 20, .html: 50, .json: 100, .csv: Int.max][format] ?? 100
         var export: OrderExport?
         if let orders {
@@ -104,9 +124,14 @@ struct ReviewCommand: ParsableCommand {
         } catch let failure as TranscriptReader.Failure {
             throw ValidationError(failure.description)
         }
-        let output: String
+        var output: String
         switch format {
-        case .text: output = ReviewTextRenderer(rows: limit).render(report)
+        case .text:
+            output = ReviewTextRenderer(rows: limit).render(report)
+            if suggest, let gaps = report.gaps, let kb = clusterer?.finder.kb {
+                output += "\nSuggested patterns (treue suggest; nothing is applied)\n------------------------------------------------------\n"
+                output += SuggestCommand.text(SuggestCommand.suggestions(gaps, kb: kb, top: 5, minMessages: 2), report: gaps)
+            }
         case .html: output = ReviewHTMLRenderer(rows: limit).render(report)
         case .csv:
             let renderer = ReviewCSVRenderer()

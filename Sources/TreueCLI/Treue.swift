@@ -5,6 +5,6 @@ struct Treue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "treue",
         abstract: "Support chat for the loyalty phase of the customer journey.",
-        subcommands: [ServeCommand.self, ChatCommand.self, CheckCommand.self, MatchCommand.self, ReviewCommand.self, TranscriptCommand.self, TicketsCommand.self, AgentCommand.self, ReplayCommand.self]
+        subcommands: [ServeCommand.self, ChatCommand.self, CheckCommand.self, MatchCommand.self, ReviewCommand.self, SuggestCommand.self, TranscriptCommand.self, TicketsCommand.self, AgentCommand.self, ReplayCommand.self]
     )
 }

@@ -90,6 +90,14 @@ import Testing
         #expect(quality.clusters <= 60)
     }
 
+    /// Topics written after the settings were chosen, only measured.
+    @Test func heldOutCorpusIsGroupedPurely() throws {
+        let quality = ClusterQuality.evaluate(tsv: try Self.file("Tests/eval/gap-corpus-heldout.tsv"), kb: Self.shipped)
+        print(quality.text)
+        #expect(quality.purity >= 0.9)
+        #expect(quality.completenessByLanguage >= 0.7)
+    }
+
     // MARK: - Nearest intent
 
     /// The quality bar on a set that ships with the repository: in-scope messages ranked as

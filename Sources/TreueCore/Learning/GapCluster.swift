@@ -31,6 +31,20 @@ public struct GapCluster: Sendable, Codable, Equatable {
     /// The best candidate even when it is not close (for the record).
     public var closest: NearestIntentFinder.Candidate?
 
+    /// Every distinct text of the cluster (one per entry, as stored) with its messages and
+    /// language, for `PatternSuggester`; not part of the report's JSON.
+    public var members: [Member] = []
+
+    public struct Member: Sendable, Equatable {
+        public var text: String
+        public var count: Int
+        public var language: String?
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case rank, risingRank, messages, distinct, fallback, clarify, thumbsDown, words, examples, languages, recent, earlier, growth, isNew, nearest, closest
+    }
+
     public var isNewTopic: Bool { nearest == nil }
 
     /// "order_status (62%, shared: paket, zoll)" or "no intent is close: new topic".

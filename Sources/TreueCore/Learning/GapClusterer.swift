@@ -70,13 +70,14 @@ public struct GapClusterer: Sendable {
         // Second look: a small group whose core words a larger group explains joins it
         // (the order of the first pass can split a topic between two groups).
         var merged = Array(repeating: false, count: clusters.count)
-        for small in clusters.indices.sorted(by: { (clusters[$0].members.count, $1) < (clusters[$1].members.count, $0) }) {
+        let messages = { (cluster: Int) in clusters[cluster].members.reduce(0) { $0 + items[$1].count } }
+        for small in clusters.indices.sorted(by: { (messages($0), $1) < (messages($1), $0) }) {
             let core = clusters[small].core(prepared.weight)
             guard !core.isEmpty else { continue }
             var best: (cluster: Int, similarity: Double)?
             var candidates = Set<Int>()
             for term in core { candidates.formUnion(postings[term] ?? []) }
-            for other in candidates.sorted() where other != small && !merged[other] && clusters[other].members.count >= clusters[small].members.count {
+            for other in candidates.sorted() where other != small && !merged[other] && messages(other) >= messages(small) {
                 let similarity = clusters[other].similarity(core, weights: prepared.weight)
                 if similarity >= threshold, similarity > (best?.similarity ?? 0) { best = (other, similarity) }
             }
@@ -146,10 +147,12 @@ public struct GapClusterer: Sendable {
         var examples: [String] = []
         for item in sorted { for text in item.examples.prefix(1) where examples.count < 5 { examples.append(text) } }
         let (nearest, closest) = nearestIntent(sorted)
-        return GapCluster(rank: rank, risingRank: nil, messages: messages, distinct: members.count, fallback: kinds[.fallback] ?? 0,
+        var cluster = GapCluster(rank: rank, risingRank: nil, messages: messages, distinct: members.count, fallback: kinds[.fallback] ?? 0,
                           clarify: kinds[.clarify] ?? 0, thumbsDown: kinds[.thumbsDown] ?? 0, words: Array(words.prefix(8)), examples: examples,
                           languages: languages, recent: recent, earlier: earlier, growth: growth, isNew: isNew,
                           nearest: nearest, closest: closest)
+        cluster.members = sorted.compactMap { item in item.examples.first.map { GapCluster.Member(text: $0, count: item.count, language: item.language) } }
+        return cluster
     }
 
     /// Each of the group's most frequent texts is ranked on its own, as a single message
@@ -189,6 +192,9 @@ public struct GapClusterer: Sendable {
 
     /// A group's typical words: how many of its texts have each term.
     private struct Profile {
+        static let minimumExplained = 0.35
+        static let newMeaningShare = 2.0
+
         var members: [Int] = []
         var counts: [String: Int] = [:]
 
@@ -199,8 +205,11 @@ public struct GapClusterer: Sendable {
 
         /// The terms at least half of its texts have (and that can be shared).
         func core(_ weights: [String: Double]) -> Set<String> {
-            Set(counts.filter { Double($0.value) * 2 >= Double(members.count) && (weights[$0.key] ?? 0) > 0 }.keys)
+            Set(counts.filter { Self.isCore($0.value, of: members.count) && (weights[$0.key] ?? 0) > 0 }.keys)
         }
+
+        /// In more than half of the texts (every text of one or two).
+        static func isCore(_ count: Int, of size: Int) -> Bool { count * 2 > size || count == size }
 
         func similarity(_ terms: Set<String>, weights: [String: Double]) -> Double {
             let size = Double(members.count)
@@ -211,13 +220,17 @@ public struct GapClusterer: Sendable {
                 explained += weight * Double(counts[term] ?? 0) / size
             }
             var core = 0.0, covered = 0.0
-            for (term, count) in counts where Double(count) * 2 >= size {
+            for (term, count) in counts where Self.isCore(count, of: members.count) {
                 let weight = weights[term] ?? 0
                 core += weight
                 if terms.contains(term) { covered += weight }
             }
             guard total > 0, core > 0 else { return 0 }
             let a = explained / total, b = covered / core
+            // A group must explain most of a text: one common word ("paket") shared with a
+            // text about something else ("Geschenkverpackung für mein Paket") is not enough.
+            // Nor may a text bring more new meaning than the group's core has.
+            guard a >= Self.minimumExplained, total - explained <= core * Self.newMeaningShare else { return 0 }
             return a + b == 0 ? 0 : 2 * a * b / (a + b)
         }
     }
