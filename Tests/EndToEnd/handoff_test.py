@@ -344,6 +344,51 @@ def the_agent_listener_refuses_to_start_without_a_secret():
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def knowledge_base_with_hours(hours):
+    folder = tempfile.mkdtemp(prefix="treue-hours-")
+    intents = os.path.join(folder, "Intents")
+    shutil.copytree(os.path.join(ROOT, "Intents"), intents)
+    path = os.path.join(intents, "00-settings.yaml")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    assert "\nsettings:\n" in text
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace("\nsettings:\n", f'\nsettings:\n  service_hours: "{hours}"\n  service_timezone: "UTC"\n', 1))
+    return folder, intents
+
+
+@test
+def outside_service_hours_an_online_agent_gets_no_queue_and_the_customer_is_asked_for_a_contact():
+    # A window twelve hours from now is closed now, whatever the time the test runs.
+    hour = (time.gmtime().tm_hour + 12) % 24
+    folder, intents = knowledge_base_with_hours(f"{hour:02d}:00-{hour + 1:02d}:00")
+    server = AgentServer(intents=intents)
+    try:
+        jana = server.agent("jana")
+        c, _ = customer(server)
+        c.send("/agent")
+        reply = c.until(lambda o: o["type"] == "reply")
+        assert reply["text"].startswith("Unser Service-Team ist gerade nicht im Dienst"), reply
+        assert f"{hour:02d}:00-{hour + 1:02d}:00" in reply["text"], reply
+        assert c.until(lambda o: o["type"] == "prompt")["kind"] == "contact"
+        jana.send("/queue")
+        assert jana.until(lambda o: o["type"] == "queue")["items"] == []
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    # Within the hours (every day, all day) the same request joins the queue.
+    folder, intents = knowledge_base_with_hours("Mo-So 00:00-24:00")
+    server = AgentServer(intents=intents)
+    try:
+        jana = server.agent("jana")
+        c, _ = customer(server)
+        c.send("/agent")
+        assert c.until(lambda o: o["type"] in ("queued", "prompt"))["type"] == "queued"
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @test
 def no_agent_online_asks_for_a_contact_kept_in_the_callback_record_only():
     server = Server()
