@@ -8,7 +8,7 @@ failure.
 
     treue review Transcripts --format html --out /tmp/report.html
     python3 Tests/browser/check_report.py /tmp/report.html [--screenshot /tmp/report.png] \
-        [--expect "Sessions=4" --expect "Match rate=54.5 %"]
+        [--expect "Sessions=4" --expect "Match rate=54.5 %"] [--gaps 2 --gap-text "new topic"]
 
 Without Chromium installed it skips (exit 0, with a message), unless TREUE_REQUIRE_BROWSER
 is set, in which case a missing browser is a failure. Install it with
@@ -36,9 +36,16 @@ class DomSummary(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.headings, self.cards, self.tags, self.external = [], {}, {}, []
         self._capture, self._text, self._last_dt = None, "", None
+        # "What to add next": its cluster rows and its text as rendered.
+        self.gap_rows, self.gap_text, self._in_gaps = 0, "", False
 
     def handle_starttag(self, tag, attrs):
         self.tags[tag] = self.tags.get(tag, 0) + 1
+        attributes = dict(attrs)
+        if tag == "section":
+            self._in_gaps = attributes.get("id") == "gaps"
+        if tag == "tr" and self._in_gaps and "gap" in (attributes.get("class") or "").split():
+            self.gap_rows += 1
         for name, value in attrs:
             if name in ("src", "href", "xlink:href") and value and not value.startswith("#"):
                 self.external.append(f"<{tag} {name}={value}>")
@@ -60,6 +67,8 @@ class DomSummary(HTMLParser):
     def handle_data(self, data):
         if self._capture:
             self._text += data
+        if self._in_gaps:
+            self.gap_text += data
 
 
 def find_chromium():
@@ -83,6 +92,10 @@ def main():
     parser.add_argument("--screenshot", help="where to write the PNG screenshot (default: a temporary file)")
     parser.add_argument("--expect", action="append", default=[], metavar="CARD=VALUE",
                         help="an overview figure the page must show, e.g. 'Sessions=4' (repeatable)")
+    parser.add_argument("--gaps", type=int, metavar="N",
+                        help="the 'What to add next' section must list at least N gap clusters")
+    parser.add_argument("--gap-text", action="append", default=[], metavar="TEXT",
+                        help="text the 'What to add next' section must show (repeatable)")
     args = parser.parse_args()
 
     browser = find_chromium()
@@ -116,6 +129,15 @@ def main():
         name, _, value = expectation.partition("=")
         if dom.cards.get(name) != value:
             failures.append(f"overview '{name}' is {dom.cards.get(name)!r}, expected {value!r}")
+    if args.gaps is not None:
+        if "What to add next" not in dom.headings:
+            failures.append(f"missing heading 'What to add next' (found: {dom.headings})")
+        if dom.gap_rows < args.gaps:
+            failures.append(f"'What to add next' lists {dom.gap_rows} cluster(s), expected at least {args.gaps}")
+    gap_text = " ".join(dom.gap_text.split())
+    for text in args.gap_text:
+        if text not in gap_text:
+            failures.append(f"'What to add next' does not show {text!r}: {gap_text[:300]!r}")
     if dom.tags.get("svg", 0) < 3:
         failures.append(f"expected at least 3 <svg> charts, found {dom.tags.get('svg', 0)}")
     if dom.tags.get("rect", 0) < 5:
@@ -139,7 +161,7 @@ def main():
             print("FAIL:", failure)
         return 1
     figures = ", ".join(f"{card} {dom.cards[card]}" for card in CARDS)
-    print(f"OK: {len(dom.headings)} sections, {dom.tags.get('svg', 0)} charts; {figures}; screenshot {screenshot}")
+    print(f"OK: {len(dom.headings)} sections, {dom.tags.get('svg', 0)} charts, {dom.gap_rows} gap cluster(s); {figures}; screenshot {screenshot}")
     return 0
 
 

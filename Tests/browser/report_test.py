@@ -33,6 +33,7 @@ CHECKS = [
     "satisfaction mean over two ratings",
     "unmatched question ranked first with its count",
     "HTML report renders in Chromium with the right figures",
+    "What to add next renders in Chromium with its clusters and nearest intents",
 ]
 
 
@@ -73,7 +74,32 @@ def run_scenario(treue):
                               os.path.join(ROOT, "artifacts", "report.png"), "--expect", "Sessions=4", "--expect", "Mean satisfaction=4.00"],
                              capture_output=True, text=True)
     results.check("HTML report renders in Chromium with the right figures", browser.returncode == 0, browser.stdout.strip()[-500:])
+    results.check("What to add next renders in Chromium with its clusters and nearest intents", *gap_report(treue))
     return results
+
+
+def gap_report(treue):
+    """Gap messages of two topics (one new, one near an intent) through a real server, then
+    the review's "What to add next" section checked in Chromium."""
+    transcripts = tempfile.mkdtemp(prefix="treue-report-gaps-")
+    server = subprocess.Popen([treue, "serve", "--port", "0", "--transcripts", transcripts, "--intents", os.path.join(ROOT, "Intents"),
+                               "--customers", os.path.join(ROOT, "Customers", "demo.csv")],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=dict(os.environ, SWIFT_BACKTRACE="enable=no"))
+    try:
+        port = int(server.stdout.readline().strip().rsplit(":", 1)[1])
+        converse(port, ["do you sell wholesale", "wholesale prices for resellers 250 units", "hi, my name is Tom. do you sell whholesale", "/quit", "x"])
+        converse(port, ["wo ist mein paket 12345678", "/rate down", "/quit", "x"])
+        time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    html = os.path.join(transcripts, "report.html")
+    subprocess.run([treue, "review", transcripts, "--format", "html", "--out", html], check=True)
+    browser = subprocess.run([sys.executable, os.path.join(HERE, "check_report.py"), html, "--screenshot",
+                              os.path.join(ROOT, "artifacts", "report-gaps.png"), "--gaps", "2",
+                              "--gap-text", "no intent is close: new topic", "--gap-text", "wholesale", "--gap-text", "1 got a thumbs-down"],
+                             capture_output=True, text=True)
+    return browser.returncode == 0, browser.stdout.strip()[-800:]
 
 
 @pytest.fixture(scope="module")
