@@ -40,10 +40,22 @@ public struct ExampleScorer: Sendable {
     private let idf: [String: Double]
     /// Concepts of known words, from the vocabulary.
     let concepts: [String: [String]]
+    /// The terms of every word the examples use, worked out once: a message's words are
+    /// mostly these, and stemming is the dearest step of scoring.
+    private let knownTerms: [String: [String]]
 
     /// `documents`: per intent index, its texts with their language.
     init(documents: [Int: [(text: String, language: String)]], concepts: [String: [String]]) {
         self.concepts = concepts
+        var knownTerms: [String: [String]] = [:]
+        for texts in documents.values {
+            for (text, _) in texts {
+                for word in MessageWords.words(of: text) where knownTerms[word] == nil {
+                    knownTerms[word] = Self.terms(of: [word], concepts: concepts).terms.sorted()
+                }
+            }
+        }
+        self.knownTerms = knownTerms
         var examples: [Int: [Example]] = [:]
         var counts: [String: [Int: Int]] = [:]
         for (intent, texts) in documents {
@@ -86,7 +98,13 @@ public struct ExampleScorer: Sendable {
         return Terms(terms: terms)
     }
 
-    public func terms(of words: [String]) -> Terms { Self.terms(of: words, concepts: concepts) }
+    public func terms(of words: [String]) -> Terms {
+        var terms = Set<String>()
+        for word in words {
+            if let known = knownTerms[word] { terms.formUnion(known) } else { terms.formUnion(Self.terms(of: [word], concepts: concepts).terms) }
+        }
+        return Terms(terms: terms)
+    }
 
     /// How much a term tells intents apart (its inverse document frequency; a term no
     /// example uses weighs the most).

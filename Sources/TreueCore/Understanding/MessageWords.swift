@@ -18,8 +18,11 @@ public enum MessageWords {
         var offset = 0
         for scalar in folded.unicodeScalars {
             let width = UTF8.width(scalar)
-            let properties = scalar.properties
-            if properties.isAlphabetic || properties.numericType != nil {
+            // ASCII, most of every message, without a Unicode property lookup.
+            let isWordScalar = scalar.isASCII
+                ? (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") || (scalar >= "0" && scalar <= "9")
+                : scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+            if isWordScalar {
                 if current.isEmpty { start = offset }
                 current.append(scalar)
             } else if !current.isEmpty {

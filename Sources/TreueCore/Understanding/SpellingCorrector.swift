@@ -18,8 +18,13 @@ public struct SpellingCorrector: Sendable {
     private let frequency: [String: Int]
     private let stems: Set<String>
     /// Deletion neighbourhoods (symmetric delete): a string with one or two letters left
-    /// out → the known words it came from.
-    private let deletions: [String: [String]]
+    /// out → the known words it came from. Keyed by a hash of the letters, so neither
+    /// building nor asking makes a string per variant; a collision only adds a candidate,
+    /// and every candidate's distance is checked.
+    private let deletions: [UInt64: [String]]
+    /// Known words of four letters or more by the same hash: a customer's word with a
+    /// letter too many becomes one of them by a deletion.
+    private let wordsByHash: [UInt64: [String]]
 
     static let minimumLength = 5
     /// Longer "words" are pasted codes or noise; their deletion neighbourhood would grow
@@ -35,13 +40,17 @@ public struct SpellingCorrector: Sendable {
         for word in FunctionWords.all { frequency[word, default: 0] += 1 }
         self.frequency = frequency
         stems = Set(frequency.keys.map(WordStemmer.stem))
-        var deletions: [String: [String]] = [:]
+        var deletions: [UInt64: [String]] = [:]
+        var wordsByHash: [UInt64: [String]] = [:]
         for word in frequency.keys.sorted() where word.count >= Self.minimumLength - 1 {
-            for variant in Self.deletes(of: word, depth: word.count >= Self.twoEditLength ? 2 : 1) {
+            let letters = Array(word.unicodeScalars)
+            wordsByHash[Self.hash(letters), default: []].append(word)
+            for variant in Self.deletes(of: letters, depth: word.count >= Self.twoEditLength ? 2 : 1) {
                 deletions[variant, default: []].append(word)
             }
         }
         self.deletions = deletions
+        self.wordsByHash = wordsByHash
     }
 
     public var wordCount: Int { frequency.count }
@@ -61,14 +70,14 @@ public struct SpellingCorrector: Sendable {
     public func suggestion(for word: String) -> String? {
         guard word.count <= Self.maximumLength else { return nil }
         let limit = word.count >= Self.twoEditLength ? 2 : 1
+        let source = Array(word.unicodeScalars)
         var candidates = Set<String>()
-        if let direct = deletions[word] { candidates.formUnion(direct) }
-        for variant in Self.deletes(of: word, depth: limit) {
-            if frequency[variant] != nil, variant.count >= Self.minimumLength - 1 { candidates.insert(variant) }
+        if let direct = deletions[Self.hash(source)] { candidates.formUnion(direct) }
+        for variant in Self.deletes(of: source, depth: limit) {
+            if let known = wordsByHash[variant] { candidates.formUnion(known) }
             if let known = deletions[variant] { candidates.formUnion(known) }
         }
         var best: (word: String, distance: Int, frequency: Int)?
-        let source = Array(word.unicodeScalars)
         for candidate in candidates {
             // Short known words are poor targets: "lieferung" must not become "liefer".
             // Typos rarely hit the first letter; a different one is more often another word.
@@ -97,22 +106,28 @@ public struct SpellingCorrector: Sendable {
         return !(j == i + 1 && a[i] == b[j] && a[j] == b[i])
     }
 
-    static func deletes(of word: String, depth: Int) -> Set<String> {
-        var result = Set<String>()
-        var frontier: Set<[Unicode.Scalar]> = [Array(word.unicodeScalars)]
-        for _ in 0..<depth {
-            var next = Set<[Unicode.Scalar]>()
-            for letters in frontier where letters.count > 2 {
-                for index in letters.indices {
-                    var shorter = letters
-                    shorter.remove(at: index)
-                    next.insert(shorter)
-                }
-            }
-            for letters in next { result.insert(String(String.UnicodeScalarView(letters))) }
-            frontier = next
+    /// The hashes of `letters` with one letter left out, and with two when `depth` is 2
+    /// (never below two letters), without building the shorter strings.
+    static func deletes(of letters: [Unicode.Scalar], depth: Int) -> Set<UInt64> {
+        var result = Set<UInt64>()
+        let count = letters.count
+        guard count > 2 else { return result }
+        for first in 0..<count {
+            result.insert(hash(letters, skipping: first, and: first))
+            guard depth >= 2, count > 3 else { continue }
+            for second in (first + 1)..<count { result.insert(hash(letters, skipping: first, and: second)) }
         }
         return result
+    }
+
+    /// FNV-1a over the letters' scalar values, leaving out the letters at `skipping` and
+    /// `and` (pass the same index twice to leave out one, an index past the end for none).
+    static func hash(_ letters: [Unicode.Scalar], skipping first: Int = .max, and second: Int = .max) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for index in letters.indices where index != first && index != second {
+            hash = (hash ^ UInt64(letters[index].value)) &* 0x0000_0100_0000_01b3
+        }
+        return hash
     }
 
     /// Optimal string alignment distance (Damerau–Levenshtein without repeated edits of
