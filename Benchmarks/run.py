@@ -13,6 +13,10 @@
    load and JIT time for 5,000 intents; time from `treue serve` to its first reply.
 4. Instruction counts (valgrind --tool=callgrind): per message of the matching loop and
    of the server's path, stable where seconds are not.
+5. Replay: `treue replay` over generated transcripts (Benchmarks/review/generate_transcripts.py,
+   --replay-mb sizes) through the shipped knowledge base and an edited copy: customer
+   messages per second and the replay process's peak RSS, per size (bounded memory means
+   the same RSS for every size).
 
 Prints a Markdown report; numbers move between runs on a shared machine, ratios less so."""
 import argparse, glob, json, os, re, resource, shutil, signal, subprocess, sys, tempfile, time
@@ -313,8 +317,10 @@ def main():
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     ap.add_argument("--work", default="/tmp/treue-bench")
     ap.add_argument("--quick", action="store_true", help="skip RiveScript (minutes at 5,000 intents)")
-    ap.add_argument("--only", default="matching,shipped,server,orders,metrics,memory,startup,counts",
-                    help="comma-separated parts to run: matching, shipped, server, orders, metrics, memory, startup, counts")
+    ap.add_argument("--only", default="matching,shipped,server,orders,metrics,memory,startup,counts,replay",
+                    help="comma-separated parts to run: matching, shipped, server, orders, metrics, memory, startup, counts, replay")
+    ap.add_argument("--replay-mb", default="10,50",
+                    help="transcript sizes in MB for the replay part, comma-separated (e.g. 50,300 for a longer run)")
     a = ap.parse_args()
     parts = set(a.only.split(","))
     treue, load = os.path.abspath(a.treue), os.path.abspath(a.load)
@@ -356,6 +362,8 @@ def main():
         print(f"- `treue serve` started to the reply to a customer's first message: {replies[1]:.2f} s, median of 3 (target < 1 s)")
     if "counts" in parts:
         counts(a, treue, load)
+    if "replay" in parts:
+        replay_bench(treue, a.work, [int(mb) for mb in a.replay_mb.split(",")])
 
 
 def ratio(a, b):
@@ -506,6 +514,76 @@ def metrics_cost(treue, load, rounds=5):
         key = mode.split()[0]
         print(f"| {mode} | {median:,.0f} | " + ", ".join(f"{x:,.0f}" for x in runs[key]) + " |")
     print(f"\nWith metrics: {on / off:.3f} of the throughput without ({(1 - on / off) * 100:+.1f} % cost).")
+
+
+# An author's edit for the replay part: a new intent that takes some return questions, a
+# new gift-wrapping intent, and an out-of-scope rule, so every kind of change occurs.
+REPLAY_EDIT = r"""
+intents:
+  - id: return_by_order_number
+    title: { de: Rücksendung mit Nummer, en: Return by order number }
+    priority: 60
+    patterns:
+      de: ['\brücksendung\s+bestellung\s+\d+']
+      en: ['\breturn\s+order\s+\d+']
+    examples:
+      en: ["I want to return order 12345678"]
+    answers:
+      default: { de: "Rücksendung angelegt.", en: "Return registered." }
+  - id: gift_wrapping
+    title: { de: Geschenkverpackung, en: Gift wrapping }
+    suggestion: { de: "Gibt es Geschenkpapier?", en: "Do you offer gift wrapping?" }
+    patterns:
+      de: ['\bgeschenkpapier\b|\bgeschenkverpack\w*']
+      en: ['\bgift\s*wrap\w*']
+    examples:
+      de: ["Habt ihr Geschenkpapier?"]
+    answers:
+      default: { de: "Ja, für 2 Euro.", en: "Yes, for 2 euros." }
+  - id: other_planets
+    title: { de: Andere Planeten, en: Other planets }
+    action: out_of_scope
+    priority: 60
+    patterns:
+      en: ['\bmars\b']
+    examples:
+      en: ["Do you ship to Mars"]
+    answers:
+      default: { de: "Dazu kann ich nichts sagen.", en: "I cannot help with that." }
+"""
+
+
+def replay_bench(treue, work, sizes, rounds=3):
+    print("\n## Replay (`treue replay`, generated transcripts, shipped knowledge base vs an edited copy)\n")
+    edited = os.path.join(work, "replay-edited")
+    shutil.rmtree(edited, ignore_errors=True)
+    shutil.copytree(os.path.join(ROOT, "Intents"), edited)
+    with open(os.path.join(edited, "zz-bench-edit.yaml"), "w", encoding="utf-8") as f:
+        f.write(REPLAY_EDIT)
+    print("| transcripts | records | customer messages replayed | wall (median of 3) | messages/s (wall) | messages/s (CPU) | MB/s | peak RSS |")
+    print("|---|---|---|---|---|---|---|---|")
+    for mb in sizes:
+        folder = os.path.join(work, f"replay-{mb}mb")
+        if not os.path.exists(os.path.join(folder, ".done")):
+            shutil.rmtree(folder, ignore_errors=True)
+            sh(f"python3 {HERE}/review/generate_transcripts.py --mb {mb} --days 14 --out {folder}", check=True)
+            open(os.path.join(folder, ".done"), "w").close()
+        sh(f"cat {folder}/*.jsonl > /dev/null")  # the page cache, as for a file read twice
+        runs = []
+        for _ in range(rounds):
+            done = sh(f"/usr/bin/time -f '%e %U %M' {treue} replay {folder} --baseline {ROOT}/Intents --intents {edited} "
+                      f"--format json --top 1", timeout=7200)
+            wall, user, rss = done.stderr.strip().splitlines()[-1].split()
+            runs.append((float(wall), float(user), int(rss), json.loads(done.stdout)))
+        runs.sort(key=lambda r: r[0])
+        wall, user, _, report = runs[len(runs) // 2]
+        rss = max(r[2] for r in runs)
+        messages = report["messages"]
+        size = report["input"]["bytes"] / 1048576
+        print(f"| {size:.0f} MB, {report['input']['files']} files | {report['input']['records']:,} | {messages:,} | {wall:.1f} s | "
+              f"{messages / wall:,.0f} | {messages / max(user, 0.01):,.0f} | {size / wall:.1f} | {rss / 1024:.0f} MiB |")
+    kinds = {k: report[k]["count"] for k in ("newlyAnswered", "lost", "switched", "questionChanged")}
+    print(f"\nChanges found in the last size: {kinds}.")
 
 
 if __name__ == "__main__":

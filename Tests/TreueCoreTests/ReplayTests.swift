@@ -306,6 +306,25 @@ struct ReplayTests {
         #expect(message == "cannot replay the transcripts: no transcript directory or file at '/x'")
     }
 
+    @Test func aReplayAskedToStopEndsEarly() throws {
+        let directory = NSTemporaryDirectory() + "treue-replay-stop-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let lines = (1...20_000).map { #"{"v":1,"ts":"2025-03-01T10:00:00.000Z","session":"s","seq":\#($0),"type":"command","name":"help"}"# }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: directory + "/2025-03-01.jsonl", atomically: true, encoding: .utf8)
+        var asked = 0
+        #expect(throws: TranscriptReplayer.Failure.stopped) {
+            try TranscriptReplayer.replay(TranscriptReader(paths: [directory]), baseline: baseline, edited: edited, shouldStop: {
+                asked += 1
+                return true
+            })
+        }
+        #expect(asked == 1)
+        let finished = try TranscriptReplayer.replay(TranscriptReader(paths: [directory]), baseline: baseline, edited: edited,
+                                                     shouldStop: { false })
+        #expect(finished.input.records == 20_000)
+    }
+
     @Test func examplesAreCappedAndDistinct() {
         var replayer = TranscriptReplayer(baseline: baseline, edited: edited, examplesPerTransition: 2)
         func add(_ type: TranscriptRecord.Kind, _ text: String? = nil) {

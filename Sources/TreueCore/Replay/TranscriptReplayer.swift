@@ -14,10 +14,13 @@
 public struct TranscriptReplayer {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case transcripts(TranscriptReader.Failure)
+        /// `shouldStop` said so (the server is shutting down).
+        case stopped
 
         public var description: String {
             switch self {
             case let .transcripts(failure): "cannot replay the transcripts: \(failure)"
+            case .stopped: "the replay was stopped before it finished"
             }
         }
     }
@@ -120,20 +123,24 @@ public struct TranscriptReplayer {
     }
 
     /// Streams `reader`'s records through a new replayer and returns its report.
-    /// - Parameter progress: called every 16,384 records.
+    /// - Parameters:
+    ///   - progress: called every 16,384 records.
+    ///   - shouldStop: asked every 16,384 records; true ends the replay with `.stopped`.
     public static func replay(_ reader: TranscriptReader, baseline: KnowledgeBase, edited: KnowledgeBase, examplesPerTransition: Int = 2,
-                              progress: ((Progress) -> Void)? = nil) throws(Failure) -> ReplayReport {
+                              progress: ((Progress) -> Void)? = nil, shouldStop: (() -> Bool)? = nil) throws(Failure) -> ReplayReport {
         var replayer = TranscriptReplayer(baseline: baseline, edited: edited, examplesPerTransition: examplesPerTransition)
         let statistics: TranscriptReader.Statistics
         do {
             statistics = try reader.forEach(Record.self, timestamp: \.ts) { record in
                 replayer.add(record)
-                if let progress, replayer.records & 0x3FFF == 0 {
-                    progress(Progress(records: replayer.records, messages: replayer.totals.messages, day: record.ts.prefix(10)))
-                }
+                guard replayer.records & 0x3FFF == 0 else { return }
+                progress?(Progress(records: replayer.records, messages: replayer.totals.messages, day: record.ts.prefix(10)))
+                if shouldStop?() == true { throw Failure.stopped }
             }
         } catch let failure as TranscriptReader.Failure {
             throw .transcripts(failure)
+        } catch let failure as Failure {
+            throw failure
         } catch {
             throw .transcripts(.unreadable(path: reader.paths.joined(separator: ", "), errno: 5))
         }

@@ -30,8 +30,10 @@ public struct ReloadGate: Sendable {
         self.gate = gate
     }
 
-    /// Replays the window ending `now` through `current` and `candidate`.
-    public func judge(current: KnowledgeBase, candidate: KnowledgeBase, now: Date = Date()) -> Judgement {
+    /// Replays the window ending `now` through `current` and `candidate`; `shouldStop`
+    /// (asked every 16,384 records) ends it early, which refuses the reload.
+    public func judge(current: KnowledgeBase, candidate: KnowledgeBase, now: Date = Date(),
+                      shouldStop: (() -> Bool)? = nil) -> Judgement {
         let start = ContinuousClock.now
         let since = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
             .format(now.addingTimeInterval(-Double(days) * 86_400))
@@ -40,7 +42,7 @@ public struct ReloadGate: Sendable {
         do {
             let range = try TranscriptReader.TimeRange(since: since, until: nil)
             report = try TranscriptReplayer.replay(TranscriptReader(paths: [transcripts], range: range), baseline: current,
-                                                   edited: candidate, examplesPerTransition: 2)
+                                                   edited: candidate, examplesPerTransition: 2, shouldStop: shouldStop)
         } catch let error as TranscriptReplayer.Failure {
             failure = error.description
         } catch {

@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOPosix
 import TreueCore
 import ServiceLifecycle
@@ -16,6 +17,9 @@ public struct ReloadService: Service {
     let interval: Duration
     /// `--reload-gate`: replay recent transcripts before a new knowledge base goes into service.
     let gate: ReloadGate?
+    /// Set when the server shuts down: a replay under way stops (the reload is refused)
+    /// instead of holding up the exit.
+    private let stopping = NIOLockedValueBox(false)
 
     /// `hangups` is made before the server listens, so an early SIGHUP reloads instead of
     /// ending the process.
@@ -49,8 +53,12 @@ public struct ReloadService: Service {
                 queue.finish()
             }
             group.addTask {
-                for await cause in causes.cancelOnGracefulShutdown() {
-                    _ = try? await NIOThreadPool.singleton.runIfActive { reload(cause: cause) }
+                await withGracefulShutdownHandler {
+                    for await cause in causes.cancelOnGracefulShutdown() {
+                        _ = try? await NIOThreadPool.singleton.runIfActive { reload(cause: cause) }
+                    }
+                } onGracefulShutdown: {
+                    stopping.withLockedValue { $0 = true }
                 }
             }
             await group.waitForAll()
@@ -74,7 +82,8 @@ public struct ReloadService: Service {
             return
         }
         guard let candidate = store.candidate(customers: services.identity.directory, logger: logger) else { return }
-        let judgement = gate.judge(current: store.knowledgeBase, candidate: candidate)
+        let stopping = stopping
+        let judgement = gate.judge(current: store.knowledgeBase, candidate: candidate) { stopping.withLockedValue { $0 } }
         let fields = gate.metadata(judgement)
         guard judgement.passed else {
             store.refuse()
