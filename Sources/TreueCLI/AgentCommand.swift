@@ -37,9 +37,7 @@ struct AgentCommand: AsyncParsableCommand {
         let token: String
         if let tokenFile {
             guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
-                // access() names the reason (missing, permissions); readable but not text is the rest.
-                let reason = access(tokenFile, R_OK) != 0 ? FileFailure.current(path: tokenFile) : .notARegularFile
-                throw CommandFailure.unreadable(what: "the agent token file", path: tokenFile, reason: reason)
+                throw CommandFailure.unreadable(what: "the agent token file", path: tokenFile)
             }
             token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         } else if let value = ProcessInfo.processInfo.environment["TREUE_AGENT_TOKEN"] {

@@ -68,7 +68,7 @@ struct CheckCommand: ParsableCommand {
             diagnostics += KnowledgeBaseChecker(kb: kb, directory: directory).check(tests: conversationTests)
             if let eval {
                 guard let tsv = try? String(contentsOfFile: eval, encoding: .utf8) else {
-                    throw ValidationError("cannot read evaluation file '\(eval)'")
+                    throw CommandFailure.unreadable(what: "the evaluation file", path: eval)
                 }
                 var stages = UnderstandingStages.all
                 for name in withoutStages {
@@ -82,7 +82,7 @@ struct CheckCommand: ParsableCommand {
             }
             if let clusters {
                 guard let tsv = try? String(contentsOfFile: clusters, encoding: .utf8) else {
-                    throw ValidationError("cannot read gap file '\(clusters)'")
+                    throw CommandFailure.unreadable(what: "the gap file", path: clusters)
                 }
                 clusterQuality = ClusterQuality.evaluate(tsv: tsv, kb: kb)
             }

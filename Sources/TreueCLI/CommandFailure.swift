@@ -34,6 +34,12 @@ enum CommandFailure: Error, CustomStringConvertible {
     case agents(String)
     case replay(TranscriptReplayer.Failure)
 
+    /// A file that could not be read, with the reason access() gives (missing, permissions),
+    /// or "not a regular file" when it is readable but not text.
+    static func unreadable(what: String, path: String) -> CommandFailure {
+        .unreadable(what: what, path: path, reason: access(path, R_OK) != 0 ? FileFailure.current(path: path) : .notARegularFile)
+    }
+
     /// A connection failure in the words of the operating system ("Connection refused"),
     /// not NIO's nested description.
     static func connect(address: String, error: any Error) -> CommandFailure {

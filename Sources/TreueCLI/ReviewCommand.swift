@@ -97,7 +97,7 @@ struct ReviewCommand: ParsableCommand {
         do {
             return try ReviewAggregator.review(reader, unmatchedLimit: 1, gaps: clusterer).gaps!
         } catch let failure as TranscriptReader.Failure {
-            throw ValidationError(failure.description)
+            throw CommandFailure.transcriptsUnreadable(failure.description)
         }
     }
 
@@ -109,7 +109,7 @@ struct ReviewCommand: ParsableCommand {
             do {
                 export = try OrderExport.load(path: orders)
             } catch {
-                throw ValidationError(error.message)
+                throw CommandFailure.orders(error)
             }
         }
         var clusterer: GapClusterer?
@@ -122,7 +122,7 @@ struct ReviewCommand: ParsableCommand {
         do {
             report = try ReviewAggregator.review(reader, unmatchedLimit: limit, orders: export, gaps: clusterer, gapCapacity: gapCapacity)
         } catch let failure as TranscriptReader.Failure {
-            throw ValidationError(failure.description)
+            throw CommandFailure.transcriptsUnreadable(failure.description)
         }
         var output: String
         switch format {
@@ -152,7 +152,7 @@ struct ReviewCommand: ParsableCommand {
             do {
                 try Data(output.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
             } catch {
-                throw ValidationError("cannot write '\(out)': \(error.localizedDescription)")
+                throw CommandFailure.cannotWrite(path: out, reason: error.localizedDescription)
             }
         } else {
             var stdout = StandardOutput()

@@ -59,7 +59,7 @@ struct SuggestCommand: ParsableCommand {
                     try Data(suggestion.snippet.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
                 }
             } catch {
-                throw ValidationError("cannot write to '\(out)': \(error.localizedDescription)")
+                throw CommandFailure.cannotWrite(path: out, reason: error.localizedDescription)
             }
         }
         var stdout = StandardOutput()

@@ -78,6 +78,9 @@ def run_time_failures_print_one_line_without_usage_and_exit_1():
     for args, expected in [(["chat", f"127.0.0.1:{port}"], f"Error: cannot connect to 127.0.0.1:{port}: Connection refused"),
                            (["transcript", "deadbeef", "--dir", empty], "Error: no records of session 'deadbeef' in the transcripts"),
                            (["tickets", os.path.join(empty, "missing")], f"Error: no transcript directory or file at '{os.path.join(empty, 'missing')}'"),
+                           (["review", os.path.join(empty, "missing")], f"Error: no transcript directory or file at '{os.path.join(empty, 'missing')}'"),
+                           (["check", "--eval", os.path.join(empty, "none.tsv")],
+                            f"Error: cannot read the evaluation file '{os.path.join(empty, 'none.tsv')}': no such file or directory"),
                            (["agent", "--id", "jana", "--token-file", os.path.join(empty, "none"), f"127.0.0.1:{port}"],
                             f"Error: cannot read the agent token file '{os.path.join(empty, 'none')}': no such file or directory")]:
         run = subprocess.run([treue(), *args], capture_output=True, text=True, timeout=30, cwd=ROOT, stdin=subprocess.DEVNULL)
