@@ -52,18 +52,22 @@ public struct GapClusterer: Sendable {
             let shareable = terms.filter { (prepared.df[$0] ?? 0) > 1 }
             var best: (cluster: Int, similarity: Double)?
             var candidates = Set<Int>()
-            for term in shareable { candidates.formUnion(postings[term] ?? []) }
+            // Groups that share one of the text's three weightiest words: a group sharing
+            // only its light words cannot explain enough of it.
+            for term in shareable.sorted(by: { (prepared.weight[$0] ?? 0, $1) > (prepared.weight[$1] ?? 0, $0) }).prefix(3) {
+                candidates.formUnion(postings[term] ?? [])
+            }
             for candidate in candidates.sorted() {
                 let similarity = clusters[candidate].similarity(shareable, weights: prepared.weight)
                 if similarity >= threshold, similarity > (best?.similarity ?? 0) { best = (candidate, similarity) }
             }
             if let best {
                 for term in terms where clusters[best.cluster].counts[term] == nil { postings[term, default: []].append(best.cluster) }
-                clusters[best.cluster].add(index, terms: terms)
+                clusters[best.cluster].add(index, terms: terms, weights: prepared.weight)
             } else {
                 for term in terms { postings[term, default: []].append(clusters.count) }
                 var profile = Profile()
-                profile.add(index, terms: terms)
+                profile.add(index, terms: terms, weights: prepared.weight)
                 clusters.append(profile)
             }
         }
@@ -82,7 +86,7 @@ public struct GapClusterer: Sendable {
                 if similarity >= threshold, similarity > (best?.similarity ?? 0) { best = (other, similarity) }
             }
             guard let best else { continue }
-            for member in clusters[small].members { clusters[best.cluster].add(member, terms: prepared.terms[member]) }
+            for member in clusters[small].members { clusters[best.cluster].add(member, terms: prepared.terms[member], weights: prepared.weight) }
             for term in clusters[small].counts.keys { postings[term, default: []].append(best.cluster) }
             merged[small] = true
         }
@@ -197,15 +201,20 @@ public struct GapClusterer: Sendable {
 
         var members: [Int] = []
         var counts: [String: Int] = [:]
+        /// The core terms with their weights, worked out on each addition (not on each comparison).
+        var coreTerms: [(term: String, weight: Double)] = []
+        var coreWeight = 0.0
 
-        mutating func add(_ member: Int, terms: Set<String>) {
+        mutating func add(_ member: Int, terms: Set<String>, weights: [String: Double]) {
             members.append(member)
             for term in terms { counts[term, default: 0] += 1 }
+            coreTerms = counts.filter { Self.isCore($0.value, of: members.count) }.map { ($0.key, weights[$0.key] ?? 0) }
+            coreWeight = coreTerms.reduce(0) { $0 + $1.weight }
         }
 
         /// The terms at least half of its texts have (and that can be shared).
         func core(_ weights: [String: Double]) -> Set<String> {
-            Set(counts.filter { Self.isCore($0.value, of: members.count) && (weights[$0.key] ?? 0) > 0 }.keys)
+            Set(coreTerms.filter { $0.weight > 0 }.map(\.term))
         }
 
         /// In more than half of the texts (every text of one or two).
@@ -219,12 +228,9 @@ public struct GapClusterer: Sendable {
                 total += weight
                 explained += weight * Double(counts[term] ?? 0) / size
             }
-            var core = 0.0, covered = 0.0
-            for (term, count) in counts where Self.isCore(count, of: members.count) {
-                let weight = weights[term] ?? 0
-                core += weight
-                if terms.contains(term) { covered += weight }
-            }
+            let core = coreWeight
+            var covered = 0.0
+            for (term, weight) in coreTerms where terms.contains(term) { covered += weight }
             guard total > 0, core > 0 else { return 0 }
             let a = explained / total, b = covered / core
             // A group must explain most of a text: one common word ("paket") shared with a

@@ -302,8 +302,12 @@ public struct PatternSuggester {
 
     /// `\bstem\w*`, or `\b(stem|typo)\w*` with the misspellings the cluster shows.
     private func literal(_ word: String, spellings: Set<String>) -> String {
+        // The stem when only an inflection was cut ("wholesal" of "wholesale", "verpack" of
+        // "verpacken"), so other forms match too; the word itself when the stemmer cut part
+        // of the word ("withou" of "without").
         let stem = WordStemmer.stem(word)
-        let base = word.hasPrefix(stem) && stem.count >= 4 ? stem : word
+        let endings: Set<String> = ["e", "s", "n", "en", "es", "er", "em", "ing", "ed", "ung", "ungen"]
+        let base = word.hasPrefix(stem) && stem.count >= 4 && endings.contains(String(word.dropFirst(stem.count))) ? stem : word
         var forms = [base]
         for spelling in spellings.sorted() where spelling != word && !spelling.hasPrefix(base) && forms.count < 4 {
             forms.append(spelling)
