@@ -63,6 +63,14 @@ struct YAMLSizeLimitTests {
         #expect(!diagnostics.contains { $0.message.contains("aliases") || $0.message.contains("nodes") }, "\(diagnostics)")
     }
 
+    /// A block mapping starts where its first key does; without telling the two apart,
+    /// 5,000 intents without a single alias were refused as an alias bomb.
+    @Test func aLargeFileWithoutAliasesIsNotMistakenForOne() {
+        var yaml = "intents:\n"
+        for index in 0..<6_000 { yaml += "  - id: i\(index)\n    patterns: { de: ['wort\(index)'] }\n" }
+        #expect(YAMLSizeLimits.default.check(yaml: yaml, file: "big.yaml") == nil)
+    }
+
     @Test func theNodeCapHolds() {
         let limits = YAMLSizeLimits(maxNodes: 50, maxAliasedNodes: 1000)
         var yaml = "list:\n"

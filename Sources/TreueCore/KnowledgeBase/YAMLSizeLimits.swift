@@ -4,7 +4,8 @@ import Yams
 /// anchored node itself, so a 2,000-entry list shared by many intents costs nothing to
 /// parse but is then checked and compiled once per reference: a few kilobytes of YAML
 /// took 1 GB in `treue check`. The tree is walked once, stopping at the first limit hit;
-/// a node reached again (the same place in the file) came through an alias.
+/// a node reached again (the same place in the file, and the same kind of node: a block
+/// mapping starts where its first key does) came through an alias.
 public struct YAMLSizeLimits: Sendable {
     /// Nodes in the tree with every alias expanded.
     public var maxNodes: Int
@@ -26,7 +27,7 @@ public struct YAMLSizeLimits: Sendable {
 
     /// A diagnostic when `root` is over a limit, nil when it is within them.
     func check(_ root: Node, file: String) -> Diagnostic? {
-        struct Place: Hashable { let line: Int; let column: Int }
+        struct Place: Hashable { let line: Int; let column: Int; let kind: Int }
         var seen = Set<Place>()
         var nodes = 0
         var aliased = 0
@@ -34,7 +35,12 @@ public struct YAMLSizeLimits: Sendable {
         while let node = stack.popLast() {
             nodes += 1
             let mark = node.mark
-            if let mark, !seen.insert(Place(line: mark.line, column: mark.column)).inserted {
+            let kind = switch node {
+            case .mapping: 0
+            case .sequence: 1
+            case .scalar, .alias: 2
+            }
+            if let mark, !seen.insert(Place(line: mark.line, column: mark.column, kind: kind)).inserted {
                 aliased += 1
             }
             let location = SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
