@@ -23,6 +23,9 @@ import argparse, glob, json, os, re, resource, shutil, signal, subprocess, sys, 
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+# A load generator sends far more than a customer: the per-connection and per-address
+# volume budgets (security.md) would cut it off and measure nothing.
+NO_VOLUME_BUDGET = ["--volume-per-connection", "1000000000000", "--volume-per-address", "1000000000000"]
 
 
 def sh(cmd, **kw):
@@ -186,7 +189,7 @@ def active_memory(treue, load, connections, turns):
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     transcripts = tempfile.mkdtemp(prefix="treue-active-")
     server, port = start([treue, "serve", "--port", "0", "--transcripts", transcripts, "--fsync", "never",
-                          "--rate-limit", "1000000", "--burst", "1000000", "--max-connections", str(connections + 100),
+                          "--rate-limit", "1000000", "--burst", "1000000", *NO_VOLUME_BUDGET, "--max-connections", str(connections + 100),
                           "--max-connections-per-address", str(connections + 100), "--log-level", "error"])
     try:
         time.sleep(0.5)
@@ -271,7 +274,7 @@ def count_server(treue, load, work, fsync, connections, m1, m2):
         os.remove(old)
     server = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={prefix}.%p.out", binary, "serve", "--port", "0",
                                "--transcripts", transcripts, "--fsync", fsync, "--rate-limit", "1000000", "--burst", "1000000",
-                               "--log-level", "error"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT, env=env)
+                               *NO_VOLUME_BUDGET, "--log-level", "error"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT, env=env)
     try:
         port = int(server.stdout.readline().strip().rsplit(":", 1)[1])
         sh(f"{load} --port {port} --connections {connections} --messages 5", timeout=600)  # warm up
@@ -459,7 +462,7 @@ def orders(treue, load, connections=100, messages=200):
         for name, extra in setups:
             transcripts = tempfile.mkdtemp(prefix="treue-bench-")
             server, port = start([treue, "serve", "--port", "0", "--transcripts", transcripts, "--fsync", "never", "--rate-limit", "1000000",
-                                  "--burst", "1000000", "--log-level", "error", *extra])
+                                  "--burst", "1000000", *NO_VOLUME_BUDGET, "--log-level", "error", *extra])
             try:
                 r = json.loads(subprocess.run([load, "--port", str(port), "--connections", str(connections), "--messages", str(messages),
                                                "--login", "C1008", "--message", question], capture_output=True, text=True, timeout=600).stdout)
@@ -490,7 +493,7 @@ def metrics_cost(treue, load, rounds=5):
             transcripts = tempfile.mkdtemp(prefix="treue-bench-")
             extra = ["--metrics-port", "0"] if mode == "on" else []
             cmd = [treue, "serve", "--port", "0", "--transcripts", transcripts, "--fsync", "never", "--rate-limit", "1000000",
-                   "--burst", "1000000", "--max-connections-per-address", "20000", "--log-level", "error", *extra]
+                   "--burst", "1000000", *NO_VOLUME_BUDGET, "--max-connections-per-address", "20000", "--log-level", "error", *extra]
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
             port = None
             while port is None:
