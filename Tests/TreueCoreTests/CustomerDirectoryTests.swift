@@ -50,6 +50,16 @@ struct CustomerDirectoryTests {
         #expect(warnings.contains { $0.hasPrefix("crm.csv:3:40: warning:") && $0.contains("U+200B from column 'segment'") }, "\(warnings)")
     }
 
+    /// Found by the matching fuzzer: a last line of nothing but control characters is no
+    /// row, and its removals must not point at one.
+    @Test func aLastLineOfOnlyControlCharactersIsNoRowAndNoCrash() throws {
+        let directory = try CustomerDirectory.parse(csv: "id,phase,name\nC1,loyalty,Anna\n\u{0B}\u{0}\u{0}", file: "crm.csv", phases: phases)
+        #expect(directory.customers.count == 1)
+        #expect(directory.warnings.isEmpty)
+        let headerOnly = try CustomerDirectory.parse(csv: "id,phase,name\n\u{0B}\u{0}\u{0}\u{0}", file: "crm.csv", phases: phases)
+        #expect(headerOnly.customers.isEmpty)
+    }
+
     @Test func theShippedDemoFileLoads() throws {
         let directory = try CustomerDirectory.load(path: "Customers/demo.csv", phases: phases)
         #expect(directory.customers.count >= 5)

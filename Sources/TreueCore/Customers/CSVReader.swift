@@ -81,6 +81,9 @@ enum CSVReader {
             row.append(field)
             rows.append(row)
             starts.append(rowStart)
+        } else {
+            // A last line of nothing but removed characters is no row either.
+            removed.removeAll { $0.row == rows.count }
         }
         return (rows, removed, starts)
     }

@@ -58,7 +58,8 @@ public struct CustomerDirectory: Sendable {
         }
         let warnings = removed.map { removal in
             let column = removal.field < header.count ? "'\(header[removal.field])'" : "\(removal.field + 1)"
-            let customer = removal.row > 0 && idColumn < rows[removal.row].count ? " of customer '\(rows[removal.row][idColumn].prefix(40))'" : ""
+            let customer = removal.row > 0 && removal.row < rows.count && idColumn < rows[removal.row].count
+                ? " of customer '\(rows[removal.row][idColumn].prefix(40))'" : ""
             let code = "U+" + String(removal.scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
             return Diagnostic(.warning, "customers", "removed control or invisible character \(code) from column \(column)\(customer)",
                               at: SourceLocation(file: file, line: removal.line, column: removal.column))
