@@ -68,19 +68,10 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func run() throws {
-        let range: TranscriptReader.TimeRange
-        do {
-            range = try TranscriptReader.TimeRange(since: since, until: until)
-        } catch {
-            throw ValidationError(error.description)
-        }
-        if let lower = range.since, let upper = range.until, range.untilInclusive ? upper < lower : upper <= lower {
-            throw ValidationError("--until is before --since")
-        }
+        let reader = try TranscriptSelection.reader(directories: directories, since: since, until: until)
         let limits = MatchLimits(matchLimit: matchLimit)
         let current = try Self.load(baseline, limits: limits)
         let edited = try Self.load(intents, limits: limits)
-        let reader = TranscriptReader(paths: directories.isEmpty ? [ServerConfiguration.defaults.transcripts] : directories, range: range)
         let progress = isatty(STDERR_FILENO) == 1 ? ProgressLine() : nil
         var report: ReplayReport
         do throws(TranscriptReplayer.Failure) {

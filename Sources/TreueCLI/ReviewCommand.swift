@@ -76,22 +76,9 @@ struct ReviewCommand: ParsableCommand {
         return kb
     }
 
-    static func reader(directories: [String], since: String?, until: String?) throws -> TranscriptReader {
-        let range: TranscriptReader.TimeRange
-        do {
-            range = try TranscriptReader.TimeRange(since: since, until: until)
-        } catch {
-            throw ValidationError(error.description)
-        }
-        if let lower = range.since, let upper = range.until, range.untilInclusive ? upper < lower : upper <= lower {
-            throw ValidationError("--until is before --since")
-        }
-        return TranscriptReader(paths: directories.isEmpty ? ["Transcripts"] : directories, range: range)
-    }
-
     /// The gap clusters of the transcripts (for `treue suggest`).
     static func gapReport(directories: [String], since: String?, until: String?, kb: KnowledgeBase, limit: Int) throws -> GapReport {
-        let reader = try reader(directories: directories, since: since, until: until)
+        let reader = try TranscriptSelection.reader(directories: directories, since: since, until: until)
         var clusterer = GapClusterer(kb: kb)
         clusterer.limit = max(limit, 20)
         do {
@@ -102,7 +89,7 @@ struct ReviewCommand: ParsableCommand {
     }
 
     func run() throws {
-        let reader = try Self.reader(directories: directories, since: since, until: until)
+        let reader = try TranscriptSelection.reader(directories: directories, since: since, until: until)
         let limit = top ?? [.text: 20, .html: 50, .json: 100, .csv: Int.max][format] ?? 100
         var export: OrderExport?
         if let orders {

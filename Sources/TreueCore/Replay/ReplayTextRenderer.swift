@@ -96,23 +96,7 @@ public struct ReplayTextRenderer: Sendable {
             + "\(feedback.lowRating) rated 1–\(TranscriptReplayer.lowRating))"
     }
 
-    private func section(_ title: String, into out: inout [String]) {
-        out.append("")
-        out.append(title)
-        out.append(String(repeating: "-", count: min(title.count, 72)))
-    }
+    private func section(_ title: String, into out: inout [String]) { TextTable.section(title, into: &out) }
 
-    /// Columns padded to their widest cell; `numeric` columns are right-aligned.
-    private func table(_ rows: [[String]], numeric: Set<Int> = []) -> [String] {
-        guard let columns = rows.map(\.count).max() else { return [] }
-        var widths = [Int](repeating: 0, count: columns)
-        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-        return rows.map { row in
-            row.enumerated().map { index, cell in
-                let padding = String(repeating: " ", count: widths[index] - cell.count)
-                if index == row.count - 1, !numeric.contains(index) { return cell }
-                return numeric.contains(index) ? padding + cell : cell + padding
-            }.joined(separator: "  ")
-        }
-    }
+    private func table(_ rows: [[String]], numeric: Set<Int> = []) -> [String] { TextTable.rows(rows, numeric: numeric) }
 }
