@@ -77,8 +77,14 @@ struct CheckCommand: ParsableCommand {
                     }
                     stages.remove(stage)
                 }
-                evaluation = EvaluationReport.evaluate(tsv: tsv, kb: kb, stages: stages)
-                if nearest { nearestEvaluation = NearestIntentEvaluation.evaluate(tsv: tsv, kb: kb) }
+                let messages: LabelledMessages
+                do {
+                    messages = try LabelledMessages(tsv: tsv)
+                } catch {
+                    throw CommandFailure.badInputFile(path: eval, message: error.description)
+                }
+                evaluation = EvaluationReport.evaluate(messages.rows, kb: kb, stages: stages)
+                if nearest { nearestEvaluation = NearestIntentEvaluation.evaluate(messages.rows, kb: kb) }
             }
             if let clusters {
                 guard let tsv = try? String(contentsOfFile: clusters, encoding: .utf8) else {

@@ -20,6 +20,8 @@ enum CommandFailure: Error, CustomStringConvertible {
     /// A session the transcripts do not hold, or another reason to show nothing.
     case nothingToShow(String)
     case cannotWrite(path: String, reason: String)
+    /// A file read, but not of the shape the command needs.
+    case badInputFile(path: String, message: String)
     case knowledgeBase(path: String, errors: [Diagnostic])
     case customers(CustomerDirectoryError)
     case orders(OrderExportError)
@@ -57,6 +59,7 @@ enum CommandFailure: Error, CustomStringConvertible {
         case let .transcriptsUnreadable(message): return message
         case let .nothingToShow(message): return message
         case let .cannotWrite(path, reason): return "cannot write '\(path)': \(reason)"
+        case let .badInputFile(path, message): return "\(path): \(message)"
         case let .knowledgeBase(path, errors):
             let first = errors.first.map { ": \($0.description)" } ?? ""
             let more = errors.count > 1 ? " (and \(errors.count - 1) more; run 'treue check --intents \(path)')" : ""

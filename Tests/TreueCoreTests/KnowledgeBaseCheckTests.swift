@@ -70,6 +70,16 @@ struct KnowledgeBaseCheckTests {
         #expect(report.byLanguage["de"]?.rejected == 1)
     }
 
+    @Test func aTaggedSetReadsByItsHeaderAndAFileWithoutIntentsIsRefused() throws {
+        let plain = try LabelledMessages(tsv: "intent\tlang\ttext\norder_status\tde\two ist mein paket\n-\ten\tweather\tnow\n")
+        let tagged = try LabelledMessages(tsv: "intent\tlang\tclasses\ttext\norder_status\tde\tP,T\two ist mein paket\n-\ten\tG\tweather\tnow\n")
+        #expect(tagged.rows == plain.rows)
+        #expect(plain.rows.last?.text == "weather\tnow")
+        let noHeader = try LabelledMessages(tsv: "order_status\tde\two ist mein paket\n")
+        #expect(noHeader.rows == [plain.rows[0]])
+        #expect(throws: LabelledMessages.FormatError.self) { try LabelledMessages(tsv: "topic\tlang\ttext\ngifts\tde\tGeschenkpapier\n") }
+    }
+
     @Test func evaluationSeparatesWrongAnswersFromFallbacksPerLanguage() throws {
         let kb = TestKnowledgeBase.load()
         let tsv = "intent\tlang\ttext\nreturn_item\tde\two ist mein paket\nreturn_item\ten\tweather tomorrow\norder_status\ten\twhere is my order\n"

@@ -51,15 +51,18 @@ public struct EvaluationReport: Sendable, Codable {
     public var accuracy: Double { all.accuracy }
     public var rejectionRate: Double { all.rejection }
 
+    /// For tests and callers with a well-formed file; `LabelledMessages` says what is wrong with a bad one.
     public static func evaluate(tsv: String, kb: KnowledgeBase, stages: UnderstandingStages = .all) -> EvaluationReport {
+        evaluate((try? LabelledMessages(tsv: tsv))?.rows ?? [], kb: kb, stages: stages)
+    }
+
+    public static func evaluate(_ rows: [LabelledMessages.Row], kb: KnowledgeBase, stages: UnderstandingStages = .all) -> EvaluationReport {
         let scratch = kb.matcher.makeScratch()
         let interpreter = MessageInterpreter(stages: stages)
         var report = EvaluationReport()
         report.without = UnderstandingStages.names.filter { !stages.contains($0.1) }.map(\.0)
-        for (number, line) in tsv.split(whereSeparator: \.isNewline).enumerated() {
-            let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
-            guard fields.count == 3, !(number == 0 && fields[0] == "intent") else { continue }
-            let expected = String(fields[0]), lang = String(fields[1]), text = String(fields[2])
+        for row in rows {
+            let (expected, lang, text) = (row.intent, row.lang, row.text)
             let result = interpreter.interpret(text, kb: kb, scratch: scratch)
             var figures = report.byLanguage[lang, default: Figures()]
             let got: String

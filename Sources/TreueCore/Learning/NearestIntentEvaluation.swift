@@ -15,15 +15,17 @@ public struct NearestIntentEvaluation: Sendable, Codable {
     public var topThreeRate: Double { messages == 0 ? 0 : Double(topThree) / Double(messages) }
 
     public static func evaluate(tsv: String, kb: KnowledgeBase) -> NearestIntentEvaluation {
+        evaluate((try? LabelledMessages(tsv: tsv))?.rows ?? [], kb: kb)
+    }
+
+    public static func evaluate(_ rows: [LabelledMessages.Row], kb: KnowledgeBase) -> NearestIntentEvaluation {
         let finder = NearestIntentFinder(kb: kb)
         var result = NearestIntentEvaluation()
-        for (number, line) in tsv.split(whereSeparator: \.isNewline).enumerated() {
-            let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
-            guard fields.count == 3, !(number == 0 && fields[0] == "intent"), fields[0] != "-" else { continue }
-            let expected = String(fields[0])
+        for row in rows where row.intent != "-" {
+            let expected = row.intent
             result.messages += 1
             if kb.intent(id: expected) == nil { result.unknownIntents += 1 }
-            let candidates = finder.rank(message: String(fields[2]), limit: 3)
+            let candidates = finder.rank(message: row.text, limit: 3)
             let ranked = candidates.map(\.intent)
             if ranked.first == expected { result.first += 1 }
             if ranked.contains(expected) { result.topThree += 1 }
