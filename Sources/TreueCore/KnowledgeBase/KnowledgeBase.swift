@@ -11,6 +11,8 @@ public final class KnowledgeBase: Sendable {
     let slotPatterns: [Int: [String: CompiledPattern]]
     /// The lexicon and example index of the stages after the patterns.
     public let understanding: Understanding
+    /// The shop's own words, to tell another company's name from ours.
+    public let foreignNames: ForeignNameRule
     /// Where the knowledge base came from, for messages and reloads.
     public let directory: String?
     /// Every answer, prompt and message text, parsed once.
@@ -32,6 +34,7 @@ public final class KnowledgeBase: Sendable {
          understanding: Understanding, directory: String?) {
         self.content = content
         self.understanding = understanding
+        self.foreignNames = ForeignNameRule(content: content)
         self.matcher = matcher
         self.slotPatterns = slotPatterns
         self.directory = directory

@@ -4,6 +4,8 @@
 /// 1. Negation: words the customer rules out ("nicht stornieren, nur …") are blanked.
 /// 2. Patterns on what remains. A hit of the out-of-scope layer (an intent with
 ///    `action: out_of_scope`) wins by its priority and sends the message to the fallback.
+///    So does a name the knowledge base has never heard of right before a service word
+///    ("Hetzner Rechnung"), unless the message names us or its order (`ForeignNameRule`).
 /// 3. Spelling: unknown words are read as the knowledge base's nearest words, and the
 ///    patterns run again.
 /// 4. Examples: the message is scored against every intent's examples. A clear winner
@@ -36,6 +38,7 @@ public struct MessageInterpreter: Sendable {
         var result = Interpretation(decision: .none, report: kb.matcher.match(folded: working, scratch: scratch))
         result.negated = negated
         let active = words.filter { word in !negated.contains { $0.range.contains(word.range.lowerBound) } }
+        if decideByForeignName(&result, folded: working.folded, words: active, kb: kb) { return result }
         if decideByPattern(&result, kb) {
             if stages.contains(.crossCheck), result.decision == .pattern { crossCheck(&result, words: active.map(\.text), kb: kb) }
             return result
@@ -63,6 +66,19 @@ public struct MessageInterpreter: Sendable {
         guard stages.contains(.examples) else { return result }
         decideByExamples(&result, words: scoredWords, kb: kb)
         return result
+    }
+
+    /// Another company's name the knowledge base has never heard of, before what one has
+    /// with it. The out-of-scope layer's own patterns, when they matched, keep their say.
+    private func decideByForeignName(_ result: inout Interpretation, folded: String, words: [MessageWord], kb: KnowledgeBase) -> Bool {
+        guard stages.contains(.outOfScope), stages.contains(.foreignNames) else { return false }
+        if let winner = result.report.winner, kb.intents[winner.intentIndex].action == .outOfScope { return false }
+        let finding = kb.foreignNames.find(in: folded, words: words, corrector: kb.understanding.corrector)
+        guard let finding else { return false }
+        result.decision = .outOfScope
+        result.language = finding.language ?? result.report.winner?.language ?? kb.defaultLanguage
+        result.outOfScopeRule = "unknown name '\(finding.name)' with '\(finding.serviceWord)'"
+        return true
     }
 
     private func decideByPattern(_ result: inout Interpretation, _ kb: KnowledgeBase) -> Bool {

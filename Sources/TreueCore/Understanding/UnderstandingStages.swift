@@ -19,9 +19,13 @@ public struct UnderstandingStages: OptionSet, Sendable {
     /// name another intent.
     public static let crossCheck = UnderstandingStages(rawValue: 1 << 5)
 
-    public static let all: UnderstandingStages = [.negation, .spelling, .examples, .clarify, .outOfScope, .crossCheck]
+    /// A name the knowledge base has never heard of, before a service word ("Hetzner
+    /// Rechnung"), is other business (part of the out-of-scope layer; off with it too).
+    public static let foreignNames = UnderstandingStages(rawValue: 1 << 6)
+
+    public static let all: UnderstandingStages = [.negation, .spelling, .examples, .clarify, .outOfScope, .crossCheck, .foreignNames]
 
     public static let names: [(String, UnderstandingStages)] = [
-        ("negation", .negation), ("spelling", .spelling), ("examples", .examples), ("clarify", .clarify), ("out-of-scope", .outOfScope), ("cross-check", .crossCheck),
+        ("negation", .negation), ("spelling", .spelling), ("examples", .examples), ("clarify", .clarify), ("out-of-scope", .outOfScope), ("cross-check", .crossCheck), ("foreign-names", .foreignNames),
     ]
 }

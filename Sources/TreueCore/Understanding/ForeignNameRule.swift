@@ -1,0 +1,163 @@
+/// Other companies the knowledge base has never heard of. A customer writes "Hetzner
+/// Rechnung kam doppelt" or "Blinkist subscription renewed": a name no text of ours uses,
+/// written like a name, right before what one has with a company (an Abo, a Vertrag, a
+/// Konto, a Rechnung, a subscription, an account). No brand list can name every company,
+/// but the knowledge base knows every word its own business uses, so a name it does not
+/// know beside a service word is someone else's business.
+///
+/// The rule stays out of the way of our own customers: it never fires when the message
+/// names us or its order with us ("bei euch", "eure", "your", an order number, "Bestellung",
+/// "Lieferung", "order", "delivery", a return, paying or buying), and a word is no name when
+/// the shop's own texts use it (examples, phrasings, titles, answers, patterns, vocabulary
+/// and settings outside the out-of-scope layer: "Maestro", "Revolut", "Klarna"), when it is
+/// an inflection or a misspelling of such a word, or when it ends in one ("Winterjacke").
+public struct ForeignNameRule: Sendable {
+    /// The words the shop's own texts use, and their stems.
+    let ourWords: Set<String>
+    let ourStems: Set<String>
+
+    /// What the rule found: the name and the service word it stands before (or after, with
+    /// "von", "bei", "from", "with", "at" between).
+    public struct Finding: Sendable, Equatable {
+        public let name: String
+        public let serviceWord: String
+        /// The language of the service word, when it is only one language's word.
+        public let language: String?
+    }
+
+    /// What one has with a company. The language where the word belongs to one.
+    static let serviceWords: [String: String?] = [
+        "abo": "de", "abos": "de", "abonnement": "de", "jahresabo": "de", "familienabo": "de", "vertrag": "de",
+        "vertrags": "de", "konto": "de", "kundenkonto": "de", "passwort": "de", "kennwort": "de",
+        "mitgliedschaft": "de", "tarif": "de", "rechnung": "de", "rechnungen": "de", "karte": "de", "punkte": "de",
+        "buchung": "de", "termin": "de", "versicherung": "de", "kuendigung": "de", "gutschein": "de", "guthaben": "de",
+        "subscription": "en", "membership": "en", "password": "en", "bill": "en", "plan": "en", "contract": "en",
+        "rewards": "en", "booking": "en", "appointment": "en", "insurance": "en", "points": "en", "invoice": "en",
+        "account": nil, "login": nil, "app": nil, "premium": nil, "card": nil,
+    ]
+
+    /// Words between a service word and the name after it ("Rechnung von Hetzner").
+    static let linkWords: Set<String> = ["von", "vom", "bei", "beim", "from", "with", "at"]
+
+    /// Words that make a message ours: it names us, our order or paying for something.
+    static let shopWords: Set<String> = [
+        "euch", "eure", "euer", "eurem", "euren", "eurer", "eures", "your", "yours",
+        "bestellung", "bestellungen", "bestellt", "bestellen", "bestellnummer", "lieferung", "geliefert", "retoure",
+        "ruecksendung", "warenkorb", "zahlen", "bezahlen", "kaufen",
+        "order", "orders", "ordered", "delivery", "delivered", "return", "returned", "checkout", "cart", "pay", "buy", "shop",
+    ]
+
+    public init(ourWords: Set<String>) {
+        self.ourWords = ourWords
+        self.ourStems = Set(ourWords.map(WordStemmer.stem))
+    }
+
+    /// Collects the shop's own words from a knowledge base: everything but the out-of-scope
+    /// layer (its intents, their phrasings and the vocabulary of their files).
+    public init(content: KnowledgeBaseContent) {
+        var texts: [String] = Array(content.settings.values)
+        var patterns: [String] = []
+        var layerFiles = Set<String>()
+        var layerIDs = Set<String>()
+        for intent in content.intents {
+            if intent.action == .outOfScope {
+                layerFiles.insert(intent.location.file)
+                layerIDs.insert(intent.id)
+                continue
+            }
+            texts += intent.examples.values.joined()
+            texts += intent.title.byLanguage.values
+            texts += intent.suggestion?.byLanguage.values.map { $0 } ?? []
+            for byLanguage in intent.answers.variants.values { texts += byLanguage.values.joined() }
+            patterns += intent.patterns.map(\.source)
+        }
+        texts += content.phrasings.filter { !layerIDs.contains($0.intent) }.map(\.text)
+        patterns += content.vocabulary.filter { !layerFiles.contains($0.location.file) }.map(\.pattern)
+        var words = Set<String>()
+        for text in texts { words.formUnion(MessageWords.words(of: text)) }
+        for pattern in patterns { words.formUnion(Self.literalWords(of: pattern)) }
+        self.init(ourWords: words)
+    }
+
+    /// The runs of letters a pattern spells out; a letter after a backslash is an escape
+    /// (`\bpaypal` is `paypal`).
+    static func literalWords(of pattern: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var escaped = false
+        for scalar in TextFolder.foldLiteral(pattern).lowercased().unicodeScalars {
+            if escaped { escaped = false; continue }
+            if scalar == "\\" { escaped = true }
+            if scalar.properties.isAlphabetic { current.unicodeScalars.append(scalar); continue }
+            if current.count >= 2 { words.append(current) }
+            current = ""
+        }
+        if current.count >= 2 { words.append(current) }
+        return words
+    }
+
+    /// Whether the shop's texts use the word, an inflection of it, the word a misspelling
+    /// stands for, or the word it ends in (German compounds).
+    func isOurs(_ word: String, corrector: SpellingCorrector?) -> Bool {
+        if ourWords.contains(word) || ourStems.contains(WordStemmer.stem(word)) { return true }
+        if let meant = corrector?.suggestion(for: word), ourWords.contains(meant) { return true }
+        let letters = Array(word)
+        guard letters.count > 5 else { return false }
+        for start in 2...(letters.count - 4) where ourWords.contains(String(letters[start...])) { return true }
+        return false
+    }
+
+    /// The first unknown name beside a service word, or nil.
+    /// - Parameters:
+    ///   - folded: the folded message (case kept), as the words were scanned from it.
+    ///   - words: the message's words that are not negated.
+    ///   - corrector: reads a misspelt word as the word it stands for.
+    public func find(in folded: String, words: [MessageWord], corrector: SpellingCorrector? = nil) -> Finding? {
+        let isOurs = { (word: String) in self.isOurs(word, corrector: corrector) }
+        guard !words.contains(where: { Self.shopWords.contains($0.text) || Self.isOrderNumber($0.text) }) else { return nil }
+        let bytes = Array(folded.utf8)
+        for (index, word) in words.enumerated() {
+            guard let language = Self.serviceWords[word.text] else { continue }
+            // "Hetzner Rechnung", "Hetzner-Rechnung"
+            if index > 0, Self.adjacent(words[index - 1], word, in: bytes) {
+                if isName(words[index - 1], in: bytes, isOurs: isOurs) {
+                    return Finding(name: words[index - 1].text, serviceWord: word.text, language: language)
+                }
+                // "Duolingo Plus Abo": a name of two capitalised words, the first one unknown
+                if index > 1, Self.adjacent(words[index - 2], words[index - 1], in: bytes),
+                   isName(words[index - 1], in: bytes, isOurs: { _ in false }),
+                   isName(words[index - 2], in: bytes, isOurs: isOurs) {
+                    return Finding(name: words[index - 2].text + " " + words[index - 1].text, serviceWord: word.text, language: language)
+                }
+            }
+            // "Rechnung von Hetzner"
+            if index + 2 < words.count, Self.linkWords.contains(words[index + 1].text),
+               isName(words[index + 2], in: bytes, isOurs: isOurs) {
+                return Finding(name: words[index + 2].text, serviceWord: word.text, language: language)
+            }
+        }
+        return nil
+    }
+
+    /// Written like a name (a capital first letter, or letters and digits mixed like "N26"),
+    /// not a function word, and no word of ours.
+    func isName(_ word: MessageWord, in bytes: [UInt8], isOurs: (String) -> Bool) -> Bool {
+        let text = word.text
+        guard text.count >= 2, !FunctionWords.all.contains(text), !FunctionWords.negators.contains(text),
+              !text.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }) else { return false }
+        let mixed = text.unicodeScalars.contains { $0.properties.numericType != nil }
+        let first = String(decoding: bytes[word.range], as: UTF8.self).unicodeScalars.first
+        guard mixed || first?.properties.isUppercase == true else { return false }
+        return !isOurs(text)
+    }
+
+    /// Nothing but spaces or a hyphen between the two words.
+    static func adjacent(_ a: MessageWord, _ b: MessageWord, in bytes: [UInt8]) -> Bool {
+        bytes[a.range.upperBound..<b.range.lowerBound].allSatisfy { $0 == 0x20 || $0 == 0x2D }
+            && b.range.lowerBound > a.range.upperBound
+    }
+
+    static func isOrderNumber(_ text: String) -> Bool {
+        (6...10).contains(text.count) && text.unicodeScalars.allSatisfy { $0.properties.numericType != nil }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+@testable import TreueCore
+
+/// Other companies the knowledge base has never heard of: a table of the rule alone (in the
+/// manner of pcre2test input files), then on the shipped knowledge base, where each row
+/// fails with the rule switched off.
+struct ForeignNameRuleTests {
+    /// The shop's own words of a small knowledge base.
+    let rule = ForeignNameRule(ourWords: [
+        "rechnung", "abo", "konto", "passwort", "karte", "kundenkonto", "spar", "premium", "gold", "newsletter",
+        "jacke", "maestro", "klarna", "paypal", "plus", "account", "subscription", "my", "bill", "geschenk",
+    ])
+
+    func found(_ message: String) -> ForeignNameRule.Finding? {
+        let folded = TextFolder.fold(message).folded
+        return rule.find(in: folded, words: MessageWords.scan(folded))
+    }
+
+    @Test(arguments: [
+        ("Hetzner Rechnung kam doppelt", "hetzner", "rechnung"),
+        ("Hetzner-Rechnung kam doppelt", "hetzner", "rechnung"),
+        ("die Rechnung von Hetzner stimmt nicht", "hetzner", "rechnung"),
+        ("Lotto24 Konto gesperrt", "lotto24", "konto"),             // letters and digits: a name even in lower case
+        ("lotto24 konto gesperrt", "lotto24", "konto"),
+        ("Blinkist subscription renewed", "blinkist", "subscription"),
+        ("my Noom membership", "noom", "membership"),
+        ("Duolingo Plus Abo kündigen", "duolingo plus", "abo"),   // two capitalised words, the first unknown
+        ("Strato Passwort zurücksetzen", "strato", "passwort"),
+    ])
+    func anUnknownNameBeforeAServiceWordIsOtherBusiness(_ message: String, _ name: String, _ serviceWord: String) throws {
+        let finding = try #require(found(message))
+        #expect(finding.name == name)
+        #expect(finding.serviceWord == serviceWord)
+    }
+
+    @Test(arguments: [
+        "Hetzner Rechnung zu meiner Bestellung 12345678",   // our order: ours, whatever it names
+        "Hetzner Rechnung bei euch bezahlt",
+        "Blinkist subscription on your shop",
+        "Maestro Karte geht nicht",                          // a word of ours (a payment method)
+        "Spar Abo pausieren",
+        "Premium Konto",
+        "Winterjacke Rechnung fehlt",                        // ends in a word of ours
+        "hetzner rechnung kam doppelt",                      // a word in lower case is no name
+        "Meine Rechnung fehlt",                              // function word
+        "Hetzner hat mir geschrieben, Rechnung kommt",       // not beside the service word
+        "Nicht Konto",
+        "Hetzner Rechnung, kann ich per Klarna zahlen",      // paying: ours
+    ])
+    func ourWordsAndOurOrdersAreNoName(_ message: String) {
+        #expect(found(message) == nil)
+    }
+
+    @Test func aMisspellingOfOurWordIsNoName() {
+        let corrector = SpellingCorrector(words: ["geschenkkarte", "rechnung"])
+        let rule = ForeignNameRule(ourWords: ["geschenkkarte", "rechnung"])
+        let folded = "Geschenkkrate Rechnung"
+        #expect(rule.find(in: folded, words: MessageWords.scan(folded), corrector: corrector) == nil)
+        #expect(rule.find(in: folded, words: MessageWords.scan(folded)) != nil)
+    }
+
+    @Test func theShopsWordsComeFromEverythingButTheOutOfScopeLayer() {
+        let kb = UnderstandingTests.shipped
+        #expect(kb.foreignNames.isOurs("paypal", corrector: nil))
+        #expect(kb.foreignNames.isOurs("rechnungen", corrector: nil))
+        #expect(!kb.foreignNames.isOurs("netflix", corrector: nil))   // only the layer names it
+        #expect(!kb.foreignNames.isOurs("hetzner", corrector: nil))
+    }
+
+    @Test(arguments: [
+        ("Hetzner Rechnung kam doppelt", "invoice"),
+        ("Rechnung von Hetzner ist falsch", "invoice"),
+        ("Freeletics Abo läuft weiter", "subscription"),
+        ("Strato Passwort zurücksetzen", "account_login"),
+    ])
+    func onTheShippedKnowledgeBaseEachRowNeedsTheRule(_ message: String, _ withoutRule: String) {
+        let kb = UnderstandingTests.shipped
+        let result = MessageInterpreter().interpret(message, kb: kb, scratch: kb.matcher.makeScratch())
+        #expect(result.decision == .outOfScope)
+        #expect(result.evidence(kb).contains("unknown name"))
+        var stages = UnderstandingStages.all
+        stages.remove(.foreignNames)
+        let without = MessageInterpreter(stages: stages).interpret(message, kb: kb, scratch: kb.matcher.makeScratch())
+        #expect(without.intentIndex.map { kb.intents[$0].id } == withoutRule)
+    }
+
+    @Test(arguments: [
+        ("DHL sagt zugestellt, aber nichts da", "delivery_delay"),
+        ("PayPal-Zahlung bei euch ging nicht", "payment_problem"),
+        ("Maestro Karte geht nicht", "payment_problem"),
+        ("Mein Kundenkonto Passwort vergessen", "account_login"),
+    ])
+    func ourOwnCustomersKeepTheirAnswer(_ message: String, _ expected: String) {
+        let kb = UnderstandingTests.shipped
+        let result = MessageInterpreter().interpret(message, kb: kb, scratch: kb.matcher.makeScratch())
+        #expect(!(result.outOfScopeRule ?? "").contains("unknown name"))
+        #expect(result.intentIndex.map { kb.intents[$0].id } == expected)
+    }
+}
