@@ -25,7 +25,8 @@ public struct ForeignNameRule: Sendable {
         public let language: String?
     }
 
-    /// What one has with a company. The language where the word belongs to one.
+    /// What one has with a company. The language where the word belongs to one. "App" is
+    /// not one: customers name our own app by their phone ("Android App stürzt ab").
     static let serviceWords: [String: String?] = [
         "abo": "de", "abos": "de", "abonnement": "de", "jahresabo": "de", "familienabo": "de", "vertrag": "de",
         "vertrags": "de", "konto": "de", "kundenkonto": "de", "passwort": "de", "kennwort": "de",
@@ -33,7 +34,7 @@ public struct ForeignNameRule: Sendable {
         "buchung": "de", "termin": "de", "versicherung": "de", "kuendigung": "de", "gutschein": "de", "guthaben": "de",
         "subscription": "en", "membership": "en", "password": "en", "bill": "en", "plan": "en", "contract": "en",
         "rewards": "en", "booking": "en", "appointment": "en", "insurance": "en", "points": "en", "invoice": "en",
-        "account": nil, "login": nil, "app": nil, "premium": nil, "card": nil,
+        "account": nil, "login": nil, "premium": nil, "card": nil,
     ]
 
     /// Words between a service word and the name after it ("Rechnung von Hetzner").
