@@ -36,6 +36,8 @@ struct MatchCommand: ParsableCommand {
         let (kb, _) = try options.loadKnowledgeBase()
         let loadTime = ContinuousClock.now - loadStart
         var timings: [Duration] = []
+        var stageTimings: [String: [Duration]] = [:]
+        var slowest: [(time: Duration, stage: String, line: String)] = []
         var patternsRun = 0
         if let phase, !kb.phases.contains(phase) {
             throw ValidationError("unknown phase '\(phase)' (expected \(kb.phases.joined(separator: ", ")))")
@@ -56,8 +58,15 @@ struct MatchCommand: ParsableCommand {
             let understood = interpreter.interpret(line, kb: kb, scratch: scratch)
             let report = understood.report
             if stats {
-                timings.append(ContinuousClock.now - before)
+                let time = ContinuousClock.now - before
+                timings.append(time)
+                stageTimings[understood.stage, default: []].append(time)
                 patternsRun += report.patternsRun
+                if slowest.count < 5 || time > slowest[slowest.count - 1].time {
+                    slowest.append((time, understood.stage, line))
+                    slowest.sort { $0.time > $1.time }
+                    if slowest.count > 5 { slowest.removeLast() }
+                }
             }
             var winner = understood.hit
             var intentIndex = understood.intentIndex
@@ -106,13 +115,35 @@ struct MatchCommand: ParsableCommand {
             }
         }
         out.flush()
-        if stats { printStats(kb: kb, load: loadTime, total: ContinuousClock.now - matchStart, timings: timings, patternsRun: patternsRun) }
+        if stats { printStats(kb: kb, load: loadTime, total: ContinuousClock.now - matchStart, timings: timings, patternsRun: patternsRun)
+            printStageStats(stageTimings, slowest: slowest)
+        }
+    }
+
+    /// Where the time goes: each stage's share of messages and its own percentiles, and
+    /// the slowest messages, so an author sees which phrasing costs what.
+    private func printStageStats(_ byStage: [String: [Duration]], slowest: [(time: Duration, stage: String, line: String)]) {
+        let total = byStage.values.reduce(0) { $0 + $1.count }
+        var text = ""
+        for (stage, times) in byStage.sorted(by: { $0.value.count > $1.value.count }) {
+            let sorted = times.sorted()
+            func percentile(_ p: Double) -> Double { Self.micro(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) }
+            text += String(format: "  %@: %d messages (%.1f %%), p50 %.1f µs, p99 %.1f µs\n", stage, times.count,
+                           100 * Double(times.count) / Double(max(1, total)), percentile(0.5), percentile(0.99))
+        }
+        if !slowest.isEmpty { text += "  slowest:\n" }
+        for item in slowest {
+            text += String(format: "    %.1f µs (%@) ", Self.micro(item.time), item.stage) + String(item.line.prefix(100)) + "\n"
+        }
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    static func micro(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
     }
 
     private func printStats(kb: KnowledgeBase, load: Duration, total: Duration, timings: [Duration], patternsRun: Int) {
-        func micro(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
-        }
+        let micro = Self.micro
         let sorted = timings.sorted()
         func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : micro(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) }
         let seconds = micro(total) / 1e6
