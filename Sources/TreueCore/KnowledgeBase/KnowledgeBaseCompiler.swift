@@ -9,33 +9,54 @@ enum KnowledgeBaseCompiler {
         checkVocabulary(vocabulary, &diagnostics)
         checkStructure(content, &diagnostics)
 
+        // The understanding index needs no compiled pattern: it is built on another thread
+        // while the patterns compile on every core.
+        let understanding = BackgroundBuild { Understanding.build(content, vocabulary: vocabulary) }
+        let parts = Array(content.intents.enumerated()).concurrentMap { intentIndex, intent in
+            compilePatterns(of: intent, at: intentIndex, vocabulary: vocabulary)
+        }
         var compiled: [CompiledIntentPattern] = []
         var slotPatterns: [Int: [String: CompiledPattern]] = [:]
-        for (intentIndex, intent) in content.intents.enumerated() {
-            for pattern in intent.patterns {
-                guard let (result, folded) = compilePattern(pattern.source, at: pattern.location, vocabulary: vocabulary,
-                                                            what: "pattern of '\(intent.id)'", &diagnostics) else { continue }
-                let groups = result.groupNames.filter { !vocabulary.names.contains($0.name) }
-                // A vocabulary entry with (*ACCEPT) can end the caller's match early too.
-                let accepts = vocabulary.closure(of: folded).contains { vocabulary.entries[$0]!.pattern.contains("(*ACCEPT") }
-                let info = accepts ? .anything : RequiredLiterals.analyse(folded) { vocabulary.info($0) }
-                compiled.append(CompiledIntentPattern(intentIndex: intentIndex, language: pattern.language, source: pattern,
-                                                      compiled: result, captureGroups: groups,
-                                                      requiredLiterals: RequiredLiterals.requirement(of: info),
-                                                      requirementSets: RequiredLiterals.requirements(of: info)))
-            }
-            for slot in intent.slots {
-                if let (result, _) = compilePattern(slot.pattern, at: slot.location, vocabulary: vocabulary,
-                                                    what: "slot '\(slot.name)' of '\(intent.id)'", &diagnostics) {
-                    slotPatterns[intentIndex, default: [:]][slot.name] = result
-                }
-            }
+        for (intentIndex, part) in parts.enumerated() {
+            compiled += part.patterns
+            if !part.slotPatterns.isEmpty { slotPatterns[intentIndex] = part.slotPatterns }
+            diagnostics += part.diagnostics
         }
         let priorities = content.intents.map(\.priority)
         let matcher = IntentMatcher(patterns: compiled, priorities: priorities, limits: limits)
-        let understanding = Understanding.build(content, vocabulary: vocabulary)
-        return (KnowledgeBase(content: content, matcher: matcher, slotPatterns: slotPatterns, understanding: understanding,
+        let understood = understanding.value()
+        return (KnowledgeBase(content: content, matcher: matcher, slotPatterns: slotPatterns, understanding: understood,
                               directory: directory), diagnostics)
+    }
+
+    /// One intent's compiled patterns and slots, with the problems found in them.
+    struct CompiledIntent: Sendable {
+        var patterns: [CompiledIntentPattern] = []
+        var slotPatterns: [String: CompiledPattern] = [:]
+        var diagnostics: [Diagnostic] = []
+    }
+
+    static func compilePatterns(of intent: Intent, at intentIndex: Int, vocabulary: Vocabulary) -> CompiledIntent {
+        var result = CompiledIntent()
+        for pattern in intent.patterns {
+            guard let (compiled, folded) = compilePattern(pattern.source, at: pattern.location, vocabulary: vocabulary,
+                                                          what: "pattern of '\(intent.id)'", &result.diagnostics) else { continue }
+            let groups = compiled.groupNames.filter { !vocabulary.names.contains($0.name) }
+            // A vocabulary entry with (*ACCEPT) can end the caller's match early too.
+            let accepts = vocabulary.closure(of: folded).contains { vocabulary.entries[$0]!.pattern.contains("(*ACCEPT") }
+            let info = accepts ? .anything : RequiredLiterals.analyse(folded) { vocabulary.info($0) }
+            result.patterns.append(CompiledIntentPattern(intentIndex: intentIndex, language: pattern.language, source: pattern,
+                                                         compiled: compiled, captureGroups: groups,
+                                                         requiredLiterals: RequiredLiterals.requirement(of: info),
+                                                         requirementSets: RequiredLiterals.requirements(of: info)))
+        }
+        for slot in intent.slots {
+            if let (compiled, _) = compilePattern(slot.pattern, at: slot.location, vocabulary: vocabulary,
+                                                  what: "slot '\(slot.name)' of '\(intent.id)'", &result.diagnostics) {
+                result.slotPatterns[slot.name] = compiled
+            }
+        }
+        return result
     }
 
     static func compilePattern(_ source: String, at location: SourceLocation, vocabulary: Vocabulary, what: String,

@@ -17,7 +17,12 @@ struct CandidateIndex: Sendable {
     /// a lookup hit means the literal is there (up to hash collisions).
     private let fullyCovered: Set<Int32>
 
-    private enum Key: Hashable {
+    private struct LiteralKeys: Sendable {
+        let literal: String
+        let keys: [Key]
+    }
+
+    private enum Key: Hashable, Sendable {
         case words(UInt64, isPair: Bool)
         case gram(UInt32)
     }
@@ -25,12 +30,12 @@ struct CandidateIndex: Sendable {
     /// - Parameter requirements: per pattern, the literals one of which a match contains
     ///   (lower-cased, `\b` as U+0001), or nil when it has none.
     init(requirements: [Set<String>?]) {
-        let candidates: [[(literal: String, keys: [Key])]?] = requirements.map { literals in
-            literals.map { $0.map { ($0, Self.keys(for: $0)) } }
+        let candidates: [[LiteralKeys]?] = requirements.concurrentMap { literals in
+            literals.map { $0.map { LiteralKeys(literal: $0, keys: Self.keys(for: $0)) } }
         }
         var frequency: [Key: Int] = [:]
         for literals in candidates.compactMap({ $0 }) {
-            for (_, keys) in literals { for key in Set(keys) { frequency[key, default: 0] += 1 } }
+            for item in literals { for key in Set(item.keys) { frequency[key, default: 0] += 1 } }
         }
         var wordPostings: [UInt64: [Int32]] = [:]
         var gramPostings: [UInt32: [Int32]] = [:]
@@ -45,7 +50,8 @@ struct CandidateIndex: Sendable {
             }
             var chosen = Set<Key>()
             var covered = true
-            for (literal, keys) in literals {
+            for item in literals {
+                let (literal, keys) = (item.literal, item.keys)
                 // Words say far more about a message than letter pieces do, so any word key
                 // beats any piece; among equals the rarest in the knowledge base wins.
                 let words = keys.filter { if case .words = $0 { return true }; return false }

@@ -39,7 +39,7 @@ public final class IntentMatcher: Sendable {
         let index = CandidateIndex(requirements: patterns.map(\.requiredLiterals))
         self.index = index
         // A set the index looks up word for word needs no second test.
-        prefilters = patterns.enumerated().map { number, pattern in
+        prefilters = Array(patterns.enumerated()).concurrentMap { number, pattern in
             let sets = index.coversFully(number) ? pattern.requirementSets.filter { $0 != pattern.requiredLiterals } : pattern.requirementSets
             return LiteralPrefilter(requirements: sets)
         }

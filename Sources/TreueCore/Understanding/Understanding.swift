@@ -39,20 +39,22 @@ public struct Understanding: Sendable {
         }
         for entry in vocabulary.entries.values { lexicon += literalWords(of: entry.pattern) }
 
-        var concepts: [String: [String]] = [:]
-        let candidates = Set(lexicon).filter { $0.count >= 3 && !FunctionWords.all.contains($0) && !FunctionWords.negators.contains($0) }
-        let scratch = MatchScratch(limits: .default, maxCaptureGroups: 8)
-        for name in vocabulary.order {
-            guard let whole = try? CompiledPattern(vocabulary.expand("^(?:(?&\(name)))$")) else { continue }
-            let concept = "@" + conceptName(name)
-            for word in candidates.sorted() {
-                if case .match = whole.firstMatch(in: word, scratch: scratch), concepts[word]?.contains(concept) != true {
-                    concepts[word, default: []].append(concept)
-                }
-            }
+        // The spelling index is the dearest part and needs nothing else: built beside the rest.
+        let corrector = BackgroundBuild { [lexicon] in SpellingCorrector(words: lexicon) }
+        let candidates = Set(lexicon).filter { $0.count >= 3 && !FunctionWords.all.contains($0) && !FunctionWords.negators.contains($0) }.sorted()
+        // Each vocabulary entry tried on every word, entries spread over the cores.
+        let members = vocabulary.order.concurrentMap(leastPerChunk: 1) { name -> [String] in
+            guard let whole = try? CompiledPattern(vocabulary.expand("^(?:(?&\(name)))$")) else { return [] }
+            let scratch = MatchScratch(limits: .default, maxCaptureGroups: 8)
+            return candidates.filter { if case .match = whole.firstMatch(in: $0, scratch: scratch) { true } else { false } }
         }
-        return Understanding(corrector: SpellingCorrector(words: lexicon),
-                             scorer: ExampleScorer(documents: documents, concepts: concepts))
+        var concepts: [String: [String]] = [:]
+        for (name, words) in zip(vocabulary.order, members) {
+            let concept = "@" + conceptName(name)
+            for word in words where concepts[word]?.contains(concept) != true { concepts[word, default: []].append(concept) }
+        }
+        let scorer = ExampleScorer(documents: documents, concepts: concepts)
+        return Understanding(corrector: corrector.value(), scorer: scorer)
     }
 
     static func conceptName(_ name: String) -> String {
