@@ -23,71 +23,101 @@ public struct ExampleScorer: Sendable {
     public struct Example: Sendable {
         public let text: String
         public let language: String
-        let terms: Set<String>
+        /// Term numbers, ascending.
+        let terms: [Int32]
     }
 
-    /// The message's terms: stems and `@concept`s of its content words.
+    /// The message's terms: stems and `@concept`s of its content words, as term numbers
+    /// (ascending) where an example uses them, and a count of those no example uses.
     public struct Terms: Sendable {
-        public let terms: Set<String>
+        let known: [Int32]
+        let unknownCount: Int
+        public var isEmpty: Bool { known.isEmpty && unknownCount == 0 }
     }
 
     static let saturation = 1.2
 
-    private let postings: [String: [(intent: Int, weight: Double)]]
-    private let bestWeight: [String: Double]
+    /// Terms are numbered once at load, so scoring a message adds up numbers in arrays
+    /// instead of hashing strings into dictionaries.
+    private let termNumbers: [String: Int32]
+    private let termNames: [String]
+    private let idf: [Double]
+    private let bestWeight: [Double]
+    /// Per term, its intents and weights: `postingIntents[postingStart[t]..<postingStart[t + 1]]`.
+    private let postingStart: [Int]
+    private let postingIntents: [Int32]
+    private let postingWeights: [Double]
+    private let intentCount: Int
     private let unknownWeight: Double
     private let examples: [Int: [Example]]
-    private let idf: [String: Double]
     /// Concepts of known words, from the vocabulary.
     let concepts: [String: [String]]
-    /// The terms of every word the examples use, worked out once: a message's words are
-    /// mostly these, and stemming is the dearest step of scoring.
-    private let knownTerms: [String: [String]]
+    /// The term numbers of every word the examples use, worked out once: a message's words
+    /// are mostly these, and stemming is the dearest step of scoring.
+    private let knownTerms: [String: [Int32]]
 
     /// `documents`: per intent index, its texts with their language.
     init(documents: [Int: [(text: String, language: String)]], concepts: [String: [String]]) {
         self.concepts = concepts
-        var knownTerms: [String: [String]] = [:]
-        for texts in documents.values {
-            for (text, _) in texts {
-                for word in MessageWords.words(of: text) where knownTerms[word] == nil {
-                    knownTerms[word] = Self.terms(of: [word], concepts: concepts).terms.sorted()
-                }
-            }
-        }
-        self.knownTerms = knownTerms
-        var examples: [Int: [Example]] = [:]
+        var texts: [(intent: Int, text: String, language: String, terms: Set<String>)] = []
         var counts: [String: [Int: Int]] = [:]
-        for (intent, texts) in documents {
-            for (text, language) in texts {
-                let terms = Self.terms(of: MessageWords.words(of: text), concepts: concepts).terms
+        for (intent, list) in documents.sorted(by: { $0.key < $1.key }) {
+            for (text, language) in list {
+                let terms = Self.terms(of: MessageWords.words(of: text), concepts: concepts)
                 guard !terms.isEmpty else { continue }
-                examples[intent, default: []].append(Example(text: text, language: language, terms: terms))
+                texts.append((intent, text, language, terms))
                 for term in terms { counts[term, default: [:]][intent, default: 0] += 1 }
             }
         }
-        let documentCount = Double(max(1, examples.count))
-        var postings: [String: [(intent: Int, weight: Double)]] = [:]
-        var bestWeight: [String: Double] = [:]
-        var idf: [String: Double] = [:]
-        for (term, byIntent) in counts {
+        let names = counts.keys.sorted()
+        let numbers = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, Int32($0.offset)) })
+        let documentCount = Double(max(1, Set(texts.map(\.intent)).count))
+        var idf: [Double] = []
+        var bestWeight: [Double] = []
+        var postingStart = [0]
+        var postingIntents: [Int32] = []
+        var postingWeights: [Double] = []
+        for name in names {
+            let byIntent = counts[name]!
             let df = Double(byIntent.count)
             let inverse = log(1 + (documentCount - df + 0.5) / (df + 0.5))
-            idf[term] = inverse
-            let list = byIntent.sorted { $0.key < $1.key }.map { intent, count in
-                (intent: intent, weight: inverse * Double(count) * (Self.saturation + 1) / (Double(count) + Self.saturation))
+            idf.append(inverse)
+            var best = 0.0
+            for (intent, count) in byIntent.sorted(by: { $0.key < $1.key }) {
+                let weight = inverse * Double(count) * (Self.saturation + 1) / (Double(count) + Self.saturation)
+                postingIntents.append(Int32(intent))
+                postingWeights.append(weight)
+                best = max(best, weight)
             }
-            postings[term] = list
-            bestWeight[term] = list.map(\.weight).max() ?? 0
+            bestWeight.append(best)
+            postingStart.append(postingIntents.count)
         }
-        self.postings = postings
-        self.bestWeight = bestWeight
+        var examples: [Int: [Example]] = [:]
+        for (intent, text, language, terms) in texts {
+            examples[intent, default: []].append(Example(text: text, language: language, terms: terms.map { numbers[$0]! }.sorted()))
+        }
+        var knownTerms: [String: [Int32]] = [:]
+        for list in documents.values {
+            for (text, _) in list {
+                for word in MessageWords.words(of: text) where knownTerms[word] == nil {
+                    knownTerms[word] = Self.terms(of: [word], concepts: concepts).compactMap { numbers[$0] }.sorted()
+                }
+            }
+        }
+        termNumbers = numbers
+        termNames = names
         self.idf = idf
+        self.bestWeight = bestWeight
+        self.postingStart = postingStart
+        self.postingIntents = postingIntents
+        self.postingWeights = postingWeights
+        intentCount = (documents.keys.max() ?? -1) + 1
+        self.knownTerms = knownTerms
         self.examples = examples
         unknownWeight = log(1 + (documentCount - 0.5) / 1.5)
     }
 
-    static func terms(of words: [String], concepts: [String: [String]]) -> Terms {
+    static func terms(of words: [String], concepts: [String: [String]]) -> Set<String> {
         var terms = Set<String>()
         for word in words where !FunctionWords.all.contains(word) && !FunctionWords.negators.contains(word) {
             // Numbers are order numbers, dates, sizes: facts, not topics.
@@ -95,46 +125,70 @@ public struct ExampleScorer: Sendable {
             terms.insert(WordStemmer.stem(word))
             for concept in concepts[word] ?? [] { terms.insert(concept) }
         }
-        return Terms(terms: terms)
+        return terms
     }
 
     public func terms(of words: [String]) -> Terms {
-        var terms = Set<String>()
+        var known: [Int32] = []
+        var unknown = Set<String>()
         for word in words {
-            if let known = knownTerms[word] { terms.formUnion(known) } else { terms.formUnion(Self.terms(of: [word], concepts: concepts).terms) }
+            if let numbers = knownTerms[word] { known += numbers; continue }
+            for term in Self.terms(of: [word], concepts: concepts) {
+                if let number = termNumbers[term] { known.append(number) } else { unknown.insert(term) }
+            }
         }
-        return Terms(terms: terms)
+        known.sort()
+        var unique: [Int32] = []
+        unique.reserveCapacity(known.count)
+        for number in known where unique.last != number { unique.append(number) }
+        return Terms(known: unique, unknownCount: unknown.count)
     }
 
     /// How much a term tells intents apart (its inverse document frequency; a term no
     /// example uses weighs the most).
-    func weight(of term: String) -> Double { idf[term] ?? unknownWeight }
+    func weight(of term: String) -> Double { termNumbers[term].map { idf[Int($0)] } ?? unknownWeight }
 
     /// Every intent with a share of the message's terms, best first.
     public func rank(_ terms: Terms) -> [Score] {
-        var scores: [Int: (score: Double, matched: Int)] = [:]
-        var possible = 0.0
-        for term in terms.terms {
-            guard let list = postings[term] else { possible += unknownWeight; continue }
-            possible += bestWeight[term] ?? 0
-            for (intent, weight) in list {
-                let current = scores[intent] ?? (0, 0)
-                scores[intent] = (current.score + weight, current.matched + 1)
+        var possible = Double(terms.unknownCount) * unknownWeight
+        guard !terms.known.isEmpty else { return [] }
+        var scores = [Double](repeating: 0, count: intentCount)
+        var matched = [Int32](repeating: 0, count: intentCount)
+        var touched: [Int32] = []
+        for term in terms.known {
+            let term = Int(term)
+            possible += bestWeight[term]
+            for posting in postingStart[term]..<postingStart[term + 1] {
+                let intent = Int(postingIntents[posting])
+                if matched[intent] == 0 { touched.append(Int32(intent)) }
+                scores[intent] += postingWeights[posting]
+                matched[intent] += 1
             }
         }
         guard possible > 0 else { return [] }
-        return scores.map { Score(intentIndex: $0.key, score: $0.value.score, coverage: $0.value.score / possible, matched: $0.value.matched) }
+        return touched.map { Score(intentIndex: Int($0), score: scores[Int($0)], coverage: scores[Int($0)] / possible, matched: Int(matched[Int($0)])) }
             .sorted { ($0.score, -$0.intentIndex) > ($1.score, -$1.intentIndex) }
     }
 
     /// The intent's example closest to the message, and the terms they share.
     public func nearestExample(of intent: Int, to terms: Terms) -> (example: Example, shared: [String])? {
-        var best: (Example, Double, [String])?
+        var best: (example: Example, weight: Double)?
         for example in examples[intent] ?? [] {
-            let shared = example.terms.intersection(terms.terms)
-            let weight = shared.reduce(0) { $0 + (idf[$1] ?? 0) }
-            if best == nil || weight > best!.1 { best = (example, weight, shared.sorted()) }
+            var weight = 0.0
+            Self.forEachShared(example.terms, terms.known) { weight += idf[Int($0)] }
+            if best == nil || weight > best!.weight { best = (example, weight) }
         }
-        return best.map { ($0.0, $0.2) }
+        guard let best else { return nil }
+        var shared: [String] = []
+        Self.forEachShared(best.example.terms, terms.known) { shared.append(termNames[Int($0)]) }
+        return (best.example, shared.sorted())
+    }
+
+    /// Calls `body` with every number both ascending lists hold.
+    private static func forEachShared(_ a: [Int32], _ b: [Int32], _ body: (Int32) -> Void) {
+        var (i, j) = (0, 0)
+        while i < a.count, j < b.count {
+            if a[i] == b[j] { body(a[i]); i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
+        }
     }
 }
