@@ -118,3 +118,48 @@ extension MatchOutcome {
         return false
     }
 }
+
+/// Patterns compile on every core; what a load reports and which pattern wins a tie must
+/// still follow the order the author wrote.
+struct ParallelLoadOrderTests {
+    static func yaml(intents: Int, brokenEvery: Int) -> String {
+        var text = """
+        languages: [de]
+        phases: {order: [service], default: service}
+        fallback:
+          answers: {default: {de: "?"}}
+        intents:
+
+        """
+        for number in 0..<intents {
+            let pattern = brokenEvery > 0 && number % brokenEvery == 3 ? "wort\(number)(" : "\\bgleich\\b|wort\(number)"
+            text += """
+              - id: intent\(number)
+                patterns: {de: ['\(pattern)']}
+                answers: {default: {de: "Antwort \(number)"}}
+
+            """
+        }
+        return text
+    }
+
+    @Test func diagnosticsComeInTheOrderTheIntentsAreWritten() {
+        let (kb, diagnostics) = KnowledgeBase.load(texts: [("kb.yaml", Self.yaml(intents: 200, brokenEvery: 7))])
+        #expect(kb == nil)
+        let reported = diagnostics.filter { $0.severity == .error }.compactMap { diagnostic in
+            diagnostic.message.split(separator: "'").dropFirst().first.map(String.init)
+        }
+        let expected = (0..<200).filter { $0 % 7 == 3 }.map { "intent\($0)" }
+        #expect(reported == expected)
+    }
+
+    @Test func aTieGoesToTheFirstIntentWritten() throws {
+        let kb = try #require(KnowledgeBase.load(texts: [("kb.yaml", Self.yaml(intents: 300, brokenEvery: 0))]).0)
+        let scratch = kb.matcher.makeScratch()
+        let report = kb.matcher.match("gleich", scratch: scratch)
+        #expect(report.hits.count == 300)
+        #expect(report.hits.map(\.intentIndex) == Array(0..<300))
+        #expect(report.winner.map { kb.intents[$0.intentIndex].id } == "intent0")
+        #expect(kb.matcher.match("wort217", scratch: scratch).winner.map { kb.intents[$0.intentIndex].id } == "intent217")
+    }
+}

@@ -191,3 +191,25 @@ struct UnderstandingTests {
         #expect(offending.isEmpty, "\(offending)")
     }
 }
+
+/// Words as the understanding stages see them: lower-cased, with their byte ranges in the
+/// folded text, letters and digits of any script, split at everything else.
+struct MessageWordScanTests {
+    @Test(arguments: [
+        ("Wo ist PAKET 12345678?", ["wo", "ist", "paket", "12345678"]),
+        ("Größe 42 – ÄRGER!", ["größe", "42", "ärger"]),
+        ("don't  send", ["don", "t", "send"]),
+        ("café😀Ünïcode x", ["café", "ünïcode", "x"]),
+        ("ΣΟΦΙΑ und ٣ drei", ["σοφια", "und", "٣", "drei"]),
+        ("", []),
+        ("?!", []),
+    ] as [(String, [String])])
+    func wordsAndTheirPlaces(_ text: String, _ expected: [String]) {
+        let words = MessageWords.scan(text)
+        #expect(words.map(\.text) == expected)
+        let bytes = Array(text.utf8)
+        for word in words {
+            #expect(String(decoding: bytes[word.range], as: UTF8.self).lowercased() == word.text)
+        }
+    }
+}

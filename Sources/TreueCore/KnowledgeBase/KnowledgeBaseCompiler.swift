@@ -74,6 +74,9 @@ enum KnowledgeBaseCompiler {
                 "\(what) calls unknown vocabulary \(unknown.map { "(?&\($0))" }.joined(separator: ", "))", at: location))
             return nil
         }
+        // Inlined where that keeps the meaning; the expanded form reports any error where
+        // the author wrote it.
+        if let inlined = vocabulary.inlined(folded), let compiled = try? CompiledPattern(inlined) { return (compiled, folded) }
         do {
             return (try CompiledPattern(vocabulary.expand(folded)), folded)
         } catch {

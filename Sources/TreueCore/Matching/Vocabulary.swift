@@ -52,6 +52,91 @@ struct Vocabulary: Sendable {
         return pattern + block + ")"
     }
 
+    /// The pattern with every call replaced by the entry it calls, in a group of its own
+    /// that captures nothing; nil when there is no call, or when inlining could change
+    /// what matches (an entry that calls itself, an option setting, `\Q…\E`).
+    ///
+    /// PCRE2 studies an inlined pattern as a whole: it knows the letters a match can
+    /// start with and skips the rest of the message, where a call at the front makes it
+    /// try the subroutine at every position. The shipped base spent half its matching time
+    /// in such calls.
+    func inlined(_ pattern: String) -> String? {
+        guard !Self.calls(in: pattern).isEmpty else { return nil }
+        return inline(pattern, visiting: [], budget: 1 << 16)
+    }
+
+    private func inline(_ pattern: String, visiting: Set<String>, budget: Int) -> String? {
+        guard !Self.mayChangeMeaningInline(pattern) else { return nil }
+        var result = ""
+        let scalars = Array(pattern.unicodeScalars)
+        var index = 0
+        var inClass = false
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "\\" {
+                result.unicodeScalars.append(scalar)
+                if index + 1 < scalars.count { result.unicodeScalars.append(scalars[index + 1]) }
+                index += 2
+                continue
+            }
+            if inClass {
+                if scalar == "]" { inClass = false }
+                result.unicodeScalars.append(scalar)
+                index += 1
+                continue
+            }
+            if scalar == "[" {
+                inClass = true
+                result.unicodeScalars.append(scalar)
+                index += 1
+                // A `]` first in a class (after an optional `^`) is a literal.
+                if index < scalars.count, scalars[index] == "^" { result.unicodeScalars.append("^"); index += 1 }
+                if index < scalars.count, scalars[index] == "]" { result.unicodeScalars.append("]"); index += 1 }
+                continue
+            }
+            if scalar == "(", index + 2 < scalars.count, scalars[index + 1] == "?",
+               scalars[index + 2] == "&" || (scalars[index + 2] == "P" && index + 3 < scalars.count && scalars[index + 3] == ">") {
+                var end = index + (scalars[index + 2] == "&" ? 3 : 4)
+                var name = ""
+                while end < scalars.count, scalars[end] != ")" { name.unicodeScalars.append(scalars[end]); end += 1 }
+                // Verbs like (*ACCEPT) end a call, but would end an inlined copy's whole match.
+                guard let entry = entries[name], !visiting.contains(name), !entry.pattern.contains("(*"),
+                      let body = inline(entry.pattern, visiting: visiting.union([name]), budget: budget) else { return nil }
+                result += "(?:" + body + ")"
+                guard result.utf8.count <= budget else { return nil }
+                index = end + 1
+                continue
+            }
+            // Only the caller's own groups capture: an entry's groups become plain groups.
+            if scalar == "(", !visiting.isEmpty, index + 1 < scalars.count, scalars[index + 1] != "?", scalars[index + 1] != "*" {
+                result += "(?:"
+                index += 1
+                continue
+            }
+            result.unicodeScalars.append(scalar)
+            index += 1
+        }
+        return result
+    }
+
+    /// Option settings (`(?i)`, `(?-i:`), recursion (`(?R)`, `(?1)`), back references and
+    /// quoting, which a call isolates and an inlined copy would not.
+    private static func mayChangeMeaningInline(_ pattern: String) -> Bool {
+        let scalars = Array(pattern.unicodeScalars)
+        // Back references by number: an entry's groups stop capturing in place.
+        for index in scalars.indices.dropLast() where scalars[index] == "\\" && scalars[index + 1].properties.numericType != nil {
+            if index == 0 || scalars[index - 1] != "\\" { return true }
+        }
+        for index in scalars.indices where scalars[index] == "(" && index + 2 < scalars.count && scalars[index + 1] == "?" {
+            if index > 0, scalars[index - 1] == "\\" { continue }
+            var next = index + 2
+            while next < scalars.count, scalars[next].properties.isAlphabetic || scalars[next] == "-" || scalars[next] == "^" { next += 1 }
+            if next > index + 2, next < scalars.count, scalars[next] == ")" || scalars[next] == ":" { return true }
+            if scalars[index + 2].properties.numericType != nil || scalars[index + 2] == "+" || scalars[index + 2] == "-" { return true }
+        }
+        return pattern.contains("\\Q") || pattern.contains("\\g") || pattern.contains("\\k") || pattern.contains("(?|")
+    }
+
     func unknownCalls(in pattern: String) -> [String] {
         Self.calls(in: pattern).filter { entries[$0] == nil }
     }

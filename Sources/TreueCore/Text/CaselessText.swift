@@ -6,11 +6,17 @@
 /// Only letters map to letters, so words stay words.
 enum CaselessText {
     static func lowercased(_ text: String) -> String {
-        let lower = text.lowercased()
-        guard lower.unicodeScalars.contains(where: { sameLetter[$0.value] != nil }) else { return lower }
+        // Scalar by scalar, as `lowercased()` does, but ASCII without a property lookup
+        // and without a second pass for PCRE2's extra pairs.
         var result = String.UnicodeScalarView()
-        for scalar in lower.unicodeScalars {
-            result.append(sameLetter[scalar.value].flatMap(Unicode.Scalar.init) ?? scalar)
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                result.append(scalar.value >= 65 && scalar.value <= 90 ? Unicode.Scalar(UInt8(scalar.value) | 0x20) : scalar)
+                continue
+            }
+            for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+                result.append(sameLetter[lower.value].flatMap(Unicode.Scalar.init) ?? lower)
+            }
         }
         return String(result)
     }

@@ -12,10 +12,15 @@ public struct FoldedText: Sendable {
     /// The folded text lower-cased, as bytes: what the candidate index looks up.
     func lowercasedBytes(into bytes: inout [UInt8]) {
         bytes.removeAll(keepingCapacity: true)
-        var ascii = true
-        for byte in folded.utf8 {
-            if byte >= 0x80 { ascii = false; break }
-            bytes.append(byte >= 65 && byte <= 90 ? byte | 0x20 : byte)
+        var text = folded
+        let ascii = text.withUTF8 { utf8 in
+            // Whole buffer at once: iterating a String's UTF-8 view costs an index step per byte.
+            guard !utf8.contains(where: { $0 >= 0x80 }) else { return false }
+            bytes.append(contentsOf: utf8)
+            bytes.withUnsafeMutableBufferPointer { lowered in
+                for index in lowered.indices where lowered[index] >= 65 && lowered[index] <= 90 { lowered[index] |= 0x20 }
+            }
+            return true
         }
         if !ascii {
             bytes.removeAll(keepingCapacity: true)

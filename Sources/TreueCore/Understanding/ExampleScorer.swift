@@ -128,20 +128,38 @@ public struct ExampleScorer: Sendable {
         return terms
     }
 
-    public func terms(of words: [String]) -> Terms {
+    /// A word's terms: numbers where examples use them, and the rest by name.
+    struct WordTerms: Sendable {
+        let known: [Int32]
+        let unknown: [String]
+    }
+
+    func wordTerms(_ word: String) -> WordTerms {
+        if let numbers = knownTerms[word] { return WordTerms(known: numbers, unknown: []) }
         var known: [Int32] = []
-        var unknown = Set<String>()
+        var unknown: [String] = []
+        for term in Self.terms(of: [word], concepts: concepts) {
+            if let number = termNumbers[term] { known.append(number) } else { unknown.append(term) }
+        }
+        return WordTerms(known: known, unknown: unknown)
+    }
+
+    public func terms(of words: [String]) -> Terms { terms(of: words, lookup: wordTerms) }
+
+    /// `lookup` gives a word's terms, from a cache or from `wordTerms`.
+    func terms(of words: [String], lookup: (String) -> WordTerms) -> Terms {
+        var known: [Int32] = []
+        var unknown: [String] = []
         for word in words {
-            if let numbers = knownTerms[word] { known += numbers; continue }
-            for term in Self.terms(of: [word], concepts: concepts) {
-                if let number = termNumbers[term] { known.append(number) } else { unknown.insert(term) }
-            }
+            let terms = lookup(word)
+            known += terms.known
+            unknown += terms.unknown
         }
         known.sort()
         var unique: [Int32] = []
         unique.reserveCapacity(known.count)
         for number in known where unique.last != number { unique.append(number) }
-        return Terms(known: unique, unknownCount: unknown.count)
+        return Terms(known: unique, unknownCount: unknown.count < 2 ? unknown.count : Set(unknown).count)
     }
 
     /// How much a term tells intents apart (its inverse document frequency; a term no

@@ -12,27 +12,52 @@ public struct MessageWord: Sendable, Equatable {
 /// way for messages and examples, so both sides agree.
 public enum MessageWords {
     public static func scan(_ folded: String) -> [MessageWord] {
-        var words: [MessageWord] = []
-        var current = String.UnicodeScalarView()
-        var start = 0
-        var offset = 0
-        for scalar in folded.unicodeScalars {
-            let width = UTF8.width(scalar)
-            // ASCII, most of every message, without a Unicode property lookup.
-            let isWordScalar = scalar.isASCII
-                ? (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") || (scalar >= "0" && scalar <= "9")
-                : scalar.properties.isAlphabetic || scalar.properties.numericType != nil
-            if isWordScalar {
-                if current.isEmpty { start = offset }
-                current.append(scalar)
-            } else if !current.isEmpty {
-                words.append(MessageWord(text: String(current).lowercased(), range: start..<offset))
-                current = String.UnicodeScalarView()
+        var folded = folded
+        return folded.withUTF8 { bytes in
+            var words: [MessageWord] = []
+            var current: [UInt8] = []
+            var ascii = true
+            var start = 0
+            var offset = 0
+            while offset <= bytes.count {
+                var isWord = false
+                var width = 1
+                if offset < bytes.count {
+                    let byte = bytes[offset]
+                    if byte < 0x80 {
+                        let lower = byte | 0x20
+                        if lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") {
+                            isWord = true
+                            if current.isEmpty { start = offset }
+                            current.append(lower)
+                        } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                            isWord = true
+                            if current.isEmpty { start = offset }
+                            current.append(byte)
+                        }
+                    } else {
+                        width = min(byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2, bytes.count - offset)
+                        let piece = UnsafeBufferPointer(rebasing: bytes[offset..<(offset + width)])
+                        if let scalar = String(decoding: piece, as: UTF8.self).unicodeScalars.first,
+                           scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                            isWord = true
+                            if current.isEmpty { start = offset }
+                            current.append(contentsOf: piece)
+                            ascii = false
+                        }
+                    }
+                }
+                if !isWord, !current.isEmpty {
+                    // ASCII, most of every word, is lower-cased byte by byte; the rest by Unicode.
+                    let text = String(decoding: current, as: UTF8.self)
+                    words.append(MessageWord(text: ascii ? text : text.lowercased(), range: start..<offset))
+                    current.removeAll(keepingCapacity: true)
+                    ascii = true
+                }
+                offset += width
             }
-            offset += width
+            return words
         }
-        if !current.isEmpty { words.append(MessageWord(text: String(current).lowercased(), range: start..<offset)) }
-        return words
     }
 
     /// Every word of an example or a text written by an author, folded first.

@@ -21,7 +21,6 @@ public enum NegationScope {
 
     public static func spans(in folded: String, words: [MessageWord]) -> [Span] {
         guard words.count > 2 else { return [] }
-        let bytes = Array(folded.utf8)
         var spans: [Span] = []
         var index = 0
         while index < words.count {
@@ -39,7 +38,7 @@ public enum NegationScope {
             // bitte tauschen" keeps its verb.
             let limit = replacement ? (words[index].text == "statt" || words[index].text == "anstatt" ? 2 : 3) : maximumWords
             while end < words.count, end - index < limit + (replacement ? 0 : 1) {
-                if breaks(between: words[end - 1], and: words[end], bytes) { break }
+                if breaks(between: words[end - 1], and: words[end], folded) { break }
                 if FunctionWords.contrast.contains(words[end].text) && !(replacement && end == index + 1) { break }
                 if startsWanting(at: end, words) { break }
                 end += 1
@@ -62,11 +61,13 @@ public enum NegationScope {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    private static let contractions: Set<String> = ["don", "didn", "doesn", "isn", "wasn"]
+
     private static func opensNegation(at index: Int, _ words: [MessageWord]) -> Bool {
         let word = words[index].text
         if FunctionWords.negators.contains(word) { return true }
         // "don't", "didn't", "isn't" arrive as two words.
-        if ["don", "didn", "doesn", "isn", "wasn"].contains(word), index + 1 < words.count, words[index + 1].text == "t" { return true }
+        if contractions.contains(word), index + 1 < words.count, words[index + 1].text == "t" { return true }
         return false
     }
 
@@ -100,9 +101,11 @@ public enum NegationScope {
     }
 
     /// Clause punctuation between two words ends a span.
-    private static func breaks(between left: MessageWord, and right: MessageWord, _ bytes: [UInt8]) -> Bool {
+    private static func breaks(between left: MessageWord, and right: MessageWord, _ folded: String) -> Bool {
         guard left.range.upperBound < right.range.lowerBound else { return false }
-        for byte in bytes[left.range.upperBound..<right.range.lowerBound] {
+        let utf8 = folded.utf8
+        let from = utf8.index(utf8.startIndex, offsetBy: left.range.upperBound)
+        for byte in utf8[from..<utf8.index(from, offsetBy: right.range.lowerBound - left.range.upperBound)] {
             switch byte {
             case UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"),
                  UInt8(ascii: ":"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "-"), 0xE2:  // 0xE2 leads – and —

@@ -1,0 +1,81 @@
+import Testing
+import PCRE2Swift
+@testable import TreueCore
+
+/// A pattern that calls vocabulary entries is compiled with the entries written in place.
+/// Each row: entries, the calling pattern, a message, and what the pattern must match
+/// there (nil: no match) — the same as with the entries called from a DEFINE block.
+struct VocabularyInliningTests {
+    static func vocabulary(_ entries: [(String, String)]) -> Vocabulary {
+        var diagnostics: [Diagnostic] = []
+        let location = SourceLocation(file: "test.yaml", line: 1, column: 1)
+        return Vocabulary(entries.map { ($0.0, $0.1, location) }, diagnostics: &diagnostics)
+    }
+
+    static func matched(_ pattern: String, _ message: String) throws -> (whole: String, order: String?)? {
+        let compiled = try CompiledPattern(pattern)
+        guard case let .match(found) = compiled.firstMatch(in: message, scratch: MatchScratch(maxCaptureGroups: 16)) else { return nil }
+        let bytes = Array(message.utf8)
+        let order = compiled.groupNumber(named: "order").flatMap { found.groups[$0 - 1] }
+        return (String(decoding: bytes[found.range], as: UTF8.self), order.map { String(decoding: bytes[$0], as: UTF8.self) })
+    }
+
+    @Test(arguments: [
+        // An entry's own groups capture nothing: the author's named group still holds the number.
+        ([("item", "paket(e|en)?|sendung"), ("number", "(\\d)\\d{5,9}")], "(?&item).*?(?<order>(?&number))",
+         "mein paket 12345678 fehlt", "paket 12345678", "12345678"),
+        // Entries calling entries.
+        ([("item", "(?&parcel)|sendung"), ("parcel", "pake?t\\w*")], "\\bwo\\b.{0,20}(?&item)", "wo ist mein pakt", "wo ist mein pakt", nil),
+        // A lookbehind inside an entry keeps its meaning in place.
+        ([("number", "(?<!\\d)\\d{6}(?!\\d)")], "nr\\W*(?<order>(?&number))", "nr 1234567", nil, nil),
+        ([("number", "(?<!\\d)\\d{6}(?!\\d)")], "nr\\W*(?<order>(?&number))", "nr: 123456!", "nr: 123456", "123456"),
+        // Brackets in a class are no groups.
+        ([("sign", "[()]+x")], "a(?&sign)", "a()x", "a()x", nil),
+        // Case and umlaut folding as for any pattern.
+        ([("item", "ruecksendung")], "(?&item)", "RUECKSENDUNG bitte", "RUECKSENDUNG", nil),
+    ] as [([(String, String)], String, String, String?, String?)])
+    func inlinedMatchesLikeTheCall(_ entries: [(String, String)], _ pattern: String, _ message: String, _ whole: String?, _ order: String?) throws {
+        let vocabulary = Self.vocabulary(entries)
+        let inlined = try #require(vocabulary.inlined(pattern))
+        #expect(!inlined.contains("(?&"))
+        for form in [inlined, vocabulary.expand(pattern)] {
+            let found = try Self.matched(form, message)
+            #expect(found?.whole == whole, "\(form)")
+            #expect(found?.order == order, "\(form)")
+        }
+    }
+
+    @Test(arguments: [
+        ([("list", "a|b,(?&list)")], "x(?&list)"),             // an entry that calls itself
+        ([("word", "(?i)abc")], "(?&word)"),                     // an option setting
+        ([("word", "abc(*ACCEPT)d")], "(?&word)x"),              // a verb that would end the whole match
+        ([("word", "\\Q(?&x)\\E")], "(?&word)"),                 // quoting
+        ([("word", "a(b)\\1")], "(?&word)"),                     // a back reference to the entry's group
+    ] as [([(String, String)], String)])
+    func callsStayWhereInliningCouldChangeTheMeaning(_ entries: [(String, String)], _ pattern: String) {
+        #expect(Self.vocabulary(entries).inlined(pattern) == nil)
+    }
+
+    @Test func anEntryWithAVerbKeepsItsCallSemantics() throws {
+        // (*ACCEPT) ends only the call: the caller still needs its "x".
+        let kb = try #require(KnowledgeBase.load(texts: [("kb.yaml", Self.yaml(entry: "ab(*ACCEPT)c", pattern: "(?&word)x"))]).0)
+        let scratch = kb.matcher.makeScratch()
+        #expect(kb.matcher.match("abx", scratch: scratch).winner != nil)
+        #expect(kb.matcher.match("ab", scratch: scratch).winner == nil)
+    }
+
+    static func yaml(entry: String, pattern: String) -> String {
+        """
+        languages: [de]
+        phases: {order: [service], default: service}
+        vocabulary:
+          word: '\(entry)'
+        fallback:
+          answers: {default: {de: "?"}}
+        intents:
+          - id: probe
+            patterns: {de: ['\(pattern)']}
+            answers: {default: {de: "ok"}}
+        """
+    }
+}
