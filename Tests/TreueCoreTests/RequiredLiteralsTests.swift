@@ -21,6 +21,25 @@ struct RequiredLiteralsTests {
         #expect(RequiredLiterals.requirement(of: RequiredLiterals.analyse(pattern)) == nil)
     }
 
+    @Test func aLongListOfNamesKeepsItsWordBoundaries() {
+        // Hundreds of company names: each stays a whole word, so the index keys the pattern
+        // by the names instead of by letter pieces most messages have.
+        let names = (0..<300).map { "firma\($0)x" }
+        let info = RequiredLiterals.analyse(#".*?\b(?:"# + names.joined(separator: "|") + #")\b"#)
+        let requirement = RequiredLiterals.requirement(of: info)
+        #expect(requirement == Set(names.map { "\u{1}\($0)\u{1}" }))
+    }
+
+    @Test func aLongListOfNamesRulesOutAMessageWithoutOne() {
+        let names = Set((0..<300).map { "brand\($0)q" })
+        let prefilter = LiteralPrefilter(requirements: [names])
+        var table = [UInt8](repeating: 0, count: LiteralPrefilter.tableSize)
+        LiteralPrefilter.mark(Array("wo ist mein paket".utf8), in: &table, generation: 1)
+        #expect(!prefilter.admits(table, generation: 1))
+        LiteralPrefilter.mark(Array("mein brand17q abo".utf8), in: &table, generation: 2)
+        #expect(prefilter.admits(table, generation: 2))
+    }
+
     @Test func followsVocabularyCalls() {
         let info = RequiredLiterals.analyse("wo ist (?&thing)") { name in
             name == "thing" ? RequiredLiterals.analyse("paket|sendung") : nil

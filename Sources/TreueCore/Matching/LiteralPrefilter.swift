@@ -13,8 +13,10 @@ struct LiteralPrefilter: Sendable {
     /// Per set, per string: the table slots the string needs.
     private let sets: [[[UInt16]]]
 
-    /// Sets with more strings than this cost more to test than they save.
-    static let maxStringsPerSet = 32
+    /// Sets with more strings than this cost more to test than they save. A list of a few
+    /// hundred names still pays: a name fails at its first missing pair, and the pattern
+    /// it spares tries every name at every position of the message.
+    static let maxStringsPerSet = 512
     static let maxSets = 4
     /// 256 slots for single bytes, then hashed byte pairs: small enough to stay in the
     /// first-level cache beside a large knowledge base's index.

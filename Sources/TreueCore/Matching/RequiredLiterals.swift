@@ -25,6 +25,10 @@ struct RequiredLiterals {
     private struct Bail: Error {}
 
     static let maxExactStrings = 64
+    /// A list of names (brands, companies) stays exact up to this many strings, and keeps
+    /// the word boundaries around it: the index then runs such a pattern only for messages
+    /// with one of the names, instead of for every message sharing a letter piece.
+    static let maxListStrings = 4096
     /// Stands for `\b` inside literals; it matches no text.
     static let wordBoundary = "\u{1}"
 
@@ -55,7 +59,9 @@ struct RequiredLiterals {
         var seen = Set<Set<String>>()
         sets = sets.filter { !$0.isEmpty && !isEmptyMatchPossible($0) && seen.insert($0).inserted }
         func implies(_ strong: Set<String>, _ weak: Set<String>) -> Bool {
-            strong.allSatisfy { string in weak.contains { string.contains($0) } }
+            // Lists are long; comparing two costs the product of their lengths.
+            guard strong.count * weak.count <= maxExactStrings * maxExactStrings else { return false }
+            return strong.allSatisfy { string in weak.contains { string.contains($0) } }
         }
         // Of two sets that imply each other, the first stays.
         return sets.indices.filter { i in
@@ -92,7 +98,7 @@ struct RequiredLiterals {
         for branch in branches {
             if let branchExact = branch.exact, var union = exact {
                 union.formUnion(branchExact)
-                exact = union.count <= Self.maxExactStrings ? union : nil
+                exact = union.count <= Self.maxListStrings ? union : nil
             } else {
                 exact = nil
             }
@@ -138,7 +144,10 @@ struct RequiredLiterals {
 
     /// Every head followed by every tail; nil when either is unknown or the result too big.
     private static func product(_ heads: Set<String>?, _ tails: Set<String>?) -> Set<String>? {
-        guard let heads, let tails, heads.count * tails.count <= maxExactStrings else { return nil }
+        guard let heads, let tails else { return nil }
+        let count = heads.count * tails.count
+        // One side a single string (a boundary, a fixed prefix): the list only grows longer.
+        guard count <= maxExactStrings || (min(heads.count, tails.count) == 1 && count <= maxListStrings) else { return nil }
         var product = Set<String>()
         for head in heads { for tail in tails { product.insert(head + tail) } }
         return product
