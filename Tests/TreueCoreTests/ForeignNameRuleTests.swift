@@ -47,6 +47,10 @@ struct ForeignNameRuleTests {
         "Hetzner hat mir geschrieben, Rechnung kommt",       // not beside the service word
         "Nicht Konto",
         "Hetzner Rechnung, kann ich per Klarna zahlen",      // paying: ours
+        "Guten Tag! Thema Abo kündigen: was muss ich tun?",  // a word that announces the topic
+        "Frage Rechnung",
+        "Re: Konto gesperrt",
+        "Question subscription",
     ])
     func ourWordsAndOurOrdersAreNoName(_ message: String) {
         #expect(found(message) == nil)
@@ -90,6 +94,7 @@ struct ForeignNameRuleTests {
         ("PayPal-Zahlung bei euch ging nicht", "payment_problem"),
         ("Maestro Karte geht nicht", "payment_problem"),
         ("Mein Kundenkonto Passwort vergessen", "account_login"),
+        ("Guten Tag! Thema Abo kündigen: was muss ich tun?", "subscription"),
     ])
     func ourOwnCustomersKeepTheirAnswer(_ message: String, _ expected: String) {
         let kb = UnderstandingTests.shipped

@@ -37,6 +37,13 @@ public struct ForeignNameRule: Sendable {
         "account": nil, "login": nil, "premium": nil, "card": nil,
     ]
 
+    /// Words that announce a topic ("Thema Abo kündigen", "Frage Rechnung", "Re: Konto"):
+    /// capitalised like a name, never one.
+    static let topicWords: Set<String> = [
+        "thema", "betreff", "betr", "bzgl", "bezueglich", "frage", "fragen", "anliegen", "problem", "probleme",
+        "info", "infos", "hilfe", "wegen", "stichwort", "topic", "subject", "question", "re", "regarding", "issue", "help",
+    ]
+
     /// Words between a service word and the name after it ("Rechnung von Hetzner").
     static let linkWords: Set<String> = ["von", "vom", "bei", "beim", "from", "with", "at"]
 
@@ -144,7 +151,7 @@ public struct ForeignNameRule: Sendable {
     /// not a function word, and no word of ours.
     func isName(_ word: MessageWord, in bytes: [UInt8], isOurs: (String) -> Bool) -> Bool {
         let text = word.text
-        guard text.count >= 2, !FunctionWords.all.contains(text), !FunctionWords.negators.contains(text),
+        guard text.count >= 2, !FunctionWords.all.contains(text), !FunctionWords.negators.contains(text), !Self.topicWords.contains(text),
               !text.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }) else { return false }
         let mixed = text.unicodeScalars.contains { $0.properties.numericType != nil }
         let first = String(decoding: bytes[word.range], as: UTF8.self).unicodeScalars.first
