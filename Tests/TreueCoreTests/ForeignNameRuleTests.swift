@@ -79,14 +79,19 @@ struct ForeignNameRuleTests {
         ("Strato Passwort zurücksetzen", "account_login"),
     ])
     func onTheShippedKnowledgeBaseEachRowNeedsTheRule(_ message: String, _ withoutRule: String) {
-        let kb = UnderstandingTests.shipped
-        let result = MessageInterpreter().interpret(message, kb: kb, scratch: kb.matcher.makeScratch())
+        let result = Self.interpret(message)
         #expect(result.decision == .outOfScope)
-        #expect(result.evidence(kb).contains("unknown name"))
-        var stages = UnderstandingStages.all
-        stages.remove(.foreignNames)
-        let without = MessageInterpreter(stages: stages).interpret(message, kb: kb, scratch: kb.matcher.makeScratch())
-        #expect(without.intentIndex.map { kb.intents[$0].id } == withoutRule)
+        #expect(result.evidence(UnderstandingTests.shipped).contains("unknown name"))
+        #expect(Self.intent(of: Self.interpret(message, stages: UnderstandingStages.all.subtracting(.foreignNames))) == withoutRule)
+    }
+
+    static func interpret(_ message: String, stages: UnderstandingStages = .all) -> Interpretation {
+        let kb = UnderstandingTests.shipped
+        return MessageInterpreter(stages: stages).interpret(message, kb: kb, scratch: kb.matcher.makeScratch())
+    }
+
+    static func intent(of result: Interpretation) -> String? {
+        result.intentIndex.map { UnderstandingTests.shipped.intents[$0].id }
     }
 
     @Test(arguments: [
@@ -97,9 +102,8 @@ struct ForeignNameRuleTests {
         ("Guten Tag! Thema Abo kündigen: was muss ich tun?", "subscription"),
     ])
     func ourOwnCustomersKeepTheirAnswer(_ message: String, _ expected: String) {
-        let kb = UnderstandingTests.shipped
-        let result = MessageInterpreter().interpret(message, kb: kb, scratch: kb.matcher.makeScratch())
+        let result = Self.interpret(message)
         #expect(!(result.outOfScopeRule ?? "").contains("unknown name"))
-        #expect(result.intentIndex.map { kb.intents[$0].id } == expected)
+        #expect(Self.intent(of: result) == expected)
     }
 }

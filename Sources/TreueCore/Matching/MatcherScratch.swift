@@ -13,12 +13,6 @@ public final class MatcherScratch {
     /// `LiteralPrefilter`); one byte per slot, cleared when the stamp wraps.
     var pairs = [UInt8](repeating: 0, count: LiteralPrefilter.tableSize)
     private var pairGeneration: UInt8 = 0
-    /// The example terms of words this thread has seen, for the knowledge base named by
-    /// `wordTermsOwner`: customers repeat their words, and stemming a word costs more
-    /// than looking it up.
-    private var wordTerms: [String: ExampleScorer.WordTerms] = [:]
-    private var wordTermsOwner: ObjectIdentifier?
-    static let wordTermsLimit = 4096
 
     init(patternCount: Int, maxCaptureGroups: Int, limits: MatchLimits) {
         pcre = MatchScratch(limits: limits, maxCaptureGroups: maxCaptureGroups)
@@ -33,22 +27,6 @@ public final class MatcherScratch {
             pairGeneration = 1
         }
         LiteralPrefilter.mark(lowered, in: &pairs, generation: pairGeneration)
-    }
-
-    func terms(of words: [String], kb: KnowledgeBase) -> ExampleScorer.Terms {
-        if wordTermsOwner != ObjectIdentifier(kb) {
-            wordTerms.removeAll()
-            wordTermsOwner = ObjectIdentifier(kb)
-        }
-        let scorer = kb.understanding.scorer
-        return scorer.terms(of: words) { word in
-            if let cached = wordTerms[word] { return cached }
-            let terms = scorer.wordTerms(word)
-            // Bounded: a flood of new words costs a refill, never memory.
-            if wordTerms.count >= Self.wordTermsLimit { wordTerms.removeAll(keepingCapacity: true) }
-            wordTerms[word] = terms
-            return terms
-        }
     }
 
     func admits(_ prefilter: LiteralPrefilter) -> Bool { prefilter.admits(pairs, generation: pairGeneration) }

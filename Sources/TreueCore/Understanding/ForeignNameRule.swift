@@ -83,25 +83,8 @@ public struct ForeignNameRule: Sendable {
         patterns += content.vocabulary.filter { !layerFiles.contains($0.location.file) }.map(\.pattern)
         var words = Set<String>()
         for text in texts { words.formUnion(MessageWords.words(of: text)) }
-        for pattern in patterns { words.formUnion(Self.literalWords(of: pattern)) }
+        for pattern in patterns { words.formUnion(Understanding.literalWords(of: pattern, minimumLength: 2)) }
         self.init(ourWords: words)
-    }
-
-    /// The runs of letters a pattern spells out; a letter after a backslash is an escape
-    /// (`\bpaypal` is `paypal`).
-    static func literalWords(of pattern: String) -> [String] {
-        var words: [String] = []
-        var current = ""
-        var escaped = false
-        for scalar in TextFolder.foldLiteral(pattern).lowercased().unicodeScalars {
-            if escaped { escaped = false; continue }
-            if scalar == "\\" { escaped = true }
-            if scalar.properties.isAlphabetic { current.unicodeScalars.append(scalar); continue }
-            if current.count >= 2 { words.append(current) }
-            current = ""
-        }
-        if current.count >= 2 { words.append(current) }
-        return words
     }
 
     /// Whether the shop's texts use the word, an inflection of it, the word a misspelling
@@ -122,7 +105,8 @@ public struct ForeignNameRule: Sendable {
     ///   - corrector: reads a misspelt word as the word it stands for.
     public func find(in folded: String, words: [MessageWord], corrector: SpellingCorrector? = nil) -> Finding? {
         let isOurs = { (word: String) in self.isOurs(word, corrector: corrector) }
-        guard !words.contains(where: { Self.shopWords.contains($0.text) || Self.isOrderNumber($0.text) }) else { return nil }
+        guard words.contains(where: { Self.serviceWords[$0.text] != nil }),
+              !words.contains(where: { Self.shopWords.contains($0.text) || Self.isOrderNumber($0.text) }) else { return nil }
         let bytes = Array(folded.utf8)
         for (index, word) in words.enumerated() {
             guard let language = Self.serviceWords[word.text] else { continue }

@@ -62,20 +62,21 @@ public struct Understanding: Sendable {
         return name
     }
 
-    /// The plain words a pattern spells out (five letters or more, so fragments of
-    /// alternations like `zur(ue|u)e?ck` add nothing).
-    static func literalWords(of pattern: String) -> [String] {
+    /// The plain words a pattern spells out; a letter after a backslash is an escape
+    /// (`\bpaypal` is `paypal`). The lexicon takes five letters or more, so fragments of
+    /// alternations like `zur(ue|u)e?ck` add nothing.
+    static func literalWords(of pattern: String, minimumLength: Int = 5) -> [String] {
         var words: [String] = []
         var current = ""
         var escaped = false
         for scalar in TextFolder.foldLiteral(pattern).unicodeScalars {
             if escaped { escaped = false; current = ""; continue }
-            if scalar == "\\" { escaped = true; if current.count >= 5 { words.append(current.lowercased()) }; current = ""; continue }
+            if scalar == "\\" { escaped = true; if current.count >= minimumLength { words.append(current.lowercased()) }; current = ""; continue }
             if scalar.properties.isAlphabetic { current.unicodeScalars.append(scalar); continue }
-            if current.count >= 5 { words.append(current.lowercased()) }
+            if current.count >= minimumLength { words.append(current.lowercased()) }
             current = ""
         }
-        if current.count >= 5 { words.append(current.lowercased()) }
+        if current.count >= minimumLength { words.append(current.lowercased()) }
         return words
     }
 }
