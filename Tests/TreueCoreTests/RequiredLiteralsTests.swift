@@ -34,10 +34,11 @@ struct RequiredLiteralsTests {
         let names = Set((0..<300).map { "brand\($0)q" })
         let prefilter = LiteralPrefilter(requirements: [names])
         var table = [UInt8](repeating: 0, count: LiteralPrefilter.tableSize)
-        LiteralPrefilter.mark(Array("wo ist mein paket".utf8), in: &table, generation: 1)
-        #expect(!prefilter.admits(table, generation: 1))
-        LiteralPrefilter.mark(Array("mein brand17q abo".utf8), in: &table, generation: 2)
-        #expect(prefilter.admits(table, generation: 2))
+        let lacking = Array("wo ist mein paket".utf8), having = Array("mein brand17q abo".utf8)
+        LiteralPrefilter.mark(lacking, in: &table, generation: 1)
+        #expect(!prefilter.admits(table, generation: 1, text: lacking))
+        LiteralPrefilter.mark(having, in: &table, generation: 2)
+        #expect(prefilter.admits(table, generation: 2, text: having))
     }
 
     @Test func followsVocabularyCalls() {
@@ -71,12 +72,25 @@ struct RequiredLiteralsTests {
         func admits(_ text: String) -> Bool {
             var table = [UInt8](repeating: 0, count: LiteralPrefilter.tableSize)
             LiteralPrefilter.mark(Array(text.utf8), in: &table, generation: 1)
-            return filter.admits(table, generation: 1)
+            return filter.admits(table, generation: 1, text: Array(text.utf8))
         }
         #expect(admits("wo ist mein paket"))
         #expect(admits("wann kommt die sendung"))
         #expect(!admits("wo ist meine rechnung"))
         #expect(!admits("mein paket ist kaputt"))
         #expect(!admits(""))
+    }
+
+    @Test func aLongMessageWithEveryPairOfAWordButNotTheWordIsRuledOut() {
+        // A long message marks most pairs; "paket" is spelled nowhere in this one, though
+        // "pa", "ak", "ke" and "et" all occur.
+        let filter = LiteralPrefilter(requirements: [["\u{1}paket\u{1}"]])
+        let text = Array("papa akte kette wetter: wo ist mein pa ket".utf8)
+        var table = [UInt8](repeating: 0, count: LiteralPrefilter.tableSize)
+        LiteralPrefilter.mark(text, in: &table, generation: 1)
+        #expect(!filter.admits(table, generation: 1, text: text))
+        let spelled = Array("papa akte kette wetter: wo ist mein paket".utf8)
+        LiteralPrefilter.mark(spelled, in: &table, generation: 2)
+        #expect(filter.admits(table, generation: 2, text: spelled))
     }
 }

@@ -12,6 +12,9 @@
 struct LiteralPrefilter: Sendable {
     /// Per set, per string: the table slots the string needs.
     private let sets: [[[UInt16]]]
+    /// Per set, per string: its pieces between word boundaries, each of which the
+    /// message must contain as it is.
+    private let pieces: [[[[UInt8]]]]
 
     /// Sets with more strings than this cost more to test than they save. A list of a few
     /// hundred names still pays: a name fails at its first missing pair, and the pattern
@@ -26,19 +29,23 @@ struct LiteralPrefilter: Sendable {
     static func slot(_ first: UInt8, _ second: UInt8) -> Int { 256 + ((Int(first) &* 31 &+ Int(second)) & 1023) }
 
     init(requirements: [Set<String>]) {
-        sets = requirements
+        let kept = requirements
             .filter { $0.count <= Self.maxStringsPerSet }
             .prefix(Self.maxSets)
-            .map { set in
-                set.map { string in
-                    let bytes = Array(string.utf8.filter { $0 != 1 })
-                    if bytes.count == 1 { return [UInt16(bytes[0])] }
-                    var slots = Set<UInt16>()
-                    for index in bytes.indices.dropLast() { slots.insert(UInt16(Self.slot(bytes[index], bytes[index + 1]))) }
-                    return Array(slots)
-                }
+            .map { set in set.map { Array($0.utf8) } }
+            .filter { !$0.contains(where: { $0.allSatisfy { $0 == 1 } }) }
+        sets = kept.map { set in
+            set.map { string in
+                let bytes = string.filter { $0 != 1 }
+                if bytes.count == 1 { return [UInt16(bytes[0])] }
+                var slots = Set<UInt16>()
+                for index in bytes.indices.dropLast() { slots.insert(UInt16(Self.slot(bytes[index], bytes[index + 1]))) }
+                return Array(slots)
             }
-            .filter { !$0.contains(where: \.isEmpty) }
+        }
+        pieces = kept.map { set in
+            set.map { string in string.split(separator: 1).map(Array.init) }
+        }
     }
 
     var isEmpty: Bool { sets.isEmpty }
@@ -55,16 +62,42 @@ struct LiteralPrefilter: Sendable {
         }
     }
 
-    /// False only when the message marked in `table` cannot match.
-    func admits(_ table: [UInt8], generation: UInt8) -> Bool {
-        for set in sets {
+    /// False only when the message marked in `table` cannot match. A string whose pairs
+    /// are all there is then looked for in `text` itself: in a long message most pairs
+    /// are marked, and a pattern run costs a hundred times the search.
+    func admits(_ table: [UInt8], generation: UInt8, text: [UInt8]) -> Bool {
+        for (number, set) in sets.enumerated() {
             var found = false
-            for string in set where string.allSatisfy({ table[Int($0)] == generation }) {
+            for (index, string) in set.enumerated()
+            where string.allSatisfy({ table[Int($0)] == generation }) && Self.contains(text, all: pieces[number][index]) {
                 found = true
                 break
             }
             if !found { return false }
         }
         return true
+    }
+
+    private static func contains(_ text: [UInt8], all pieces: [[UInt8]]) -> Bool {
+        pieces.allSatisfy { piece in contains(text, piece) }
+    }
+
+    private static func contains(_ text: [UInt8], _ piece: [UInt8]) -> Bool {
+        guard let first = piece.first, piece.count <= text.count else { return piece.isEmpty }
+        return text.withUnsafeBufferPointer { haystack in
+            piece.withUnsafeBufferPointer { needle in
+                var start = 0
+                let last = haystack.count - needle.count
+                while start <= last {
+                    if haystack[start] == first {
+                        var offset = 1
+                        while offset < needle.count && haystack[start + offset] == needle[offset] { offset += 1 }
+                        if offset == needle.count { return true }
+                    }
+                    start += 1
+                }
+                return false
+            }
+        }
     }
 }

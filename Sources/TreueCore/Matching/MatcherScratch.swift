@@ -29,5 +29,5 @@ public final class MatcherScratch {
         LiteralPrefilter.mark(lowered, in: &pairs, generation: pairGeneration)
     }
 
-    func admits(_ prefilter: LiteralPrefilter) -> Bool { prefilter.admits(pairs, generation: pairGeneration) }
+    func admits(_ prefilter: LiteralPrefilter) -> Bool { prefilter.admits(pairs, generation: pairGeneration, text: lowered) }
 }
