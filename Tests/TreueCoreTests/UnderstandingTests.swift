@@ -50,6 +50,12 @@ struct UnderstandingTests {
         #expect(corrector.suggestion(for: "gutshcien") == "gutschein")
     }
 
+    @Test func aWordTypedWithoutItsUmlautIsReadWithIt() {
+        let corrector = SpellingCorrector(words: ["ruecksendung", "einloesen", "zurueck", "ueber", "rucksack"])
+        let restored = corrector.umlautRestorations(for: MessageWords.scan("meine rucksendung einlosen uber rucksack"))
+        #expect(restored.map { "\($0.from)>\($0.to)" } == ["rucksendung>ruecksendung", "einlosen>einloesen"])
+    }
+
     @Test func aHugeWordCostsNothing() {
         // Its deletion neighbourhood would be tens of millions of strings.
         let word = String(repeating: "x", count: 10_000)
@@ -76,6 +82,14 @@ struct UnderstandingTests {
         ("umtauschen statt geld zurueck", ["statt geld"]),
         ("exchange instead of refund please", ["instead of refund"]),
         ("in 38 statt 36 bitte tauschen", ["statt 36"]),
+        // The refusal after the thing, and a label rejected for the case.
+        ("umtauschen will ich nicht, das kleid geht einfach zurueck", ["umtauschen will ich nicht"]),
+        ("punkte einloesen will ich gar nicht, mich interessiert der status", ["punkte einloesen will ich gar nicht"]),
+        ("die oeffnungszeiten kenn ich schon, ich brauch nur die telefonnummer", ["die oeffnungszeiten kenn ich schon"]),
+        ("die nummer hab ich schon, wann seid ihr erreichbar", ["die nummer hab ich schon"]),
+        ("das ist kein garantiefall, der griff war beim auspacken ab", ["kein garantiefall"]),
+        ("it's not a warranty thing, it was broken when it arrived", ["not a warranty thing"]),
+        ("kein geschenkgutschein, ich mein den rabattcode", ["kein geschenkgutschein"]),
     ])
     func negatedSpans(_ text: String, _ expected: [String]) {
         let spans = NegationScope.spans(in: text, words: MessageWords.scan(text))
@@ -88,6 +102,11 @@ struct UnderstandingTests {
         "statt der schwarzen schuhe kamen braune",
         "you sent me a size 10 instead of 8",
         "i can't log in",
+        // A step already taken, a refusal with nothing after it, a missing parcel.
+        "bezahlt hab ich schon, aber die bestellung steht auf offen",
+        "umtauschen will ich nicht",
+        "es ist kein paket angekommen, bestellung 4455667",
+        "it's not working, i bought it in may",
     ])
     func aNegationThatIsTheComplaintStays(_ text: String) {
         #expect(NegationScope.spans(in: text, words: MessageWords.scan(text)).isEmpty)
@@ -145,6 +164,15 @@ struct UnderstandingTests {
         #expect(id == "-")
         #expect(result.decision == .outOfScope)
         #expect(understood(text, without: .outOfScope).0 == withoutLayer)
+    }
+
+    @Test func aRestoredUmlautComesBeforeThePatterns() {
+        // "Retoure" alone would answer how to return; the refund word lacks its umlaut.
+        let text = "wo bleibt meine Ruckerstattung, die Retoure ist seit 10 Tagen bei euch"
+        let (id, result) = understood(text)
+        #expect(id == "refund_status")
+        #expect(result.corrections.map(\.to) == ["rueckerstattung"])
+        #expect(understood(text, without: .spelling).0 != "refund_status")
     }
 
     @Test func spellingCorrectionFindsThePattern() {

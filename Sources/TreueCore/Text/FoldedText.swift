@@ -45,4 +45,25 @@ public struct FoldedText: Sendable {
             return String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<max(start, min(end, utf8.count))]), as: UTF8.self)
         }
     }
+
+    /// The text with byte ranges of `folded` replaced (ranges in ascending order, not
+    /// overlapping); the replacing bytes lead back to where the replaced ones began, so
+    /// captures still come from the customer's own spelling.
+    func replacing(_ replacements: [(range: Range<Int>, with: String)]) -> FoldedText {
+        let bytes = Array(folded.utf8)
+        var text: [UInt8] = []
+        var offsets: [Int] = []
+        text.reserveCapacity(bytes.count + 8)
+        offsets.reserveCapacity(bytes.count + 9)
+        func origin(_ offset: Int) -> Int { originalOffsets?[offset] ?? offset }
+        var position = 0
+        for replacement in replacements {
+            for offset in position..<replacement.range.lowerBound { text.append(bytes[offset]); offsets.append(origin(offset)) }
+            for byte in replacement.with.utf8 { text.append(byte); offsets.append(origin(replacement.range.lowerBound)) }
+            position = replacement.range.upperBound
+        }
+        for offset in position..<bytes.count { text.append(bytes[offset]); offsets.append(origin(offset)) }
+        offsets.append(origin(bytes.count))
+        return FoldedText(original: original, folded: String(decoding: text, as: UTF8.self), originalOffsets: offsets)
+    }
 }

@@ -48,5 +48,7 @@ enum FunctionWords {
     static let wanting: Set<String> = [
         "ich brauche", "ich brauch", "ich moechte", "ich mochte", "ich will", "ich haette", "ich suche",
         "i want", "i need", "i d", "i would", "id like", "i just", "we need", "we want", "ich wollte",
+        "ich mein", "ich meine", "mich interessiert", "interessiert mich", "sag mir", "sagen sie", "tell me", "i mean",
+        "ich frage", "ich frag",
     ]
 }

@@ -30,13 +30,21 @@ public struct MessageInterpreter: Sendable {
     public init(stages: UnderstandingStages = .all) { self.stages = stages }
 
     public func interpret(_ message: String, kb: KnowledgeBase, scratch: MatcherScratch) -> Interpretation {
-        let folded = TextFolder.fold(message)
-        let words = MessageWords.scan(folded.folded)
+        var folded = TextFolder.fold(message)
+        var words = MessageWords.scan(folded.folded)
+        // Umlauts left out ("Ruckerstattung") are put back before any pattern runs: a
+        // pattern that matched another word of the message would keep the spelling stage away.
+        let restored = stages.contains(.spelling) ? kb.understanding.corrector.umlautRestorations(for: words) : []
+        if !restored.isEmpty {
+            folded = folded.replacing(restored.map { ($0.range, Self.restoring($0, in: folded.folded)) })
+            words = MessageWords.scan(folded.folded)
+        }
         let negated = stages.contains(.negation) ? NegationScope.spans(in: folded.folded, words: words) : []
         let working = negated.isEmpty ? folded
             : FoldedText(original: folded.original, folded: NegationScope.blank(folded.folded, negated), originalOffsets: folded.originalOffsets)
         var result = Interpretation(decision: .none, report: kb.matcher.match(folded: working, scratch: scratch))
         result.negated = negated
+        result.corrections = restored
         let active = words.filter { word in !negated.contains { $0.range.contains(word.range.lowerBound) } }
         if decideByForeignName(&result, folded: working.folded, words: active, kb: kb) { return result }
         if decideByPattern(&result, kb) {
@@ -54,7 +62,7 @@ public struct MessageInterpreter: Sendable {
                 }
                 let corrected = String(decoding: bytes, as: UTF8.self)
                 let report = kb.matcher.match(folded: FoldedText(original: corrected, folded: corrected, originalOffsets: nil), scratch: scratch)
-                result.corrections = corrections
+                result.corrections = restored + corrections
                 let replaced = Dictionary(corrections.map { ($0.range.lowerBound, $0.to) }, uniquingKeysWith: { first, _ in first })
                 scoredWords = active.map { replaced[$0.range.lowerBound] ?? $0.text }
                 if report.winner != nil {
@@ -66,6 +74,20 @@ public struct MessageInterpreter: Sendable {
         guard stages.contains(.examples) else { return result }
         decideByExamples(&result, words: scoredWords, kb: kb)
         return result
+    }
+
+    /// The customer's word with the restored `e` put in, their capitals kept (a capital
+    /// tells the foreign-name rule a name from a noun).
+    private static func restoring(_ correction: SpellingCorrector.Correction, in folded: String) -> String {
+        var typed = Array(folded.utf8[folded.utf8.index(folded.utf8.startIndex, offsetBy: correction.range.lowerBound)..<folded.utf8.index(folded.utf8.startIndex, offsetBy: correction.range.upperBound)])
+        let to = Array(correction.to.utf8)
+        var at = 0
+        for (typedByte, meantByte) in zip(correction.from.utf8, to) {
+            if typedByte != meantByte { break }
+            at += 1
+        }
+        typed.insert(0x65, at: min(at, typed.count))
+        return String(decoding: typed, as: UTF8.self)
     }
 
     /// Another company's name the knowledge base has never heard of, before what one has

@@ -9,6 +9,12 @@
 /// `statt`, because there the negation is the complaint. A span ends at punctuation, at the word that
 /// turns to the wanted thing, or after six words (a replacement's after the word or two
 /// it replaces: `statt 36`, `instead of refund`).
+///
+/// Two more shapes rule a thing out without a wish word before the turn. German puts the
+/// refusal after the thing ("Umtauschen will ich nicht, das Kleid geht zurück", "die
+/// Öffnungszeiten kenn ich schon, …"), and a customer can reject a label for the case ("das
+/// ist kein Garantiefall, …", "it's not a warranty thing, …"). Both count only when a new
+/// clause follows.
 public enum NegationScope {
     public struct Span: Sendable, Equatable {
         /// UTF-8 byte range in the folded text.
@@ -22,8 +28,19 @@ public enum NegationScope {
     public static func spans(in folded: String, words: [MessageWord]) -> [Span] {
         guard words.count > 2 else { return [] }
         var spans: [Span] = []
+        let refusals = refusalsAfterTheThing(words, folded)
         var index = 0
         while index < words.count {
+            if let refusal = refusals.first(where: { $0.lowerBound == index }) {
+                spans.append(span(refusal, words))
+                index = refusal.upperBound
+                continue
+            }
+            if let end = rejectedLabelEnd(at: index, words, folded) {
+                spans.append(span(index..<end, words))
+                index = end
+                continue
+            }
             let replacement = opensReplacement(at: index, words)
             let negation = opensNegation(at: index, words)
             // "statt X kam Y" and "size 10 instead of 8" are complaints, not wishes: a
@@ -50,6 +67,75 @@ public enum NegationScope {
             index = end
         }
         return spans
+    }
+
+    private static func span(_ words: Range<Int>, _ all: [MessageWord]) -> Span {
+        Span(range: all[words.lowerBound].range.lowerBound..<all[words.upperBound - 1].range.upperBound,
+             words: all[words].map(\.text))
+    }
+
+    /// Verbs of wanting that German puts before "ich nicht": "Umtauschen will ich nicht".
+    private static let refusingVerbs: Set<String> = [
+        "will", "moechte", "mochte", "moecht", "mag", "brauch", "brauche", "wollte", "wuerde", "brauchen",
+    ]
+    /// Verbs of knowing before "ich schon": "die Nummer kenn ich schon".
+    private static let knowingVerbs: Set<String> = ["kenn", "kenne", "weiss", "hab", "habe"]
+    private static let articles: Set<String> = [
+        "die", "der", "das", "den", "eure", "euren", "ihre", "ihren", "deine", "meine", "meinen", "mein", "nummer",
+    ]
+
+    /// "X will ich nicht, …" and "die Nummer hab ich schon, …": word ranges from the clause's
+    /// start to the refusal, when a new clause follows.
+    private static func refusalsAfterTheThing(_ words: [MessageWord], _ folded: String) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var verb = 1
+        while verb + 2 < words.count {
+            defer { verb += 1 }
+            let text = words[verb].text
+            guard words[verb + 1].text == "ich" else { continue }
+            var end = verb + 2
+            if words[end].text == "gar", end + 1 < words.count { end += 1 }
+            let refusing = refusingVerbs.contains(text) && FunctionWords.negators.contains(words[end].text)
+            let knowing = knowingVerbs.contains(text) && words[end].text == "schon"
+            guard refusing || knowing else { continue }
+            end += 1
+            guard end < words.count,
+                  breaks(between: words[end - 1], and: words[end], folded) || FunctionWords.contrast.contains(words[end].text)
+                    || startsWanting(at: end, words) else { continue }
+            var start = verb
+            while start > 0, verb - start < 4, !breaks(between: words[start - 1], and: words[start], folded),
+                  !FunctionWords.contrast.contains(words[start - 1].text) {
+                start -= 1
+            }
+            guard start < verb, found.last.map({ $0.upperBound <= start }) ?? true else { continue }
+            // "bezahlt hab ich schon, …" reports a step taken; only a named thing is known.
+            if knowing, text == "hab" || text == "habe", !articles.contains(words[start].text) { continue }
+            found.append(start..<end)
+        }
+        return found
+    }
+
+    /// "das ist kein Garantiefall, …", "it's not a warranty thing, …", "es geht nicht um …, …":
+    /// the end of the rejected label, when a new clause follows it.
+    private static func rejectedLabelEnd(at index: Int, _ words: [MessageWord], _ folded: String) -> Int? {
+        let word = words[index].text
+        let before = index > 0 ? words[index - 1].text : ""
+        let twoBefore = index > 1 ? words[index - 2].text : ""
+        let next = index + 1 < words.count ? words[index + 1].text : ""
+        let german = word.hasPrefix("kein") && FunctionWords.negators.contains(word)
+            && (before == "ist" || before == "isch") && (twoBefore == "das" || twoBefore == "dies" || twoBefore == "des")
+        let aboutGerman = word == "nicht" && before == "geht" && next == "um"
+            || word == "nicht" && next == "um" && twoBefore == "geht"
+        let english = word == "not" && (next == "a" || next == "an" || next == "about")
+            && (index == 0 || before == "its" || (before == "s" || before == "is") && ["it", "this", "that"].contains(twoBefore))
+        guard german || aboutGerman || english else { return nil }
+        var end = index + 1
+        while end < words.count, end - index <= maximumWords {
+            if breaks(between: words[end - 1], and: words[end], folded) { return end - index > 1 ? end : nil }
+            if FunctionWords.contrast.contains(words[end].text) || startsWanting(at: end, words) { return end - index > 1 ? end : nil }
+            end += 1
+        }
+        return nil
     }
 
     /// The folded text with the negated spans blanked out (bytes become spaces, so every

@@ -66,6 +66,33 @@ public struct SpellingCorrector: Sendable {
         return result
     }
 
+    /// Words typed without their umlaut ("ruckerstattung", "einlosen", "zuruck"): a word
+    /// that becomes a word the knowledge base uses more often once an `e` follows one of
+    /// its a, o or u. Customers' phrasings hold such typos too, so a known word can still
+    /// be one; a word used three times or more is a word of its own. This is so nearly
+    /// always what was meant that it is read so before the patterns run; function words
+    /// stay as typed ("uber" may be the ride company).
+    public func umlautRestorations(for words: [MessageWord]) -> [Correction] {
+        var result: [Correction] = []
+        for word in words where word.range.count >= 4 && word.range.count <= Self.maximumLength {
+            let typed = frequency[word.text] ?? 0
+            guard typed < 3, !FunctionWords.all.contains(word.text) else { continue }
+            let bytes = Array(word.text.utf8)
+            guard bytes.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { continue }
+            for index in bytes.indices where bytes[index] == 0x61 || bytes[index] == 0x6F || bytes[index] == 0x75 {
+                guard index + 1 == bytes.count || bytes[index + 1] != 0x65 else { continue }
+                var restored = bytes
+                restored.insert(0x65, at: index + 1)
+                let candidate = String(decoding: restored, as: UTF8.self)
+                if let count = frequency[candidate], count > typed, !FunctionWords.all.contains(candidate) {
+                    result.append(Correction(from: word.text, to: candidate, range: word.range))
+                    break
+                }
+            }
+        }
+        return result
+    }
+
     /// The known word closest to `word`, if one is close enough.
     public func suggestion(for word: String) -> String? {
         guard word.count <= Self.maximumLength else { return nil }
