@@ -21,16 +21,29 @@ public final class Redactor: Sendable {
             case phone
         }
 
+        /// What a text must hold before the rule's pattern runs at all: a bot reply of
+        /// three hundred characters costs every rule a full scan, and most texts hold no
+        /// `@` and too few digits for a card or a phone.
+        public enum Gate: Sendable, Equatable {
+            case always
+            case atSign
+            case spelledAt
+            case ibanStart
+            case digits(Int)
+        }
+
         public let name: String
         public let pattern: String
         public let placeholder: String
         public let check: Check
+        public let gate: Gate
 
-        public init(name: String, pattern: String, placeholder: String, check: Check) {
+        public init(name: String, pattern: String, placeholder: String, check: Check, gate: Gate = .always) {
             self.name = name
             self.pattern = pattern
             self.placeholder = placeholder
             self.check = check
+            self.gate = gate
         }
 
         public init(name: String, pattern: String, placeholder: String, requiresLuhn: Bool = false) {
@@ -52,11 +65,16 @@ public final class Redactor: Sendable {
     /// The built-in rules. Order matters: an IBAN holds digit runs the card and phone rules
     /// would take, and a card number looks like a long phone number.
     public static let defaultRules: [Rule] = [
-        Rule(name: "email", pattern: #"[\w.+-]+[ ]?@[ ]?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b"#, placeholder: "[email]"),
-        Rule(name: "email_spelled", pattern: #"[\w.+-]+"# + spelledAt + #"[\w-]+(?:"# + spelledDot + #"[\w-]+)*?"# + spelledDot + topLevel,
-             placeholder: "[email]"),
-        Rule(name: "iban", pattern: #"\b[a-z]{2}[0-9]{2}(?:"# + separator + #"{0,2}[a-z0-9]){10,34}"#, placeholder: "[iban]", check: .iban),
-        Rule(name: "card", pattern: #"\b[0-9](?:"# + separator + #"{0,2}[0-9]){12,18}\b"#, placeholder: "[card]", check: .luhn),
+        // The local part starts where a run of its characters starts, and is taken whole:
+        // tried from every letter of every word, it cost a reply a hundred thousand steps.
+        Rule(name: "email", pattern: #"(?<![\w.+-])[\w.+-]++[ ]?@[ ]?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b"#, placeholder: "[email]",
+             check: .none, gate: .atSign),
+        Rule(name: "email_spelled", pattern: #"(?<![\w.+-])[\w.+-]++"# + spelledAt + #"[\w-]+(?:"# + spelledDot + #"[\w-]+)*?"# + spelledDot + topLevel,
+             placeholder: "[email]", check: .none, gate: .spelledAt),
+        Rule(name: "iban", pattern: #"\b[a-z]{2}[0-9]{2}(?:"# + separator + #"{0,2}[a-z0-9]){10,34}"#, placeholder: "[iban]", check: .iban,
+             gate: .ibanStart),
+        Rule(name: "card", pattern: #"\b[0-9](?:"# + separator + #"{0,2}[0-9]){12,18}\b"#, placeholder: "[card]", check: .luhn,
+             gate: .digits(13)),
         // International (+49, 0049), national with a leading 0 (also in parentheses), or
         // North American (555) 123-4567; groups joined by separators or parentheses. The
         // pattern is generous (at most seven groups, so a failed candidate costs little);
@@ -64,7 +82,7 @@ public final class Redactor: Sendable {
         Rule(name: "phone",
              pattern: #"(?:(?:\+|\b00)[0-9]{1,3}|\(0[0-9]{1,5}\)|\b0[0-9]{1,5}|\([2-9][0-9]{2}\)|\b[2-9][0-9]{2}(?=[ .-][0-9]{3}[ .-][0-9]{4}\b))(?:"#
                  + separator + #"{0,3}(?:\(0?[0-9]{1,5}\)|[0-9]{1,12})){0,6}"#,
-             placeholder: "[phone]", check: .phone),
+             placeholder: "[phone]", check: .phone, gate: .digits(8)),
     ]
 
     private let rules: [(Rule, CompiledPattern)]
@@ -113,18 +131,20 @@ public final class Redactor: Sendable {
 
     public func redact(_ text: String, scratch: MatchScratch) -> String {
         // Nearly every message has no digit, no @ and no spelled-out "at": skip the patterns.
-        guard Self.mayHoldPersonalData(text) else { return text }
+        var signals = TextSignals(text)
+        guard signals.mayHoldPersonalData else { return text }
         // A placeholder can put a word boundary where there was none and so expose a number
         // another rule now matches: repeat until nothing changes (each change removes
         // digits or an @, so this ends quickly; the bound only guards custom rules).
         var result = text
         for _ in 0..<16 {
             var pass = result
-            for (rule, pattern) in rules {
+            for (rule, pattern) in rules where signals.admits(rule.gate) {
                 pass = replaceAll(in: pass, rule: rule, pattern: pattern, scratch: scratch)
             }
             if pass == result { break }
             result = pass
+            signals = TextSignals(result)
         }
         return result
     }
@@ -202,21 +222,53 @@ public final class Redactor: Sendable {
         return next
     }
 
-    /// True when the text has a digit, an `@`, or an "at" after a space or bracket.
-    static func mayHoldPersonalData(_ text: String) -> Bool {
-        var previous: UInt8 = 32
-        var beforePrevious: UInt8 = 32
-        for byte in text.utf8 {
-            if (byte >= 48 && byte <= 57) || byte == 64 { return true }
-            // "at" / "ät" (0xC3 0xA4 't'), preceded by space or an opening bracket.
-            if byte | 0x20 == 116 {
-                if previous | 0x20 == 97, Self.opensSpelledAt(beforePrevious) { return true }
-                if previous == 0xA4, beforePrevious == 0xC3 { return true }
+    /// What the rules' gates ask of a text, read in one pass over its bytes.
+    struct TextSignals {
+        var digits = 0
+        var atSign = false
+        var spelledAt = false
+        /// Two letters and two digits at a word's start, as every IBAN begins.
+        var ibanStart = false
+
+        init(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes in
+                var previous: UInt8 = 32
+                var beforePrevious: UInt8 = 32
+                for index in bytes.indices {
+                    let byte = bytes[index]
+                    if byte >= 48 && byte <= 57 {
+                        digits += 1
+                        if !ibanStart, index >= 3, Self.isDigit(previous), Self.isLetter(bytes[index - 2]), Self.isLetter(bytes[index - 3]),
+                           index == 3 || !(Self.isLetter(bytes[index - 4]) || Self.isDigit(bytes[index - 4])) {
+                            ibanStart = true
+                        }
+                    } else if byte == 64 {
+                        atSign = true
+                    } else if byte | 0x20 == 116 {
+                        if previous | 0x20 == 97, Redactor.opensSpelledAt(beforePrevious) { spelledAt = true }
+                        if previous == 0xA4, beforePrevious == 0xC3 { spelledAt = true }
+                    }
+                    beforePrevious = previous
+                    previous = byte
+                }
             }
-            beforePrevious = previous
-            previous = byte
         }
-        return false
+
+        var mayHoldPersonalData: Bool { digits > 0 || atSign || spelledAt }
+
+        private static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+        private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 97 && (byte | 0x20) <= 122 }
+
+        func admits(_ gate: Rule.Gate) -> Bool {
+            switch gate {
+            case .always: true
+            case .atSign: atSign
+            case .spelledAt: spelledAt
+            case .ibanStart: ibanStart
+            case let .digits(least): digits >= least
+            }
+        }
     }
 
     private static func opensSpelledAt(_ byte: UInt8) -> Bool { byte == 32 || byte == 40 || byte == 91 || byte == 123 || byte == 60 }
