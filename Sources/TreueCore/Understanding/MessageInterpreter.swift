@@ -32,9 +32,10 @@ public struct MessageInterpreter: Sendable {
     public func interpret(_ message: String, kb: KnowledgeBase, scratch: MatcherScratch) -> Interpretation {
         var folded = TextFolder.fold(message)
         var words = MessageWords.scan(folded.folded)
-        // Umlauts left out ("Ruckerstattung") are put back before any pattern runs: a
-        // pattern that matched another word of the message would keep the spelling stage away.
-        let restored = stages.contains(.spelling) ? kb.understanding.corrector.umlautRestorations(for: words) : []
+        // Umlauts left out ("Ruckerstattung") and double letters typed single ("Erstatung")
+        // are put back before any pattern runs: a pattern that matched another word of the
+        // message would keep the spelling stage away.
+        let restored = stages.contains(.spelling) ? kb.understanding.corrector.restorations(for: words) : []
         if !restored.isEmpty {
             folded = folded.replacing(restored.map { ($0.range, Self.restoring($0, in: folded.folded)) })
             words = MessageWords.scan(folded.folded)
@@ -76,8 +77,8 @@ public struct MessageInterpreter: Sendable {
         return result
     }
 
-    /// The customer's word with the restored `e` put in, their capitals kept (a capital
-    /// tells the foreign-name rule a name from a noun).
+    /// The customer's word with the restored letter put in, their capitals kept (a
+    /// capital tells the foreign-name rule a name from a noun).
     private static func restoring(_ correction: SpellingCorrector.Correction, in folded: String) -> String {
         var typed = Array(folded.utf8[folded.utf8.index(folded.utf8.startIndex, offsetBy: correction.range.lowerBound)..<folded.utf8.index(folded.utf8.startIndex, offsetBy: correction.range.upperBound)])
         let to = Array(correction.to.utf8)
@@ -86,7 +87,8 @@ public struct MessageInterpreter: Sendable {
             if typedByte != meantByte { break }
             at += 1
         }
-        typed.insert(0x65, at: min(at, typed.count))
+        guard at < to.count else { return correction.to }
+        typed.insert(to[at], at: min(at, typed.count))
         return String(decoding: typed, as: UTF8.self)
     }
 

@@ -151,11 +151,28 @@ public enum NegationScope {
 
     private static func opensNegation(at index: Int, _ words: [MessageWord]) -> Bool {
         let word = words[index].text
-        if FunctionWords.negators.contains(word) { return true }
+        var next = index + 1
+        let isNegator = FunctionWords.negators.contains(word)
         // "don't", "didn't", "isn't" arrive as two words.
-        if contractions.contains(word), index + 1 < words.count, words[index + 1].text == "t" { return true }
-        return false
+        let isContraction = !isNegator && contractions.contains(word) && next < words.count && words[next].text == "t"
+        guard isNegator || isContraction else { return false }
+        if isContraction { next += 1 }
+        // "war nicht im Paket, nur das Kabel", "wasn't in the box, only the cable": what is
+        // missing is the complaint, not something the customer turns down.
+        guard next < words.count else { return true }
+        let following = words[next].text
+        if reportsAbsence.contains(following) { return false }
+        if following == "in", next + 1 < words.count, ["the", "my", "der", "dem", "meinem", "meiner"].contains(words[next + 1].text) {
+            return false
+        }
+        return true
     }
+
+    /// Words after a negation that say something is missing or did not come.
+    private static let reportsAbsence: Set<String> = [
+        "im", "drin", "dabei", "enthalten", "beigelegt", "mitgeliefert", "angekommen", "gekommen", "geliefert", "da",
+        "included", "there", "inside", "arrived", "delivered",
+    ]
 
     private static func opensReplacement(at index: Int, _ words: [MessageWord]) -> Bool {
         let word = words[index].text
@@ -183,7 +200,11 @@ public enum NegationScope {
 
     static func startsWanting(at index: Int, _ words: [MessageWord]) -> Bool {
         guard index + 1 < words.count else { return false }
-        return FunctionWords.wanting.contains(words[index].text + " " + words[index + 1].text)
+        if FunctionWords.wanting.contains(words[index].text + " " + words[index + 1].text) { return true }
+        // "keine Geschenkkarte, ich hab einen Rabattcode": having a thing turns to it, having
+        // done something ("ich habe am 3. bestellt") does not.
+        return index + 2 < words.count && words[index].text == "ich" && ["hab", "habe"].contains(words[index + 1].text)
+            && ["einen", "nen", "ne", "eine", "ein", "n"].contains(words[index + 2].text)
     }
 
     /// Clause punctuation between two words ends a span.

@@ -66,29 +66,39 @@ public struct SpellingCorrector: Sendable {
         return result
     }
 
-    /// Words typed without their umlaut ("ruckerstattung", "einlosen", "zuruck"): a word
-    /// that becomes a word the knowledge base uses more often once an `e` follows one of
-    /// its a, o or u. Customers' phrasings hold such typos too, so a known word can still
-    /// be one; a word used three times or more is a word of its own. This is so nearly
-    /// always what was meant that it is read so before the patterns run; function words
-    /// stay as typed ("uber" may be the ride company).
-    public func umlautRestorations(for words: [MessageWord]) -> [Correction] {
+    /// Words typed without their umlaut or with a double letter single ("ruckerstattung",
+    /// "einlosen", "erstatung", "verfalen"): a word that becomes a word the knowledge base
+    /// uses more often once an `e` follows one of its a, o or u, or one of its consonants
+    /// is doubled. Customers' phrasings hold such typos too, so a known word can still be
+    /// one; a word used three times or more is a word of its own. This is so nearly always
+    /// what was meant that it is read so before the patterns run; function words stay as
+    /// typed ("uber" may be the ride company, "wen" is no "wenn").
+    public func restorations(for words: [MessageWord]) -> [Correction] {
         var result: [Correction] = []
         for word in words where word.range.count >= 4 && word.range.count <= Self.maximumLength {
             let typed = frequency[word.text] ?? 0
             guard typed < 3, !FunctionWords.all.contains(word.text) else { continue }
             let bytes = Array(word.text.utf8)
             guard bytes.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { continue }
-            for index in bytes.indices where bytes[index] == 0x61 || bytes[index] == 0x6F || bytes[index] == 0x75 {
-                guard index + 1 == bytes.count || bytes[index + 1] != 0x65 else { continue }
-                var restored = bytes
-                restored.insert(0x65, at: index + 1)
+            var best: (word: String, count: Int)?
+            func consider(_ restored: [UInt8]) {
                 let candidate = String(decoding: restored, as: UTF8.self)
-                if let count = frequency[candidate], count > typed, !FunctionWords.all.contains(candidate) {
-                    result.append(Correction(from: word.text, to: candidate, range: word.range))
-                    break
+                if let count = frequency[candidate], count > typed, count > best?.count ?? 0, !FunctionWords.all.contains(candidate) {
+                    best = (candidate, count)
                 }
             }
+            for index in bytes.indices {
+                let byte = bytes[index]
+                let next = index + 1 < bytes.count ? bytes[index + 1] : 0
+                if byte == 0x61 || byte == 0x6F || byte == 0x75 {
+                    if next != 0x65 { var restored = bytes; restored.insert(0x65, at: index + 1); consider(restored) }
+                } else if byte != 0x65 && byte != 0x69 && byte != 0x79, index > 0, next != byte, bytes[index - 1] != byte {
+                    var restored = bytes
+                    restored.insert(byte, at: index + 1)
+                    consider(restored)
+                }
+            }
+            if let best { result.append(Correction(from: word.text, to: best.word, range: word.range)) }
         }
         return result
     }
