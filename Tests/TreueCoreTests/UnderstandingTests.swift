@@ -93,6 +93,9 @@ struct UnderstandingTests {
         ("it's not a warranty thing, it was broken when it arrived", ["not a warranty thing"]),
         ("kein geschenkgutschein, ich mein den rabattcode", ["kein geschenkgutschein"]),
         ("keine geschenkkarte, ich hab nen rabattcode aus der werbung", ["keine geschenkkarte"]),
+        ("loeschen will ich das konto nicht, ich komme nur nicht mehr rein", ["loeschen will ich das konto nicht"]),
+        ("wie viele punkte ich habe, weiss ich - ich will sie einloesen", ["wie viele punkte ich habe weiss ich"]),
+        ("wann ihr offen habt, ist mir egal - ich brauche eure nummer", ["wann ihr offen habt ist mir egal"]),
     ])
     func negatedSpans(_ text: String, _ expected: [String]) {
         let spans = NegationScope.spans(in: text, words: MessageWords.scan(text))

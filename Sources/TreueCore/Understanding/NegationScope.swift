@@ -84,27 +84,54 @@ public enum NegationScope {
         "die", "der", "das", "den", "eure", "euren", "ihre", "ihren", "deine", "meine", "meinen", "mein", "nummer",
     ]
 
-    /// "X will ich nicht, …" and "die Nummer hab ich schon, …": word ranges from the clause's
-    /// start to the refusal, when a new clause follows.
+    /// "X will ich nicht, …", "Löschen will ich das Konto nicht, …", "die Nummer hab ich
+    /// schon, …", "wie viele Punkte ich habe, weiß ich – …", "wann ihr offen habt, ist mir
+    /// egal – …": word ranges from the clause's start to the refusal, when a new clause follows.
     private static func refusalsAfterTheThing(_ words: [MessageWord], _ folded: String) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var verb = 1
-        while verb + 2 < words.count {
+        while verb + 1 < words.count {
             defer { verb += 1 }
             let text = words[verb].text
-            guard words[verb + 1].text == "ich" else { continue }
-            var end = verb + 2
-            if words[end].text == "gar", end + 1 < words.count { end += 1 }
-            let refusing = refusingVerbs.contains(text) && FunctionWords.negators.contains(words[end].text)
-            let knowing = knowingVerbs.contains(text) && words[end].text == "schon"
-            guard refusing || knowing else { continue }
+            var end: Int
+            let knowing: Bool
+            if text == "egal", words[verb - 1].text == "ist" || words[verb - 1].text == "mir" {
+                (knowing, end) = (false, verb)
+            } else {
+                guard words[verb + 1].text == "ich", verb + 2 < words.count else { continue }
+                end = verb + 2
+                if refusingVerbs.contains(text) {
+                    // up to two words of the thing between ("will ich das Konto nicht")
+                    while end < min(words.count - 1, verb + 4), !FunctionWords.negators.contains(words[end].text),
+                          !breaks(between: words[end], and: words[end + 1], folded) {
+                        end += 1
+                    }
+                    guard FunctionWords.negators.contains(words[end].text) else { continue }
+                    knowing = false
+                } else if knowingVerbs.contains(text) {
+                    if ["schon", "bereits", "ja"].contains(words[end].text) {
+                        knowing = true
+                    } else if text == "weiss" || text == "kenn" || text == "kenne" {
+                        (knowing, end) = (true, verb + 1)
+                    } else {
+                        continue
+                    }
+                } else {
+                    continue
+                }
+            }
             end += 1
             guard end < words.count,
                   breaks(between: words[end - 1], and: words[end], folded) || FunctionWords.contrast.contains(words[end].text)
                     || startsWanting(at: end, words) else { continue }
+            // "…, weiß ich" and "…, ist mir egal" name the thing in the clause before.
+            var crossings = text == "egal" || (knowing && end == verb + 2) ? 1 : 0
             var start = verb
-            while start > 0, verb - start < 4, !breaks(between: words[start - 1], and: words[start], folded),
-                  !FunctionWords.contrast.contains(words[start - 1].text) {
+            while start > 0, verb - start < 7, !FunctionWords.contrast.contains(words[start - 1].text) {
+                if breaks(between: words[start - 1], and: words[start], folded) {
+                    guard crossings > 0 else { break }
+                    crossings -= 1
+                }
                 start -= 1
             }
             guard start < verb, found.last.map({ $0.upperBound <= start }) ?? true else { continue }
