@@ -41,6 +41,7 @@ struct ForeignNameRuleTests {
         "Maestro Karte geht nicht",                          // a word of ours (a payment method)
         "Spar Abo pausieren",
         "Premium Konto",
+        "got like 3k points, wanna cash em in",             // a number with a unit is no name
         "Winterjacke Rechnung fehlt",                        // ends in a word of ours
         "hetzner rechnung kam doppelt",                      // a word in lower case is no name
         "Meine Rechnung fehlt",                              // function word

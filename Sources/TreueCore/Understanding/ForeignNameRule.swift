@@ -136,7 +136,7 @@ public struct ForeignNameRule: Sendable {
     func isName(_ word: MessageWord, in bytes: [UInt8], isOurs: (String) -> Bool) -> Bool {
         let text = word.text
         guard text.count >= 2, !FunctionWords.all.contains(text), !FunctionWords.negators.contains(text), !Self.topicWords.contains(text),
-              !text.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }) else { return false }
+              !text.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }), !Self.isQuantity(text) else { return false }
         let mixed = text.unicodeScalars.contains { $0.properties.numericType != nil }
         let first = String(decoding: bytes[word.range], as: UTF8.self).unicodeScalars.first
         guard mixed || first?.properties.isUppercase == true else { return false }
@@ -147,6 +147,13 @@ public struct ForeignNameRule: Sendable {
     static func adjacent(_ a: MessageWord, _ b: MessageWord, in bytes: [UInt8]) -> Bool {
         bytes[a.range.upperBound..<b.range.lowerBound].allSatisfy { $0 == 0x20 || $0 == 0x2D }
             && b.range.lowerBound > a.range.upperBound
+    }
+
+    /// "3k", "2x", "10er", "5min": a number with a unit is no name.
+    static func isQuantity(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        guard let firstLetter = scalars.firstIndex(where: { $0.properties.numericType == nil }), firstLetter > 0 else { return false }
+        return scalars[firstLetter...].allSatisfy { $0.properties.isAlphabetic } && scalars.count - firstLetter <= 3
     }
 
     static func isOrderNumber(_ text: String) -> Bool {

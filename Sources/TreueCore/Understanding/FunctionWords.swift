@@ -49,6 +49,6 @@ enum FunctionWords {
         "ich brauche", "ich brauch", "ich moechte", "ich mochte", "ich will", "ich haette", "ich suche",
         "i want", "i need", "i d", "i would", "id like", "i just", "we need", "we want", "ich wollte",
         "ich mein", "ich meine", "mich interessiert", "interessiert mich", "sag mir", "sagen sie", "tell me", "i mean",
-        "ich frage", "ich frag",
+        "ich frage", "ich frag", "erklaert mir", "erklaer mir", "erklaeren sie", "explain what",
     ]
 }
