@@ -25,6 +25,9 @@ public struct SpellingCorrector: Sendable {
     /// Known words of four letters or more by the same hash: a customer's word with a
     /// letter too many becomes one of them by a deletion.
     private let wordsByHash: [UInt64: [String]]
+    /// Known words by the hash of their form with the umlaut's `e` or one of a double
+    /// consonant left out: a customer's word is looked up once, not once per letter.
+    private let restorable: [UInt64: [String]]
 
     static let minimumLength = 5
     /// Longer "words" are pasted codes or noise; their deletion neighbourhood would grow
@@ -51,6 +54,33 @@ public struct SpellingCorrector: Sendable {
         }
         self.deletions = deletions
         self.wordsByHash = wordsByHash
+        var restorable: [UInt64: [String]] = [:]
+        for word in frequency.keys.sorted() where word.utf8.count >= Self.minimumLength && !FunctionWords.all.contains(word) {
+            let bytes = Array(word.utf8)
+            guard bytes.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { continue }
+            var seen = Set<UInt64>()
+            for index in bytes.indices.dropFirst() where Self.isRestorable(bytes, at: index) {
+                let key = Self.hash(bytes, skipping: index)
+                if seen.insert(key).inserted { restorable[key, default: []].append(word) }
+            }
+        }
+        self.restorable = restorable
+    }
+
+    /// An `e` after a, o or u (an umlaut spelled out), or the second of a doubled
+    /// consonant: the letter a typist leaves out.
+    private static func isRestorable(_ bytes: [UInt8], at index: Int) -> Bool {
+        let byte = bytes[index], previous = bytes[index - 1]
+        if byte == 0x65 { return previous == 0x61 || previous == 0x6F || previous == 0x75 }
+        return byte == previous && byte != 0x61 && byte != 0x65 && byte != 0x69 && byte != 0x6F && byte != 0x75 && byte != 0x79
+            && (index + 1 == bytes.count || bytes[index + 1] != byte)
+    }
+
+    /// FNV-1a over bytes, the same value as `hash(_:)` over the scalars of an ASCII word.
+    private static func hash(_ bytes: [UInt8], skipping: Int = .max) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for index in bytes.indices where index != skipping { hash = (hash ^ UInt64(bytes[index])) &* 0x0000_0100_0000_01b3 }
+        return hash
     }
 
     public var wordCount: Int { frequency.count }
@@ -75,32 +105,28 @@ public struct SpellingCorrector: Sendable {
     /// typed ("uber" may be the ride company, "wen" is no "wenn").
     public func restorations(for words: [MessageWord]) -> [Correction] {
         var result: [Correction] = []
-        for word in words where word.range.count >= 4 && word.range.count <= Self.maximumLength {
+        for word in words where word.range.count >= 4 && word.range.count < Self.maximumLength {
             let typed = frequency[word.text] ?? 0
-            guard typed < 3, !FunctionWords.all.contains(word.text) else { continue }
+            guard typed < 3 else { continue }
             let bytes = Array(word.text.utf8)
-            guard bytes.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { continue }
+            guard bytes.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }), let candidates = restorable[Self.hash(bytes)],
+                  !FunctionWords.all.contains(word.text) else { continue }
             var best: (word: String, count: Int)?
-            func consider(_ restored: [UInt8]) {
-                let candidate = String(decoding: restored, as: UTF8.self)
-                if let count = frequency[candidate], count > typed, count > best?.count ?? 0, !FunctionWords.all.contains(candidate) {
-                    best = (candidate, count)
-                }
-            }
-            for index in bytes.indices {
-                let byte = bytes[index]
-                let next = index + 1 < bytes.count ? bytes[index + 1] : 0
-                if byte == 0x61 || byte == 0x6F || byte == 0x75 {
-                    if next != 0x65 { var restored = bytes; restored.insert(0x65, at: index + 1); consider(restored) }
-                } else if byte != 0x65 && byte != 0x69 && byte != 0x79, index > 0, next != byte, bytes[index - 1] != byte {
-                    var restored = bytes
-                    restored.insert(byte, at: index + 1)
-                    consider(restored)
-                }
+            for candidate in candidates where Self.isRestoration(of: bytes, as: Array(candidate.utf8)) {
+                let count = frequency[candidate] ?? 0
+                if count > typed, count > best?.count ?? 0 { best = (candidate, count) }
             }
             if let best { result.append(Correction(from: word.text, to: best.word, range: word.range)) }
         }
         return result
+    }
+
+    /// True when `meant` is `typed` with one restorable letter put back (the hash may collide).
+    private static func isRestoration(of typed: [UInt8], as meant: [UInt8]) -> Bool {
+        guard meant.count == typed.count + 1 else { return false }
+        var index = 0
+        while index < typed.count, typed[index] == meant[index] { index += 1 }
+        return index > 0 && isRestorable(meant, at: index) && typed[index...].elementsEqual(meant[(index + 1)...])
     }
 
     /// The known word closest to `word`, if one is close enough.
