@@ -128,14 +128,32 @@ public struct ExampleScorer: Sendable {
         return terms
     }
 
-    public func terms(of words: [String]) -> Terms {
+    /// A word's terms: numbers where examples use them, and the rest by name.
+    struct WordTerms: Sendable {
+        let known: [Int32]
+        let unknown: [String]
+    }
+
+    func wordTerms(_ word: String) -> WordTerms {
+        if let numbers = knownTerms[word] { return WordTerms(known: numbers, unknown: []) }
+        var known: [Int32] = []
+        var unknown: [String] = []
+        for term in Self.terms(of: [word], concepts: concepts) {
+            if let number = termNumbers[term] { known.append(number) } else { unknown.append(term) }
+        }
+        return WordTerms(known: known, unknown: unknown)
+    }
+
+    public func terms(of words: [String]) -> Terms { terms(of: words, lookup: wordTerms) }
+
+    /// `lookup` gives a word's terms, from a cache or from `wordTerms`.
+    func terms(of words: [String], lookup: (String) -> WordTerms) -> Terms {
         var known: [Int32] = []
         var unknown: [String] = []
         for word in words {
-            if let numbers = knownTerms[word] { known += numbers; continue }
-            for term in Self.terms(of: [word], concepts: concepts) {
-                if let number = termNumbers[term] { known.append(number) } else { unknown.append(term) }
-            }
+            let terms = lookup(word)
+            known += terms.known
+            unknown += terms.unknown
         }
         known.sort()
         var unique: [Int32] = []

@@ -49,7 +49,7 @@ public struct MessageInterpreter: Sendable {
         let active = words.filter { word in !negated.contains { $0.range.contains(word.range.lowerBound) } }
         if decideByForeignName(&result, folded: working.folded, words: active, kb: kb) { return result }
         if decideByPattern(&result, kb) {
-            if stages.contains(.crossCheck), result.decision == .pattern { crossCheck(&result, words: active.map(\.text), kb: kb) }
+            if stages.contains(.crossCheck), result.decision == .pattern { crossCheck(&result, words: active.map(\.text), kb: kb, scratch: scratch) }
             return result
         }
 
@@ -73,7 +73,7 @@ public struct MessageInterpreter: Sendable {
             }
         }
         guard stages.contains(.examples) else { return result }
-        decideByExamples(&result, words: scoredWords, kb: kb)
+        decideByExamples(&result, words: scoredWords, kb: kb, scratch: scratch)
         return result
     }
 
@@ -136,10 +136,10 @@ public struct MessageInterpreter: Sendable {
     /// A pattern that matched a word or two of a message whose other words all belong to
     /// a close neighbour ("keinen Umtausch, nur wissen wann das Geld für die Rücksendung
     /// kommt") is overruled by the examples, when they are clear about it.
-    private func crossCheck(_ result: inout Interpretation, words: [String], kb: KnowledgeBase) {
+    private func crossCheck(_ result: inout Interpretation, words: [String], kb: KnowledgeBase, scratch: MatcherScratch) {
         guard let chosen = result.intentIndex, kb.intents[chosen].action == nil else { return }
         let scorer = kb.understanding.scorer
-        let terms = scorer.terms(of: words)
+        let terms = scratch.terms(of: words, kb: kb)
         let ranked = scorer.rank(terms)
         guard let best = ranked.first, best.intentIndex != chosen, kb.intents[best.intentIndex].action == nil,
               best.coverage >= overruleCoverage, best.matched >= 2 else { return }
@@ -157,9 +157,9 @@ public struct MessageInterpreter: Sendable {
         result.hit = nil
     }
 
-    private func decideByExamples(_ result: inout Interpretation, words: [String], kb: KnowledgeBase) {
+    private func decideByExamples(_ result: inout Interpretation, words: [String], kb: KnowledgeBase, scratch: MatcherScratch) {
         let scorer = kb.understanding.scorer
-        let terms = scorer.terms(of: words)
+        let terms = scratch.terms(of: words, kb: kb)
         var ranked = scorer.rank(terms)
         if !stages.contains(.outOfScope) { ranked.removeAll { kb.intents[$0.intentIndex].action == .outOfScope } }
         result.scores = Array(ranked.prefix(3))
