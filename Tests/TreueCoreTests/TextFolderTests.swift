@@ -5,6 +5,9 @@ struct TextFolderTests {
     @Test(arguments: [
         ("zurück", "zurueck"), ("Straße", "Strasse"), ("ÄRGER", "AeRGER"), ("what’s", "what's"),
         ("u\u{0308}ber", "ueber"), ("plain ascii", "plain ascii"),
+        // Composed only where NFC changes something: a decomposed umlaut beside an emoji
+        // and typographic quotes, the Ångström sign, and none of it in a message without.
+        ("„zuru\u{0308}ck“ 🎁", "\"zurueck\" 🎁"), ("\u{212B}", "\u{C5}"), ("„zurück“ 🎁 5 €", "\"zurueck\" 🎁 5 €"),
     ])
     func foldsMessages(_ input: String, _ expected: String) {
         #expect(TextFolder.fold(input).folded == expected)
