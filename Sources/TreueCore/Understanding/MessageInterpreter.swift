@@ -77,19 +77,11 @@ public struct MessageInterpreter: Sendable {
         return result
     }
 
-    /// The customer's word with the restored letter put in, their capitals kept (a
-    /// capital tells the foreign-name rule a name from a noun).
+    /// The restored word, capitalised when the customer capitalised it (a capital tells
+    /// the foreign-name rule a name from a noun; patterns match without case).
     private static func restoring(_ correction: SpellingCorrector.Correction, in folded: String) -> String {
-        var typed = Array(folded.utf8[folded.utf8.index(folded.utf8.startIndex, offsetBy: correction.range.lowerBound)..<folded.utf8.index(folded.utf8.startIndex, offsetBy: correction.range.upperBound)])
-        let to = Array(correction.to.utf8)
-        var at = 0
-        for (typedByte, meantByte) in zip(correction.from.utf8, to) {
-            if typedByte != meantByte { break }
-            at += 1
-        }
-        guard at < to.count else { return correction.to }
-        typed.insert(to[at], at: min(at, typed.count))
-        return String(decoding: typed, as: UTF8.self)
+        let first = folded.utf8[folded.utf8.index(folded.utf8.startIndex, offsetBy: correction.range.lowerBound)]
+        return first >= 0x41 && first <= 0x5A ? correction.to.prefix(1).uppercased() + correction.to.dropFirst() : correction.to
     }
 
     /// Another company's name the knowledge base has never heard of, before what one has

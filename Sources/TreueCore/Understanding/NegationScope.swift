@@ -81,7 +81,7 @@ public enum NegationScope {
     /// Verbs of knowing before "ich schon": "die Nummer kenn ich schon".
     private static let knowingVerbs: Set<String> = ["kenn", "kenne", "weiss", "hab", "habe"]
     private static let articles: Set<String> = [
-        "die", "der", "das", "den", "eure", "euren", "ihre", "ihren", "deine", "meine", "meinen", "mein", "nummer",
+        "die", "der", "das", "den", "eure", "euren", "ihre", "ihren", "deine", "meine", "meinen", "mein",
     ]
 
     /// "X will ich nicht, …", "Löschen will ich das Konto nicht, …", "die Nummer hab ich

@@ -56,11 +56,11 @@ public struct SpellingCorrector: Sendable {
         self.wordsByHash = wordsByHash
         var restorable: [UInt64: [String]] = [:]
         for word in frequency.keys.sorted() where word.utf8.count >= Self.minimumLength && !FunctionWords.all.contains(word) {
-            let bytes = Array(word.utf8)
-            guard bytes.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { continue }
+            let letters = Array(word.unicodeScalars)
+            guard letters.allSatisfy({ ("a"..."z").contains($0) }) else { continue }
             var seen = Set<UInt64>()
-            for index in bytes.indices.dropFirst() where Self.isRestorable(bytes, at: index) {
-                let key = Self.hash(bytes, skipping: index)
+            for index in letters.indices.dropFirst() where Self.isRestorable(letters, at: index) {
+                let key = Self.hash(letters, skipping: index, and: index)
                 if seen.insert(key).inserted { restorable[key, default: []].append(word) }
             }
         }
@@ -69,18 +69,11 @@ public struct SpellingCorrector: Sendable {
 
     /// An `e` after a, o or u (an umlaut spelled out), or the second of a doubled
     /// consonant: the letter a typist leaves out.
-    private static func isRestorable(_ bytes: [UInt8], at index: Int) -> Bool {
-        let byte = bytes[index], previous = bytes[index - 1]
-        if byte == 0x65 { return previous == 0x61 || previous == 0x6F || previous == 0x75 }
-        return byte == previous && byte != 0x61 && byte != 0x65 && byte != 0x69 && byte != 0x6F && byte != 0x75 && byte != 0x79
-            && (index + 1 == bytes.count || bytes[index + 1] != byte)
-    }
-
-    /// FNV-1a over bytes, the same value as `hash(_:)` over the scalars of an ASCII word.
-    private static func hash(_ bytes: [UInt8], skipping: Int = .max) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for index in bytes.indices where index != skipping { hash = (hash ^ UInt64(bytes[index])) &* 0x0000_0100_0000_01b3 }
-        return hash
+    private static func isRestorable(_ letters: [Unicode.Scalar], at index: Int) -> Bool {
+        let letter = letters[index], previous = letters[index - 1]
+        if letter == "e" { return previous == "a" || previous == "o" || previous == "u" }
+        return letter == previous && !"aeiouy".unicodeScalars.contains(letter)
+            && (index + 1 == letters.count || letters[index + 1] != letter)
     }
 
     public var wordCount: Int { frequency.count }
@@ -108,11 +101,11 @@ public struct SpellingCorrector: Sendable {
         for word in words where word.range.count >= 4 && word.range.count < Self.maximumLength {
             let typed = frequency[word.text] ?? 0
             guard typed < 3 else { continue }
-            let bytes = Array(word.text.utf8)
-            guard bytes.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }), let candidates = restorable[Self.hash(bytes)],
+            let letters = Array(word.text.unicodeScalars)
+            guard letters.allSatisfy({ ("a"..."z").contains($0) }), let candidates = restorable[Self.hash(letters)],
                   !FunctionWords.all.contains(word.text) else { continue }
             var best: (word: String, count: Int)?
-            for candidate in candidates where Self.isRestoration(of: bytes, as: Array(candidate.utf8)) {
+            for candidate in candidates where Self.isRestoration(of: letters, as: Array(candidate.unicodeScalars)) {
                 let count = frequency[candidate] ?? 0
                 if count > typed, count > best?.count ?? 0 { best = (candidate, count) }
             }
@@ -122,7 +115,7 @@ public struct SpellingCorrector: Sendable {
     }
 
     /// True when `meant` is `typed` with one restorable letter put back (the hash may collide).
-    private static func isRestoration(of typed: [UInt8], as meant: [UInt8]) -> Bool {
+    private static func isRestoration(of typed: [Unicode.Scalar], as meant: [Unicode.Scalar]) -> Bool {
         guard meant.count == typed.count + 1 else { return false }
         var index = 0
         while index < typed.count, typed[index] == meant[index] { index += 1 }
