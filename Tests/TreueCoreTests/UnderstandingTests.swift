@@ -96,6 +96,14 @@ struct UnderstandingTests {
         ("loeschen will ich das konto nicht, ich komme nur nicht mehr rein", ["loeschen will ich das konto nicht"]),
         ("wie viele punkte ich habe, weiss ich - ich will sie einloesen", ["wie viele punkte ich habe weiss ich"]),
         ("wann ihr offen habt, ist mir egal - ich brauche eure nummer", ["wann ihr offen habt ist mir egal"]),
+        // A refused wish before a new clause, a thing that stays, a label rejected in a contraction.
+        ("ich will nichts umtauschen - ich hab m bestellt und ihr habt mir l geschickt", ["nichts umtauschen"]),
+        ("i don't want a refund, you sent me the wrong size", ["don t want a refund"]),
+        ("mein spar-abo soll weiterlaufen, nur die werbe-mails will ich nicht mehr", ["mein spar abo soll weiterlaufen"]),
+        ("das konto soll bestehen bleiben, ich will nur keine werbung", ["das konto soll bestehen bleiben"]),
+        ("this isn't a review, it's a complaint about your hotline", ["isn t a review"]),
+        ("i know how many points i have, i need to know when they expire", ["i know how many points i have"]),
+        ("i know you're a bot, that's fine, but i need a person", ["i know you re a bot"]),
     ])
     func negatedSpans(_ text: String, _ expected: [String]) {
         let spans = NegationScope.spans(in: text, words: MessageWords.scan(text))
@@ -116,6 +124,10 @@ struct UnderstandingTests {
         "the charger wasn't in the box, only the cable was there",
         "das ladekabel war nicht im paket, nur das geraet",
         "kein paket bekommen, ich habe am 3. bestellt",
+        // A wish to stop something is the request itself.
+        "ich will keine werbemails mehr, bitte austragen",
+        "i don't want these emails anymore, unsubscribe me",
+        "i know my order number 1234567 but where is it",
     ])
     func aNegationThatIsTheComplaintStays(_ text: String) {
         #expect(NegationScope.spans(in: text, words: MessageWords.scan(text)).isEmpty)

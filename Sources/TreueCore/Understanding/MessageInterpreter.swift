@@ -66,7 +66,9 @@ public struct MessageInterpreter: Sendable {
                 result.corrections = restored + corrections
                 let replaced = Dictionary(corrections.map { ($0.range.lowerBound, $0.to) }, uniquingKeysWith: { first, _ in first })
                 scoredWords = active.map { replaced[$0.range.lowerBound] ?? $0.text }
-                if report.winner != nil {
+                // A word read differently may not turn the customer away: "schull" read as
+                // "schule" is no school question. Only what they typed can decide out of scope.
+                if let winner = report.winner, kb.intents[winner.intentIndex].action != .outOfScope {
                     result.report = report
                     if decideByPattern(&result, kb) { return result }
                 }

@@ -36,6 +36,11 @@ public enum NegationScope {
                 index = refusal.upperBound
                 continue
             }
+            if let end = knownAlreadyEnd(at: index, words, folded) {
+                spans.append(span(index..<end, words))
+                index = end
+                continue
+            }
             if let end = rejectedLabelEnd(at: index, words, folded) {
                 spans.append(span(index..<end, words))
                 index = end
@@ -46,7 +51,11 @@ public enum NegationScope {
             // "statt X kam Y" and "size 10 instead of 8" are complaints, not wishes: a
             // replacement word counts only where the customer also says what they want.
             let wanted = replacement && (hasContrast(after: -1, words, skipping: index) || (index > 0 && !reportsDelivery(words)))
-            guard wanted || (negation && hasContrast(after: index, words)) else {
+            let contrasted = negation && hasContrast(after: index, words)
+            // "Ich will nichts umtauschen – ich hab M bestellt": a refused wish needs no
+            // turn word when a new clause follows it.
+            let refused = negation && !contrasted && refusesWish(at: index, words)
+            guard wanted || contrasted || refused else {
                 index += 1
                 continue
             }
@@ -59,6 +68,11 @@ public enum NegationScope {
                 if FunctionWords.contrast.contains(words[end].text) && !(replacement && end == index + 1) { break }
                 if startsWanting(at: end, words) { break }
                 end += 1
+            }
+            if refused, !(end < words.count && breaks(between: words[end - 1], and: words[end], folded))
+                || words[index..<end].contains(where: { cessation.contains($0.text) }) {
+                index += 1
+                continue
             }
             let range = words[index].range.lowerBound..<words[end - 1].range.upperBound
             if end - index > 1 {
@@ -73,6 +87,21 @@ public enum NegationScope {
         Span(range: all[words.lowerBound].range.lowerBound..<all[words.upperBound - 1].range.upperBound,
              words: all[words].map(\.text))
     }
+
+    /// "ich will nicht(s) …", "ich brauche kein …", "i don't want …", "i do not need …".
+    private static func refusesWish(at index: Int, _ words: [MessageWord]) -> Bool {
+        let word = words[index].text
+        func text(_ at: Int) -> String { at >= 0 && at < words.count ? words[at].text : "" }
+        if refusingVerbs.contains(text(index - 1)), text(index - 2) == "ich" { return true }
+        let wish = ["want", "need"]
+        if ["dont", "never"].contains(word) { return ["i", "we"].contains(text(index - 1)) && wish.contains(text(index + 1)) }
+        if word == "don" { return ["i", "we"].contains(text(index - 1)) && text(index + 1) == "t" && wish.contains(text(index + 2)) }
+        if word == "not" { return text(index - 1) == "do" && ["i", "we"].contains(text(index - 2)) && wish.contains(text(index + 1)) }
+        return false
+    }
+
+    /// "ich will keine Werbung mehr": a wish to stop something, which is itself the request.
+    private static let cessation: Set<String> = ["mehr", "laenger", "anymore", "longer", "more"]
 
     /// Verbs of wanting that German puts before "ich nicht": "Umtauschen will ich nicht".
     private static let refusingVerbs: Set<String> = [
@@ -97,6 +126,9 @@ public enum NegationScope {
             let knowing: Bool
             if text == "egal", words[verb - 1].text == "ist" || words[verb - 1].text == "mir" {
                 (knowing, end) = (false, verb)
+            } else if keepingAuxiliaries.contains(text), let last = keepingEnd(after: verb, words) {
+                // "Mein Spar-Abo soll weiterlaufen, nur …": what stays is not the request.
+                (knowing, end) = (false, last)
             } else {
                 guard words[verb + 1].text == "ich", verb + 2 < words.count else { continue }
                 end = verb + 2
@@ -142,6 +174,40 @@ public enum NegationScope {
         return found
     }
 
+    private static let keepingAuxiliaries: Set<String> = ["soll", "sollen", "kann", "darf", "duerfen", "koennen"]
+
+    /// The last word of "… soll bleiben", "… soll weiterlaufen", "… soll bestehen bleiben".
+    private static func keepingEnd(after verb: Int, _ words: [MessageWord]) -> Int? {
+        guard verb + 1 < words.count else { return nil }
+        let next = words[verb + 1].text
+        if ["bleiben", "weiterlaufen", "weiterbestehen", "weitergehen"].contains(next) { return verb + 1 }
+        if verb + 2 < words.count, ["bestehen", "aktiv", "weiter", "so"].contains(next),
+           ["bleiben", "laufen", "bestehen"].contains(words[verb + 2].text) {
+            return verb + 2
+        }
+        return nil
+    }
+
+    /// "I know how many points I have, I need …", "i already know your hours, but …": what
+    /// the customer says they know, up to the clause that asks for something else.
+    private static func knownAlreadyEnd(at index: Int, _ words: [MessageWord], _ folded: String) -> Int? {
+        guard words[index].text == "i", index + 1 < words.count else { return nil }
+        var end = index + 1
+        if ["already", "do"].contains(words[end].text) { end += 1 }
+        guard end < words.count, words[end].text == "know" else { return nil }
+        end += 1
+        while end < words.count, end - index <= maximumWords + 2 {
+            if breaks(between: words[end - 1], and: words[end], folded) || FunctionWords.contrast.contains(words[end].text)
+                || startsWanting(at: end, words) {
+                // A number they know is the order they ask about: it stays.
+                let namesNumber = words[index..<end].contains { $0.text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 } }
+                return end - index > 2 && !namesNumber ? end : nil
+            }
+            end += 1
+        }
+        return nil
+    }
+
     /// "das ist kein Garantiefall, …", "it's not a warranty thing, …", "es geht nicht um …, …":
     /// the end of the rejected label, when a new clause follows it.
     private static func rejectedLabelEnd(at index: Int, _ words: [MessageWord], _ folded: String) -> Int? {
@@ -155,8 +221,12 @@ public enum NegationScope {
             || word == "nicht" && next == "um" && twoBefore == "geht"
         let english = word == "not" && (next == "a" || next == "an" || next == "about")
             && (index == 0 || before == "its" || (before == "s" || before == "is") && ["it", "this", "that"].contains(twoBefore))
-        guard german || aboutGerman || english else { return nil }
-        var end = index + 1
+        // "this isn't a review, …" arrives as "isn" "t" "a".
+        let afterContraction = index + 2 < words.count ? words[index + 2].text : ""
+        let englishContracted = word == "isn" && next == "t" && ["a", "an", "about"].contains(afterContraction)
+            && (index == 0 || ["it", "this", "that"].contains(before))
+        guard german || aboutGerman || english || englishContracted else { return nil }
+        var end = index + (englishContracted ? 2 : 1)
         while end < words.count, end - index <= maximumWords {
             if breaks(between: words[end - 1], and: words[end], folded) { return end - index > 1 ? end : nil }
             if FunctionWords.contrast.contains(words[end].text) || startsWanting(at: end, words) { return end - index > 1 ? end : nil }
@@ -239,11 +309,15 @@ public enum NegationScope {
         guard left.range.upperBound < right.range.lowerBound else { return false }
         let utf8 = folded.utf8
         let from = utf8.index(utf8.startIndex, offsetBy: left.range.upperBound)
-        for byte in utf8[from..<utf8.index(from, offsetBy: right.range.lowerBound - left.range.upperBound)] {
+        let gap = utf8[from..<utf8.index(from, offsetBy: right.range.lowerBound - left.range.upperBound)]
+        for byte in gap {
             switch byte {
             case UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"),
-                 UInt8(ascii: ":"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "-"), 0xE2:  // 0xE2 leads – and —
+                 UInt8(ascii: ":"), UInt8(ascii: "("), UInt8(ascii: ")"), 0xE2:  // 0xE2 leads – and —
                 return true
+            // "Spar-Abo" is one thing; only a free-standing dash ends a clause.
+            case UInt8(ascii: "-"):
+                if gap.contains(UInt8(ascii: " ")) { return true }
             default: continue
             }
         }
