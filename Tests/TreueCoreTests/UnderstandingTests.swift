@@ -58,6 +58,22 @@ struct UnderstandingTests {
         ])
     }
 
+    @Test func twoWordsTypedWithoutTheSpaceAreSplit() {
+        let corrector = SpellingCorrector(words: ["konto", "rechnung", "bestellung", "kundenkonto", "kredit", "kartennummer"])
+        // A compound of two nouns stays whole.
+        let restored = corrector.restorations(for: MessageWords.scan("wo ist dierechnung fuer meinkonto und mein kundenkonto kreditkartennummer"))
+        #expect(restored.map { "\($0.from)>\($0.to)" } == ["dierechnung>die rechnung", "meinkonto>mein konto"])
+    }
+
+    @Test func aWordAnAuthorWroteIsNeverRestored() {
+        // "Wolt" is a delivery service a pattern names, not a misspelt "wollt".
+        let corrector = SpellingCorrector(words: ["wolt", "wollt", "wollt", "wollt"], authored: ["wolt", "wollt"])
+        #expect(corrector.restorations(for: MessageWords.scan("wolt lieferung kam kalt an")).isEmpty)
+        #expect(corrector.corrections(for: MessageWords.scan("wolt lieferung kam kalt an")).isEmpty)
+        let unprotected = SpellingCorrector(words: ["wolt", "wollt", "wollt", "wollt"])
+        #expect(unprotected.restorations(for: MessageWords.scan("wolt lieferung kam kalt an")).map(\.to) == ["wollt"])
+    }
+
     @Test func aHugeWordCostsNothing() {
         // Its deletion neighbourhood would be tens of millions of strings.
         let word = String(repeating: "x", count: 10_000)
@@ -104,6 +120,11 @@ struct UnderstandingTests {
         ("this isn't a review, it's a complaint about your hotline", ["isn t a review"]),
         ("i know how many points i have, i need to know when they expire", ["i know how many points i have"]),
         ("i know you're a bot, that's fine, but i need a person", ["i know you re a bot"]),
+        ("nich umtauschen, will die jacke einfach zurueckgebn", ["nich umtauschen"]),
+        ("mein punktestand interessiert mich gerade nicht, ich will wissen wie das programm geht", ["mein punktestand interessiert mich gerade nicht"]),
+        ("das zurueckschicken hat geklappt, darum geht's nicht - wann kommt das geld", ["das zurueckschicken hat geklappt darum geht s nicht"]),
+        ("keine beschwerde diesmal, im gegenteil - euer service war top", ["keine beschwerde diesmal"]),
+        ("ist kein garantiefall, die pfanne war beim auspacken verbogen", ["kein garantiefall"]),
     ])
     func negatedSpans(_ text: String, _ expected: [String]) {
         let spans = NegationScope.spans(in: text, words: MessageWords.scan(text))
@@ -127,6 +148,8 @@ struct UnderstandingTests {
         // A wish to stop something is the request itself.
         "ich will keine werbemails mehr, bitte austragen",
         "i don't want these emails anymore, unsubscribe me",
+        "nicht funktioniert, der mixer ist neu",
+        "no way to log in, it says wrong password",
         "i know my order number 1234567 but where is it",
     ])
     func aNegationThatIsTheComplaintStays(_ text: String) {

@@ -42,7 +42,9 @@ enum FunctionWords {
     static let insteadOf: Set<String> = ["statt", "anstatt", "anstelle", "instead", "rather"]
 
     /// Words that start the part a customer actually wants.
-    static let contrast: Set<String> = ["sondern", "but", "nur", "just", "only", "lieber", "stattdessen", "vielmehr", "rather", "instead"]
+    static let contrast: Set<String> = [
+        "sondern", "but", "nur", "just", "only", "lieber", "stattdessen", "vielmehr", "rather", "instead", "gegenteil", "contrary",
+    ]
 
     /// Two-word openings that say what is wanted instead ("ich brauche", "i want").
     static let wanting: Set<String> = [

@@ -54,7 +54,9 @@ public enum NegationScope {
             let contrasted = negation && hasContrast(after: index, words)
             // "Ich will nichts umtauschen – ich hab M bestellt": a refused wish needs no
             // turn word when a new clause follows it.
-            let refused = negation && !contrasted && refusesWish(at: index, words)
+            let wish = negation && !contrasted && refusesWish(at: index, words)
+            let opening = negation && !contrasted && !wish && opensMessage(at: index, words)
+            let refused = wish || opening
             guard wanted || contrasted || refused else {
                 index += 1
                 continue
@@ -70,7 +72,8 @@ public enum NegationScope {
                 end += 1
             }
             if refused, !(end < words.count && breaks(between: words[end - 1], and: words[end], folded))
-                || words[index..<end].contains(where: { cessation.contains($0.text) }) {
+                || words[index..<end].contains(where: { cessation.contains($0.text) })
+                || opening && words[index..<end].contains(where: { reportsFailure.contains($0.text) || reportsAbsence.contains($0.text) }) {
                 index += 1
                 continue
             }
@@ -100,12 +103,25 @@ public enum NegationScope {
         return false
     }
 
+    /// "nich umtauschen, will die Jacke zurückgeben": a message that starts by ruling something
+    /// out. A report that something does not work or did not come stays the complaint.
+    private static func opensMessage(at index: Int, _ words: [MessageWord]) -> Bool {
+        guard index == 0 || index == 1 && ["bitte", "also", "nein", "no", "please"].contains(words[0].text),
+              index + 1 < words.count, words[index].text != "no", words[index].text != "never" else { return false }
+        return true
+    }
+
+    private static let reportsFailure: Set<String> = [
+        "funktioniert", "funktionieren", "geht", "gehen", "klappt", "lieferbar", "erhalten", "bekommen", "gekriegt", "mehr", "working",
+        "work", "works", "received", "delivered", "arrived", "available", "sure", "schlecht", "ganz", "so", "sicher",
+    ]
+
     /// "ich will keine Werbung mehr": a wish to stop something, which is itself the request.
     private static let cessation: Set<String> = ["mehr", "laenger", "anymore", "longer", "more"]
 
     /// Verbs of wanting that German puts before "ich nicht": "Umtauschen will ich nicht".
     private static let refusingVerbs: Set<String> = [
-        "will", "moechte", "mochte", "moecht", "mag", "brauch", "brauche", "wollte", "wuerde", "brauchen",
+        "will", "moechte", "mochte", "moecht", "mag", "brauch", "brauche", "wollte", "wuerde", "brauchen", "frage", "frag",
     ]
     /// Verbs of knowing before "ich schon": "die Nummer kenn ich schon".
     private static let knowingVerbs: Set<String> = ["kenn", "kenne", "weiss", "hab", "habe"]
@@ -126,6 +142,16 @@ public enum NegationScope {
             let knowing: Bool
             if text == "egal", words[verb - 1].text == "ist" || words[verb - 1].text == "mir" {
                 (knowing, end) = (false, verb)
+            } else if text == "nicht", verb >= 2, words[verb - 1].text == "s" || words[verb - 1].text == "es",
+                      ["geht", "gehts"].contains(words[verb - 2].text) {
+                // "Das Zurückschicken hat geklappt, darum geht's nicht – …": the clause before.
+                (knowing, end) = (false, verb)
+            } else if text == "interessiert", words[verb + 1].text == "mich" {
+                // "Mein Punktestand interessiert mich gerade nicht, …"
+                end = verb + 2
+                while end < min(words.count - 1, verb + 4), !FunctionWords.negators.contains(words[end].text) { end += 1 }
+                guard FunctionWords.negators.contains(words[end].text) else { continue }
+                knowing = false
             } else if keepingAuxiliaries.contains(text), let last = keepingEnd(after: verb, words) {
                 // "Mein Spar-Abo soll weiterlaufen, nur …": what stays is not the request.
                 (knowing, end) = (false, last)
@@ -157,7 +183,7 @@ public enum NegationScope {
                   breaks(between: words[end - 1], and: words[end], folded) || FunctionWords.contrast.contains(words[end].text)
                     || startsWanting(at: end, words) else { continue }
             // "…, weiß ich" and "…, ist mir egal" name the thing in the clause before.
-            var crossings = text == "egal" || (knowing && end == verb + 2) ? 1 : 0
+            var crossings = text == "egal" || text == "nicht" || (knowing && end == verb + 2) ? 1 : 0
             var start = verb
             while start > 0, verb - start < 7, !FunctionWords.contrast.contains(words[start - 1].text) {
                 if breaks(between: words[start - 1], and: words[start], folded) {
@@ -216,7 +242,7 @@ public enum NegationScope {
         let twoBefore = index > 1 ? words[index - 2].text : ""
         let next = index + 1 < words.count ? words[index + 1].text : ""
         let german = word.hasPrefix("kein") && FunctionWords.negators.contains(word)
-            && (before == "ist" || before == "isch") && (twoBefore == "das" || twoBefore == "dies" || twoBefore == "des")
+            && (before == "ist" || before == "isch") && (twoBefore == "das" || twoBefore == "dies" || twoBefore == "des" || index == 1)
         let aboutGerman = word == "nicht" && before == "geht" && next == "um"
             || word == "nicht" && next == "um" && twoBefore == "geht"
         let english = word == "not" && (next == "a" || next == "an" || next == "about")

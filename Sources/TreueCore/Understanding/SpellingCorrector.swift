@@ -16,6 +16,7 @@ public struct SpellingCorrector: Sendable {
     }
 
     private let frequency: [String: Int]
+    private let authored: Set<String>
     private let stems: Set<String>
     /// Deletion neighbourhoods (symmetric delete): a string with one or two letters left
     /// out → the known words it came from. Keyed by a hash of the letters, so neither
@@ -35,7 +36,11 @@ public struct SpellingCorrector: Sendable {
     static let maximumLength = 30
     static let twoEditLength = 8
 
-    public init(words: [String]) {
+    /// - Parameter authored: words an author wrote into a pattern or the vocabulary. Such a
+    ///   word is meant as written ("Wolt" the delivery service is no "wollt"), so it is never
+    ///   restored to a neighbour.
+    public init(words: [String], authored: Set<String> = []) {
+        self.authored = authored
         var frequency: [String: Int] = [:]
         for word in words where word.count >= 2 && word.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic }) {
             frequency[word, default: 0] += 1
@@ -83,7 +88,8 @@ public struct SpellingCorrector: Sendable {
     /// The corrections for a message's words (only unknown alphabetic words change).
     public func corrections(for words: [MessageWord]) -> [Correction] {
         var result: [Correction] = []
-        for word in words where (Self.minimumLength...Self.maximumLength).contains(word.text.count) && word.isAlphabetic && !isKnown(word.text) {
+        for word in words where (Self.minimumLength...Self.maximumLength).contains(word.text.count) && word.isAlphabetic && !isKnown(word.text)
+            && !authored.contains(word.text) {
             if let best = suggestion(for: word.text) { result.append(Correction(from: word.text, to: best, range: word.range)) }
         }
         return result
@@ -103,7 +109,7 @@ public struct SpellingCorrector: Sendable {
             guard typed < 3 else { continue }
             let letters = Array(word.text.unicodeScalars)
             guard letters.allSatisfy({ ("a"..."z").contains($0) }), let candidates = restorable[Self.hash(letters)],
-                  !FunctionWords.all.contains(word.text) else { continue }
+                  !FunctionWords.all.contains(word.text), !authored.contains(word.text) else { continue }
             var best: (word: String, count: Int)?
             for candidate in candidates where Self.isRestoration(of: letters, as: Array(candidate.unicodeScalars)) {
                 let count = frequency[candidate] ?? 0
@@ -111,7 +117,45 @@ public struct SpellingCorrector: Sendable {
             }
             if let best { result.append(Correction(from: word.text, to: best.word, range: word.range)) }
         }
-        return result
+        for word in words where word.range.count >= Self.minimumGluedLength && word.range.count < Self.maximumLength {
+            guard !result.contains(where: { $0.range == word.range }), let split = split(word.text) else { continue }
+            result.append(Correction(from: word.text, to: split, range: word.range))
+        }
+        return result.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    }
+
+    static let minimumGluedLength = 6
+
+    /// Two words typed without the space between them ("meinkonto", "dierechnung",
+    /// "istmeine"): an unknown word that is a function word and a known word run
+    /// together, the split with the longer second word first. The other part is a known
+    /// word of three letters or more; known words and authored names stay whole.
+    func split(_ word: String) -> String? {
+        guard frequency[word] == nil, !authored.contains(word), !isKnown(word) else { return nil }
+        let letters = Array(word.unicodeScalars)
+        guard letters.allSatisfy({ ("a"..."z").contains($0) }) else { return nil }
+        func known(_ part: ArraySlice<Unicode.Scalar>) -> Bool {
+            var text = ""
+            text.unicodeScalars.append(contentsOf: part)
+            if FunctionWords.all.contains(text) { return part.count >= 2 }
+            return part.count >= 3 && frequency[text] != nil
+        }
+        func functionWord(_ part: ArraySlice<Unicode.Scalar>) -> Bool {
+            var text = ""
+            text.unicodeScalars.append(contentsOf: part)
+            return FunctionWords.all.contains(text)
+        }
+        // One side is a function word: two nouns run together are a German compound
+        // ("kreditkartennummer"), not a missing space.
+        for cut in 2..<(letters.count - 2) where known(letters[..<cut]) && known(letters[cut...])
+            && (functionWord(letters[..<cut]) || functionWord(letters[cut...])) {
+            var text = ""
+            text.unicodeScalars.append(contentsOf: letters[..<cut])
+            text += " "
+            text.unicodeScalars.append(contentsOf: letters[cut...])
+            return text
+        }
+        return nil
     }
 
     /// True when `meant` is `typed` with one restorable letter put back (the hash may collide).

@@ -14,6 +14,7 @@ public struct Understanding: Sendable {
     /// word the entry matches whole belongs to it, `_de`/`_en` versions are one concept.
     static func build(_ content: KnowledgeBaseContent, vocabulary: Vocabulary) -> Understanding {
         var lexicon: [String] = []
+        var authored: [String] = []
         var documents: [Int: [(text: String, language: String)]] = [:]
         for (index, intent) in content.intents.enumerated() {
             for (language, examples) in intent.examples.sorted(by: { $0.key < $1.key }) {
@@ -29,7 +30,7 @@ public struct Understanding: Sendable {
             for byLanguage in intent.answers.variants.values {
                 for variants in byLanguage.values { for text in variants { lexicon += MessageWords.words(of: text) } }
             }
-            for pattern in intent.patterns { lexicon += literalWords(of: pattern.source) }
+            for pattern in intent.patterns { authored += literalWords(of: pattern.source, minimumLength: 4) }
         }
         let indexByID = Dictionary(content.intents.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
         for phrasing in content.phrasings {
@@ -37,10 +38,13 @@ public struct Understanding: Sendable {
             documents[index, default: []].append((phrasing.text, phrasing.language))
             lexicon += MessageWords.words(of: phrasing.text)
         }
-        for entry in vocabulary.entries.values { lexicon += literalWords(of: entry.pattern) }
+        for entry in vocabulary.entries.values { authored += literalWords(of: entry.pattern, minimumLength: 4) }
+        // Four-letter names stay out of the lexicon: they would become targets for every
+        // four-letter typo. Protected from change they are all the same.
+        lexicon += authored.filter { $0.count >= 5 }
 
         // The spelling index is the dearest part and needs nothing else: built beside the rest.
-        let corrector = BackgroundBuild { [lexicon] in SpellingCorrector(words: lexicon) }
+        let corrector = BackgroundBuild { [lexicon, authored] in SpellingCorrector(words: lexicon, authored: Set(authored)) }
         let candidates = Set(lexicon).filter { $0.count >= 3 && !FunctionWords.all.contains($0) && !FunctionWords.negators.contains($0) }.sorted()
         // Each vocabulary entry tried on every word, entries spread over the cores.
         let members = vocabulary.order.concurrentMap(leastPerChunk: 1) { name -> [String] in
