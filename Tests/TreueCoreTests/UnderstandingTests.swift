@@ -59,9 +59,9 @@ struct UnderstandingTests {
     }
 
     @Test func twoWordsTypedWithoutTheSpaceAreSplit() {
-        let corrector = SpellingCorrector(words: ["konto", "rechnung", "bestellung", "kundenkonto", "kredit", "kartennummer"])
-        // A compound of two nouns stays whole.
-        let restored = corrector.restorations(for: MessageWords.scan("wo ist dierechnung fuer meinkonto und mein kundenkonto kreditkartennummer"))
+        let corrector = SpellingCorrector(words: ["konto", "rechnung", "bestellung", "kundenkonto", "kredit", "kartennummer", "schalten"])
+        // A compound of two nouns and a verb with its particle stay whole.
+        let restored = corrector.restorations(for: MessageWords.scan("wo ist dierechnung fuer meinkonto und mein kundenkonto kreditkartennummer einschalten"))
         #expect(restored.map { "\($0.from)>\($0.to)" } == ["dierechnung>die rechnung", "meinkonto>mein konto"])
     }
 

@@ -126,6 +126,15 @@ public struct SpellingCorrector: Sendable {
 
     static let minimumGluedLength = 6
 
+    /// Words a customer runs into the next one when a space is missed.
+    static let gluedFirstWords: Set<String> = [
+        "der", "die", "das", "den", "dem", "des", "eine", "einen", "einem", "einer", "mein", "meine", "meinen", "meinem",
+        "meiner", "dein", "deine", "euer", "eure", "euren", "ihr", "ihre", "ihren", "unser", "unsere", "ich", "wir", "ist",
+        "sind", "hab", "habe", "habt", "hat", "kann", "will", "wie", "wo", "wann", "was", "warum", "am", "im", "zum", "zur",
+        "vom", "beim", "fuer",
+        "my", "the", "your", "is", "are", "can", "how", "where", "when", "what", "why", "i", "to", "of", "for", "with",
+    ]
+
     /// Two words typed without the space between them ("meinkonto", "dierechnung",
     /// "istmeine"): an unknown word that is a function word and a known word run
     /// together, the split with the longer second word first. The other part is a known
@@ -140,15 +149,15 @@ public struct SpellingCorrector: Sendable {
             if FunctionWords.all.contains(text) { return part.count >= 2 }
             return part.count >= 3 && frequency[text] != nil
         }
-        func functionWord(_ part: ArraySlice<Unicode.Scalar>) -> Bool {
+        func gluedFirst(_ part: ArraySlice<Unicode.Scalar>) -> Bool {
             var text = ""
             text.unicodeScalars.append(contentsOf: part)
-            return FunctionWords.all.contains(text)
+            return Self.gluedFirstWords.contains(text)
         }
-        // One side is a function word: two nouns run together are a German compound
-        // ("kreditkartennummer"), not a missing space.
-        for cut in 2..<(letters.count - 2) where known(letters[..<cut]) && known(letters[cut...])
-            && (functionWord(letters[..<cut]) || functionWord(letters[cut...])) {
+        // The first part is an article, a pronoun or the like: two nouns run together are a
+        // German compound ("kreditkartennummer") and a particle before a verb is one verb
+        // ("einschalten", "aufgemacht"), not a missing space.
+        for cut in 2..<(letters.count - 2) where gluedFirst(letters[..<cut]) && known(letters[cut...]) {
             var text = ""
             text.unicodeScalars.append(contentsOf: letters[..<cut])
             text += " "
