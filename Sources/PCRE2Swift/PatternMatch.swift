@@ -6,6 +6,12 @@ public struct PatternMatch: Sendable, Equatable {
     public let groups: [Range<Int>?]
     /// Name of the last `(*MARK:NAME)` passed on the matching path, if any.
     public let mark: String?
+
+    /// The same match reported from `lowerBound` on (a search whose leading `.*?` was
+    /// taken off reports where the whole pattern's match began).
+    public func starting(at lowerBound: Int) -> PatternMatch {
+        PatternMatch(range: lowerBound..<range.upperBound, groups: groups, mark: mark)
+    }
 }
 
 /// What a match attempt found. Hitting a limit is not an error of the caller's: it is a

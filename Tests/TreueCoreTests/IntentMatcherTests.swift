@@ -110,6 +110,33 @@ struct IntentMatcherTests {
         // The point of it all: most patterns never run.
         #expect(ruledOut > messages.count * kb.matcher.patterns.count * 9 / 10)
     }
+
+    /// A pattern split into its guard and its search matches exactly the messages the
+    /// whole pattern matched, from the same place to the same end.
+    @Test func patternsSplitFromTheirGuardsMatchAsTheWholePattern() throws {
+        let kb = try #require(KnowledgeBase.load(directory: "Intents").0)
+        var diagnostics: [Diagnostic] = []
+        let vocabulary = Vocabulary(kb.content.vocabulary, diagnostics: &diagnostics)
+        let split = kb.matcher.patterns.indices.filter { kb.matcher.patterns[$0].messageGuard != nil }
+        #expect(split.count >= 20)
+        let whole = try split.map { try CompiledPattern(vocabulary.expand(TextFolder.foldPattern(kb.matcher.patterns[$0].source.source))) }
+        var messages = kb.content.phrasings.map(\.text)
+        messages += ["PayPal hat mein Konto eingeschränkt", "mein Netflix Abo kündigen, nicht bei euch", "Danke", "Danke, wo ist mein Paket?"]
+        let scratch = kb.matcher.makeScratch()
+        var matched = 0
+        for message in messages {
+            let report = kb.matcher.match(message, scratch: scratch)
+            let folded = TextFolder.fold(message).folded
+            for (number, pattern) in zip(split, whole) {
+                var expected: Range<Int>?
+                if case let .match(found) = pattern.firstMatch(in: folded, scratch: scratch.pcre) { expected = found.range }
+                let hit = report.hits.first { $0.patternNumber == number }
+                #expect(hit?.range == expected, "\(message) \(kb.matcher.patterns[number].source.location)")
+                if expected != nil { matched += 1 }
+            }
+        }
+        #expect(matched > 100)
+    }
 }
 
 extension MatchOutcome {

@@ -41,14 +41,26 @@ enum KnowledgeBaseCompiler {
         for pattern in intent.patterns {
             guard let (compiled, folded) = compilePattern(pattern.source, at: pattern.location, vocabulary: vocabulary,
                                                           what: "pattern of '\(intent.id)'", &result.diagnostics) else { continue }
-            let groups = compiled.groupNames.filter { !vocabulary.names.contains($0.name) }
+            func ownGroups(_ pattern: CompiledPattern) -> [String] {
+                pattern.groupNames.map(\.name).filter { !vocabulary.names.contains($0) }.sorted()
+            }
             // A vocabulary entry with (*ACCEPT) can end the caller's match early too.
             let accepts = vocabulary.closure(of: folded).contains { vocabulary.entries[$0]!.pattern.contains("(*ACCEPT") }
             let info = accepts ? .anything : RequiredLiterals.analyse(folded) { vocabulary.info($0) }
+            var search = compiled
+            var messageGuard: CompiledIntentPattern.CompiledGuard?
+            if let split = MessageGuard.split(folded, vocabulary: vocabulary),
+               let searchCompiled = compileWithVocabulary(split.searchSource, vocabulary),
+               let guardCompiled = compileWithVocabulary(split.guardSource, vocabulary),
+               ownGroups(searchCompiled) == ownGroups(compiled) {
+                search = searchCompiled
+                messageGuard = .init(key: split.guardSource, compiled: guardCompiled, startsAtMessageStart: split.startsAtMessageStart)
+            }
             result.patterns.append(CompiledIntentPattern(intentIndex: intentIndex, language: pattern.language, source: pattern,
-                                                         compiled: compiled, captureGroups: groups,
+                                                         compiled: search, captureGroups: search.groupNames.filter { !vocabulary.names.contains($0.name) },
                                                          requiredLiterals: RequiredLiterals.requirement(of: info),
-                                                         requirementSets: RequiredLiterals.requirements(of: info)))
+                                                         requirementSets: RequiredLiterals.requirements(of: info),
+                                                         messageGuard: messageGuard))
         }
         for slot in intent.slots {
             if let (compiled, _) = compilePattern(slot.pattern, at: slot.location, vocabulary: vocabulary,
@@ -57,6 +69,13 @@ enum KnowledgeBaseCompiler {
             }
         }
         return result
+    }
+
+    /// A pattern the knowledge base already accepted, in another cut: inlined where that
+    /// keeps the meaning, else with its vocabulary appended.
+    private static func compileWithVocabulary(_ folded: String, _ vocabulary: Vocabulary) -> CompiledPattern? {
+        if let inlined = vocabulary.inlined(folded), let compiled = try? CompiledPattern(inlined) { return compiled }
+        return try? CompiledPattern(vocabulary.expand(folded))
     }
 
     static func compilePattern(_ source: String, at location: SourceLocation, vocabulary: Vocabulary, what: String,

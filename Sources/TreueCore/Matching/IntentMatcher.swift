@@ -12,6 +12,17 @@ public struct CompiledIntentPattern: Sendable {
     public let requiredLiterals: Set<String>?
     /// Every set of literals a match takes one string from (see `LiteralPrefilter`).
     let requirementSets: [Set<String>]
+    /// The conditions on the whole message that open the pattern, run only when `compiled`
+    /// (then the search alone) found something; nil when the pattern is compiled whole.
+    let messageGuard: CompiledGuard?
+
+    struct CompiledGuard: Sendable {
+        /// The guard's source: patterns with the same guard share one result per message.
+        let key: String
+        let compiled: CompiledPattern
+        /// The search's hit is reported from the message's start, as the whole pattern's was.
+        let startsAtMessageStart: Bool
+    }
 }
 
 /// Finds the intent a message asks for.
@@ -26,6 +37,9 @@ public final class IntentMatcher: Sendable {
     /// candidate instead of copying the whole description.
     private let code: [CompiledPattern]
     private let prefilters: [LiteralPrefilter]
+    /// Per pattern, the number of its guard in `guards`, or -1.
+    private let guardNumbers: [Int32]
+    private let guards: [CompiledPattern]
     let priorities: [Int]
     let index: CandidateIndex
     public let limits: MatchLimits
@@ -44,11 +58,21 @@ public final class IntentMatcher: Sendable {
             return LiteralPrefilter(requirements: sets)
         }
         maxCaptureGroups = patterns.map(\.compiled.captureCount).max() ?? 0
+        var numbers: [String: Int32] = [:]
+        var guards: [CompiledPattern] = []
+        guardNumbers = patterns.map { pattern in
+            guard let messageGuard = pattern.messageGuard else { return -1 }
+            if let number = numbers[messageGuard.key] { return number }
+            numbers[messageGuard.key] = Int32(guards.count)
+            guards.append(messageGuard.compiled)
+            return Int32(guards.count - 1)
+        }
+        self.guards = guards
     }
 
     /// Working memory for one thread; never share one between threads.
     public func makeScratch() -> MatcherScratch {
-        MatcherScratch(patternCount: patterns.count, maxCaptureGroups: maxCaptureGroups, limits: limits)
+        MatcherScratch(patternCount: patterns.count, guardCount: guards.count, maxCaptureGroups: maxCaptureGroups, limits: limits)
     }
 
     /// Patterns that run for every message because no literal could be found in them.
@@ -78,6 +102,7 @@ public final class IntentMatcher: Sendable {
             patternsRun += 1
             switch code[Int(number)].firstMatch(in: folded.folded, scratch: scratch.pcre) {
             case let .match(found):
+                guard let found = guarded(Int(number), found, in: folded.folded, scratch: scratch) else { continue }
                 hits.append(hit(Int(number), found, in: folded))
             case .limitExceeded:
                 limitExceeded.append(Int(number))
@@ -93,10 +118,33 @@ public final class IntentMatcher: Sendable {
     /// prefilter bypassed: the reference `match` must agree with (tests and fuzzing).
     public func patternsMatchingWithoutIndex(_ message: String, scratch: MatcherScratch) -> [Int] {
         let folded = TextFolder.fold(message).folded
+        scratch.guardGeneration &+= 1
         return code.indices.filter { number in
-            if case .match = code[number].firstMatch(in: folded, scratch: scratch.pcre) { return true }
+            if case let .match(found) = code[number].firstMatch(in: folded, scratch: scratch.pcre) {
+                return guarded(number, found, in: folded, scratch: scratch) != nil
+            }
             return false
         }
+    }
+
+    /// The hit when the pattern's guard holds for the message (or it has none), reported
+    /// as the whole pattern would; nil when the guard rules the message out. A guard
+    /// runs at most once per message.
+    private func guarded(_ number: Int, _ found: PatternMatch, in folded: String, scratch: MatcherScratch) -> PatternMatch? {
+        let guardNumber = Int(guardNumbers[number])
+        guard guardNumber >= 0 else { return found }
+        if scratch.guardStamps[guardNumber] != scratch.guardGeneration {
+            scratch.guardStamps[guardNumber] = scratch.guardGeneration
+            // Only a guard that held lets the hit count; one over its match limit does not.
+            if case .match = guards[guardNumber].firstMatch(in: folded, scratch: scratch.pcre) {
+                scratch.guardResults[guardNumber] = true
+            } else {
+                scratch.guardResults[guardNumber] = false
+            }
+        }
+        guard scratch.guardResults[guardNumber] else { return nil }
+        guard patterns[number].messageGuard!.startsAtMessageStart else { return found }
+        return found.starting(at: 0)
     }
 
     /// The winning rule; hits come in pattern order, which is load order.
@@ -114,6 +162,7 @@ public final class IntentMatcher: Sendable {
 
     /// Leaves the patterns to run in `scratch.candidates`, in load order.
     private func collectCandidates(for text: FoldedText, scratch: MatcherScratch) {
+        scratch.guardGeneration &+= 1
         scratch.generation &+= 1
         if scratch.generation == 0 {
             for i in scratch.marks.indices { scratch.marks[i] = 0 }

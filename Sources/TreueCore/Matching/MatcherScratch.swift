@@ -22,9 +22,16 @@ public final class MatcherScratch {
     private var wordTermsOwner: ObjectIdentifier?
     static let wordTermsLimit = 4096
 
-    init(patternCount: Int, maxCaptureGroups: Int, limits: MatchLimits) {
+    /// Per message guard, its result for the message stamped `guardGeneration`.
+    var guardStamps: [UInt32]
+    var guardResults: [Bool]
+    var guardGeneration: UInt32 = 1
+
+    init(patternCount: Int, guardCount: Int, maxCaptureGroups: Int, limits: MatchLimits) {
         pcre = MatchScratch(limits: limits, maxCaptureGroups: maxCaptureGroups)
         marks = Array(repeating: 0, count: patternCount)
+        guardStamps = Array(repeating: 0, count: guardCount)
+        guardResults = Array(repeating: false, count: guardCount)
     }
 
     /// Stamps the bytes and byte pairs of `lowered` for `admitsPrefilter`.

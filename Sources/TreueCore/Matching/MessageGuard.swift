@@ -1,0 +1,106 @@
+/// The conditions on the whole message that open a pattern, taken apart from what the
+/// pattern looks for: `(?&not_about_us)(?&no_english_words).*?\b(?&brand_shops)\b` is the
+/// guard `^(?&not_about_us)(?&no_english_words)` and the search `\b(?&brand_shops)\b`.
+///
+/// The out-of-scope layer opens a dozen patterns with the same guards, and each guard
+/// reads the whole message for every name it excludes; written in front, they ran for every
+/// pattern whose list of names had a word of the message, which was most of them. Taken
+/// apart, the search runs first (PCRE2 skips to the letters a name can start with), and a
+/// guard runs only when the search found something, once per message however many patterns
+/// share it.
+///
+/// A pattern is split only when its first guard is anchored (`^(?!…)` or `^(?=…)`), so every
+/// lookaround up to the search applies at the start of the message. What it matches stays
+/// the same: the search is anchored there too, unless it began with `.*?`, and then its hit
+/// is reported from the start of the message as before.
+struct MessageGuard: Sendable, Equatable {
+    /// The guard as one pattern: `^` and the lookarounds and guard calls, in order.
+    let guardSource: String
+    /// What the pattern looks for.
+    let searchSource: String
+    /// The search dropped a leading `.*?`: its hit starts at the message's start.
+    let startsAtMessageStart: Bool
+
+    /// Splits `folded`, or nil when it does not open with an anchored guard.
+    static func split(_ folded: String, vocabulary: Vocabulary) -> MessageGuard? {
+        // A top-level `|` would take the guard away from the other branches.
+        guard !folded.contains("\\K"), !folded.contains("(*"), Vocabulary.topLevelAlternatives(folded).count == 1 else { return nil }
+        var scalars = Substring(folded).unicodeScalars[...]
+        var guardSource = "^"
+        var anchored = false
+        if scalars.first == "^" {
+            scalars = scalars.dropFirst()
+            anchored = true
+        }
+        while let group = leadingGroup(scalars) {
+            let text = String(Substring(group))
+            if text.hasPrefix("(?!") || text.hasPrefix("(?=") {
+                guard anchored else { return nil }
+            } else if text.hasPrefix("(?&"), let entry = vocabulary.entries[String(text.dropFirst(3).dropLast())],
+                      isAnchoredGuard(entry.pattern) {
+                anchored = true
+            } else {
+                break
+            }
+            guardSource += text
+            scalars = scalars.dropFirst(group.count)
+        }
+        guard anchored, guardSource.count > 1 else { return nil }
+        var search = String(Substring(scalars))
+        let lazyStart = search.hasPrefix(".*?")
+        if lazyStart { search.removeFirst(3) } else { search = "^" + search }
+        guard !search.isEmpty, search != "^" else { return nil }
+        return MessageGuard(guardSource: guardSource, searchSource: search, startsAtMessageStart: lazyStart)
+    }
+
+    /// An entry that is `^` and lookarounds only: a condition on the whole message.
+    static func isAnchoredGuard(_ pattern: String) -> Bool {
+        var scalars = Substring(pattern).unicodeScalars[...]
+        guard scalars.first == "^" else { return false }
+        scalars = scalars.dropFirst()
+        var groups = 0
+        while let group = leadingGroup(scalars) {
+            let text = String(Substring(group))
+            guard text.hasPrefix("(?!") || text.hasPrefix("(?=") else { return false }
+            scalars = scalars.dropFirst(group.count)
+            groups += 1
+        }
+        return groups > 0 && scalars.isEmpty
+    }
+
+    /// The parenthesised group at the start of `scalars`, if it starts with one.
+    private static func leadingGroup(_ scalars: Substring.UnicodeScalarView.SubSequence) -> Substring.UnicodeScalarView.SubSequence? {
+        guard scalars.first == "(" else { return nil }
+        var depth = 0
+        var inClass = false
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            if scalar == "\\" {
+                index = scalars.index(after: index)
+                if index < scalars.endIndex { index = scalars.index(after: index) }
+                continue
+            }
+            if inClass {
+                if scalar == "]" { inClass = false }
+            } else if scalar == "[" {
+                inClass = true
+                var next = scalars.index(after: index)
+                if next < scalars.endIndex, scalars[next] == "^" { next = scalars.index(after: next) }
+                if next < scalars.endIndex, scalars[next] == "]" { index = next }
+            } else if scalar == "(" {
+                depth += 1
+            } else if scalar == ")" {
+                depth -= 1
+                if depth == 0 {
+                    let end = scalars.index(after: index)
+                    // A quantified group is no plain condition.
+                    if end < scalars.endIndex, "?*+{".unicodeScalars.contains(scalars[end]) { return nil }
+                    return scalars[scalars.startIndex..<end]
+                }
+            }
+            index = scalars.index(after: index)
+        }
+        return nil
+    }
+}
