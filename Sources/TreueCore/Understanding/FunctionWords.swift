@@ -3,6 +3,10 @@
 /// intent is told apart by what remains.
 enum FunctionWords {
     static let german: Set<String> = [
+        // Common words and months a customer writes in passing: read as written, never as a
+        // shop word one letter away ("selten" is no "selben", "februar" no "february").
+        "selten", "oft", "manchmal", "januar", "februar", "maerz", "april", "mai", "juni", "juli", "august", "september",
+        "oktober", "november", "dezember",
         "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines", "nen", "ne", "n",
         "ich", "du", "er", "sie", "es", "wir", "ihr", "mich", "mir", "dich", "dir", "uns", "euch", "ihn", "ihm", "ihnen",
         "mein", "meine", "meinen", "meinem", "meiner", "meines", "dein", "deine", "sein", "seine", "unser", "unsere", "unseren",
