@@ -99,6 +99,11 @@ public final class IntentMatcher: Sendable {
                 }
                 guard scratch.admits(prefilter) else { continue }
             }
+            // A guard already read for this message and found false spares the search.
+            let guardNumber = Int(guardNumbers[Int(number)])
+            if guardNumber >= 0, scratch.guardStamps[guardNumber] == scratch.guardGeneration, !scratch.guardResults[guardNumber] {
+                continue
+            }
             patternsRun += 1
             switch code[Int(number)].firstMatch(in: folded.folded, scratch: scratch.pcre) {
             case let .match(found):
@@ -118,7 +123,7 @@ public final class IntentMatcher: Sendable {
     /// prefilter bypassed: the reference `match` must agree with (tests and fuzzing).
     public func patternsMatchingWithoutIndex(_ message: String, scratch: MatcherScratch) -> [Int] {
         let folded = TextFolder.fold(message).folded
-        scratch.guardGeneration &+= 1
+        scratch.startGuardedMessage()
         return code.indices.filter { number in
             if case let .match(found) = code[number].firstMatch(in: folded, scratch: scratch.pcre) {
                 return guarded(number, found, in: folded, scratch: scratch) != nil
@@ -127,12 +132,7 @@ public final class IntentMatcher: Sendable {
         }
     }
 
-    /// The hit when the pattern's guard holds for the message (or it has none), reported
-    /// as the whole pattern would; nil when the guard rules the message out. A guard
-    /// runs at most once per message.
-    private func guarded(_ number: Int, _ found: PatternMatch, in folded: String, scratch: MatcherScratch) -> PatternMatch? {
-        let guardNumber = Int(guardNumbers[number])
-        guard guardNumber >= 0 else { return found }
+    private func guardHolds(_ guardNumber: Int, _ folded: String, _ scratch: MatcherScratch) -> Bool {
         if scratch.guardStamps[guardNumber] != scratch.guardGeneration {
             scratch.guardStamps[guardNumber] = scratch.guardGeneration
             // Only a guard that held lets the hit count; one over its match limit does not.
@@ -142,7 +142,16 @@ public final class IntentMatcher: Sendable {
                 scratch.guardResults[guardNumber] = false
             }
         }
-        guard scratch.guardResults[guardNumber] else { return nil }
+        return scratch.guardResults[guardNumber]
+    }
+
+    /// The hit when the pattern's guard holds for the message (or it has none), reported
+    /// as the whole pattern would; nil when the guard rules the message out. A guard
+    /// runs at most once per message.
+    private func guarded(_ number: Int, _ found: PatternMatch, in folded: String, scratch: MatcherScratch) -> PatternMatch? {
+        let guardNumber = Int(guardNumbers[number])
+        guard guardNumber >= 0 else { return found }
+        guard guardHolds(guardNumber, folded, scratch) else { return nil }
         guard patterns[number].messageGuard!.startsAtMessageStart else { return found }
         return found.starting(at: 0)
     }
@@ -162,7 +171,7 @@ public final class IntentMatcher: Sendable {
 
     /// Leaves the patterns to run in `scratch.candidates`, in load order.
     private func collectCandidates(for text: FoldedText, scratch: MatcherScratch) {
-        scratch.guardGeneration &+= 1
+        scratch.startGuardedMessage()
         scratch.generation &+= 1
         if scratch.generation == 0 {
             for i in scratch.marks.indices { scratch.marks[i] = 0 }

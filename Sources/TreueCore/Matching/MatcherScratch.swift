@@ -27,6 +27,15 @@ public final class MatcherScratch {
     var guardResults: [Bool]
     var guardGeneration: UInt32 = 1
 
+    /// A new message: every guard result so far belongs to an earlier one.
+    func startGuardedMessage() {
+        guardGeneration &+= 1
+        if guardGeneration == 0 {
+            for i in guardStamps.indices { guardStamps[i] = 0 }
+            guardGeneration = 1
+        }
+    }
+
     init(patternCount: Int, guardCount: Int, maxCaptureGroups: Int, limits: MatchLimits) {
         pcre = MatchScratch(limits: limits, maxCaptureGroups: maxCaptureGroups)
         marks = Array(repeating: 0, count: patternCount)

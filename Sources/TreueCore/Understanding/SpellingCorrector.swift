@@ -140,32 +140,24 @@ public struct SpellingCorrector: Sendable {
     /// together, the split with the longer second word first. The other part is a known
     /// word of three letters or more; known words and authored names stay whole.
     func split(_ word: String) -> String? {
-        guard frequency[word] == nil, !authored.contains(word), !isKnown(word) else { return nil }
-        let letters = Array(word.unicodeScalars)
-        guard letters.allSatisfy({ ("a"..."z").contains($0) }) else { return nil }
-        func known(_ part: ArraySlice<Unicode.Scalar>) -> Bool {
-            var text = ""
-            text.unicodeScalars.append(contentsOf: part)
-            if FunctionWords.all.contains(text) { return part.count >= 2 }
-            return part.count >= 3 && frequency[text] != nil
-        }
-        func gluedFirst(_ part: ArraySlice<Unicode.Scalar>) -> Bool {
-            var text = ""
-            text.unicodeScalars.append(contentsOf: part)
-            return Self.gluedFirstWords.contains(text)
-        }
-        // The first part is an article, a pronoun or the like: two nouns run together are a
-        // German compound ("kreditkartennummer") and a particle before a verb is one verb
-        // ("einschalten", "aufgemacht"), not a missing space.
-        for cut in 2..<(letters.count - 2) where gluedFirst(letters[..<cut]) && known(letters[cut...]) {
-            var text = ""
-            text.unicodeScalars.append(contentsOf: letters[..<cut])
-            text += " "
-            text.unicodeScalars.append(contentsOf: letters[cut...])
-            return text
+        // Most words start with no such word: the first byte and a prefix compare rule them
+        // out before any lookup, and the stem (the dear part) is taken only for a candidate.
+        let bytes = Array(word.utf8)
+        guard let first = bytes.first, let prefixes = Self.gluedFirstByByte[first] else { return nil }
+        for prefix in prefixes where prefix.count + 3 <= bytes.count && bytes.starts(with: prefix) {
+            let rest = String(decoding: bytes[prefix.count...], as: UTF8.self)
+            guard frequency[rest] != nil || FunctionWords.all.contains(rest),
+                  rest.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { continue }
+            guard frequency[word] == nil, !authored.contains(word), !isKnown(word) else { return nil }
+            return String(decoding: prefix, as: UTF8.self) + " " + rest
         }
         return nil
     }
+
+    /// `gluedFirstWords` by first byte, shortest first (the longer second word first).
+    private static let gluedFirstByByte: [UInt8: [[UInt8]]] = Dictionary(
+        grouping: gluedFirstWords.map { Array($0.utf8) }.sorted { $0.count < $1.count || $0.count == $1.count && $0.lexicographicallyPrecedes($1) },
+        by: { $0[0] })
 
     /// True when `meant` is `typed` with one restorable letter put back (the hash may collide).
     private static func isRestoration(of typed: [Unicode.Scalar], as meant: [Unicode.Scalar]) -> Bool {
