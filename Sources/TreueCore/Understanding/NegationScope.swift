@@ -152,7 +152,7 @@ public enum NegationScope {
                 while end < min(words.count - 1, verb + 4), !FunctionWords.negators.contains(words[end].text) { end += 1 }
                 guard FunctionWords.negators.contains(words[end].text) else { continue }
                 knowing = false
-            } else if keepingAuxiliaries.contains(text), let last = keepingEnd(after: verb, words) {
+            } else if text.utf8.count <= 7, keepingAuxiliaries.contains(text), let last = keepingEnd(after: verb, words) {
                 // "Mein Spar-Abo soll weiterlaufen, nur …": what stays is not the request.
                 (knowing, end) = (false, last)
             } else {
@@ -200,13 +200,14 @@ public enum NegationScope {
         return found
     }
 
+    private static let keepingVerbs: Set<String> = ["bleiben", "weiterlaufen", "weiterbestehen", "weitergehen"]
     private static let keepingAuxiliaries: Set<String> = ["soll", "sollen", "kann", "darf", "duerfen", "koennen"]
 
     /// The last word of "… soll bleiben", "… soll weiterlaufen", "… soll bestehen bleiben".
     private static func keepingEnd(after verb: Int, _ words: [MessageWord]) -> Int? {
         guard verb + 1 < words.count else { return nil }
         let next = words[verb + 1].text
-        if ["bleiben", "weiterlaufen", "weiterbestehen", "weitergehen"].contains(next) { return verb + 1 }
+        if keepingVerbs.contains(next) { return verb + 1 }
         if verb + 2 < words.count, ["bestehen", "aktiv", "weiter", "so"].contains(next),
            ["bleiben", "laufen", "bestehen"].contains(words[verb + 2].text) {
             return verb + 2
@@ -238,6 +239,9 @@ public enum NegationScope {
     /// the end of the rejected label, when a new clause follows it.
     private static func rejectedLabelEnd(at index: Int, _ words: [MessageWord], _ folded: String) -> Int? {
         let word = words[index].text
+        // Only "kein…", "nicht", "not" and "isn" open a rejected label: most words leave here.
+        guard let first = word.utf8.first, first == UInt8(ascii: "k") || first == UInt8(ascii: "n") || first == UInt8(ascii: "i")
+        else { return nil }
         let before = index > 0 ? words[index - 1].text : ""
         let twoBefore = index > 1 ? words[index - 2].text : ""
         let next = index + 1 < words.count ? words[index + 1].text : ""
@@ -274,6 +278,8 @@ public enum NegationScope {
 
     private static func opensNegation(at index: Int, _ words: [MessageWord]) -> Bool {
         let word = words[index].text
+        // Every negator and contraction starts with one of these letters: most words need no lookup.
+        guard let first = word.utf8.first, negationInitials.contains(first) else { return false }
         var next = index + 1
         let isNegator = FunctionWords.negators.contains(word)
         // "don't", "didn't", "isn't" arrive as two words.
@@ -297,8 +303,12 @@ public enum NegationScope {
         "included", "there", "inside", "arrived", "delivered",
     ]
 
+    private static let negationInitials: Set<UInt8> = Set((FunctionWords.negators.union(contractions)).compactMap(\.utf8.first))
+    private static let replacementInitials: Set<UInt8> = Set(FunctionWords.insteadOf.compactMap(\.utf8.first))
+
     private static func opensReplacement(at index: Int, _ words: [MessageWord]) -> Bool {
         let word = words[index].text
+        guard let first = word.utf8.first, replacementInitials.contains(first) else { return false }
         guard FunctionWords.insteadOf.contains(word) else { return false }
         if word == "instead" { return index + 1 < words.count && words[index + 1].text == "of" }
         if word == "rather" { return index + 1 < words.count && words[index + 1].text == "than" }

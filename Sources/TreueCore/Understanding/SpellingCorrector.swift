@@ -142,10 +142,10 @@ public struct SpellingCorrector: Sendable {
     func split(_ word: String) -> String? {
         // Most words start with no such word: the first byte and a prefix compare rule them
         // out before any lookup, and the stem (the dear part) is taken only for a candidate.
-        let bytes = Array(word.utf8)
+        let bytes = word.utf8
         guard let first = bytes.first, let prefixes = Self.gluedFirstByByte[first] else { return nil }
         for prefix in prefixes where prefix.count + 3 <= bytes.count && bytes.starts(with: prefix) {
-            let rest = String(decoding: bytes[prefix.count...], as: UTF8.self)
+            let rest = String(decoding: bytes.dropFirst(prefix.count), as: UTF8.self)
             guard frequency[rest] != nil || FunctionWords.all.contains(rest),
                   rest.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { continue }
             guard frequency[word] == nil, !authored.contains(word), !isKnown(word) else { return nil }
