@@ -1,4 +1,5 @@
 import Testing
+import PCRE2Swift
 @testable import TreueCore
 
 /// The redactor against a table of personal-data forms that must go (e-mail, phone, IBAN,
@@ -242,5 +243,25 @@ struct RedactionTableTests {
         #expect(!valid("XX89370400440532013000"))   // no such country
         #expect(valid("NO9386011117947"))
         #expect(!valid("DE89370400440532013000A"))  // glued to more
+    }
+}
+
+/// The phone rule's gate lets through every text where its pattern can find a candidate:
+/// it only spares the scan of texts where none can start.
+struct PhoneGateTests {
+    @Test(arguments: [
+        "wo ist mein paket 12345678?", "Bestellung 87654321 und 12345678, Rechnung 55512345", "ruf mich an 0171 1234567",
+        "+49 30 1234567", "(030) 1234567", "555-123-4567", "call 555.123.4567 after 5", "tel:004930123456",
+        "meine Nummer ist 01711234567", "12345678 und 0", "Bestellnr. 0123456789", "a0 12345678", "x555 123 4567 1234",
+    ])
+    func aTextTheGateRulesOutHoldsNoCandidate(_ text: String) throws {
+        let rule = try #require(Redactor.defaultRules.first { $0.name == "phone" })
+        #expect(rule.gate == .phoneStart)
+        let pattern = try CompiledPattern(rule.pattern)
+        let candidate: Bool
+        if case .match = pattern.firstMatch(in: text, scratch: MatchScratch(maxCaptureGroups: 4)) { candidate = true } else { candidate = false }
+        let admitted = Redactor.TextSignals(text).admits(.phoneStart)
+        if candidate && text.filter(\.isNumber).count >= 8 { #expect(admitted, "\(text)") }
+        if text.hasPrefix("wo ist") || text.hasPrefix("Bestellung") { #expect(!admitted, "\(text)") }
     }
 }

@@ -30,6 +30,10 @@ public final class Redactor: Sendable {
             case spelledAt
             case ibanStart
             case digits(Int)
+            /// At least eight digits and a place a phone number can start: a `+`, a `(`, a
+            /// `0` opening a number, or three digits opening one and a separator (555-…).
+            /// An order number alone ("12345678") has none, so the phone rule never runs on it.
+            case phoneStart
         }
 
         public let name: String
@@ -82,7 +86,7 @@ public final class Redactor: Sendable {
         Rule(name: "phone",
              pattern: #"(?:(?:\+|\b00)[0-9]{1,3}|\(0[0-9]{1,5}\)|\b0[0-9]{1,5}|\([2-9][0-9]{2}\)|\b[2-9][0-9]{2}(?=[ .-][0-9]{3}[ .-][0-9]{4}\b))(?:"#
                  + separator + #"{0,3}(?:\(0?[0-9]{1,5}\)|[0-9]{1,12})){0,6}"#,
-             placeholder: "[phone]", check: .phone, gate: .digits(8)),
+             placeholder: "[phone]", check: .phone, gate: .phoneStart),
     ]
 
     private let rules: [(Rule, CompiledPattern)]
@@ -229,6 +233,8 @@ public final class Redactor: Sendable {
         var spelledAt = false
         /// Two letters and two digits at a word's start, as every IBAN begins.
         var ibanStart = false
+        /// Where the phone pattern can begin (see `Rule.Gate.phoneStart`).
+        var phoneStart = false
 
         init(_ text: String) {
             var text = text
@@ -237,6 +243,14 @@ public final class Redactor: Sendable {
                 var beforePrevious: UInt8 = 32
                 for index in bytes.indices {
                     let byte = bytes[index]
+                    if byte == 43 || byte == 40 {
+                        phoneStart = true
+                    } else if byte == 48, !Self.isWordByte(previous) {
+                        phoneStart = true
+                    } else if byte == 32 || byte == 46 || byte == 45, index >= 3, Self.isDigit(previous), Self.isDigit(beforePrevious),
+                              bytes[index - 3] >= 50 && bytes[index - 3] <= 57, index == 3 || !Self.isWordByte(bytes[index - 4]) {
+                        phoneStart = true
+                    }
                     if byte >= 48 && byte <= 57 {
                         digits += 1
                         if !ibanStart, index >= 3, Self.isDigit(previous), Self.isLetter(bytes[index - 2]), Self.isLetter(bytes[index - 3]),
@@ -259,6 +273,9 @@ public final class Redactor: Sendable {
 
         private static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
         private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 97 && (byte | 0x20) <= 122 }
+        /// A byte of a word to `\b`; a byte of a multi-byte character counts as none, so a
+        /// letter such as `ä` before a digit lets more through, never less.
+        private static func isWordByte(_ byte: UInt8) -> Bool { isLetter(byte) || isDigit(byte) || byte == 95 }
 
         func admits(_ gate: Rule.Gate) -> Bool {
             switch gate {
@@ -267,6 +284,7 @@ public final class Redactor: Sendable {
             case .spelledAt: spelledAt
             case .ibanStart: ibanStart
             case let .digits(least): digits >= least
+            case .phoneStart: digits >= 8 && phoneStart
             }
         }
     }
