@@ -18,7 +18,10 @@ MEASURED = {}
 
 # A starved customer waits for the whole flood (10 s and more); a customer who is served
 # waits milliseconds, or about a second when one fsync stalls on a disk shared with builds.
-STARVED_SECONDS = 3.0
+# The suite runs the debug build, where one burst of flood lines takes about 1.4 s to answer
+# before the event loop comes back (0.1 s or less in a release build); one full-suite run measured
+# 3.2 s. The bound stays well below what starvation costs.
+STARVED_SECONDS = 5.0
 
 
 def note(key, value):
