@@ -33,7 +33,7 @@ public final class AgentListener: Service, Sendable {
 
     static func addHandlers(to pipeline: ChannelPipeline.SynchronousOperations, agents: AgentServices) throws {
         try pipeline.addHandlers([
-            ByteToMessageHandler(LineFrameDecoder(maxLineBytes: agents.maxLineBytes)),
+            LineFramingHandler(maxLineBytes: agents.maxLineBytes, linesPerTurn: agents.linesPerTurn, rounds: agents.backlogRounds),
             LineValidationHandler(),
             AgentSessionHandler(agents: agents),
         ])

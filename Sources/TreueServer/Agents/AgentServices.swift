@@ -12,6 +12,9 @@ public final class AgentServices: Sendable {
     let burst: Int
     let floodDisconnectAfter: Int
     let maxLineBytes: Int
+    let linesPerTurn: Int
+    /// The backlog rounds of the agents' connections, one per event loop.
+    let backlogRounds = BacklogRoundsByLoop()
 
     public init(registry: HandoffRegistry, secrets: [String], names: [String: String], configuration: ServerConfiguration, logger: Logger) {
         self.registry = registry
@@ -24,5 +27,6 @@ public final class AgentServices: Sendable {
         burst = configuration.burst
         floodDisconnectAfter = configuration.floodDisconnectAfter
         maxLineBytes = configuration.maxLineBytes
+        linesPerTurn = configuration.linesPerTurn
     }
 }

@@ -174,7 +174,8 @@ public final class ChatServer: Sendable {
     static func addChatHandlers(to pipeline: ChannelPipeline.SynchronousOperations, after handler: (any ChannelHandler)?,
                                 services: ChatServices, client: String) throws {
         let handlers: [any ChannelHandler] = [
-            ByteToMessageHandler(LineFrameDecoder(maxLineBytes: services.configuration.maxLineBytes)),
+            LineFramingHandler(maxLineBytes: services.configuration.maxLineBytes, linesPerTurn: services.configuration.linesPerTurn,
+                               rounds: services.backlogRounds),
             LineValidationHandler(),
             ChatSessionHandler(services: services, client: client),
         ]

@@ -16,6 +16,8 @@ public final class ChatServices: Sendable {
     /// The handoff queue shared with the agent listener; nil without `--agent-port`.
     public let handoff: HandoffRegistry?
     let scratches = MatcherScratchCache()
+    /// Connections whose lines wait behind their quota, served in rounds per event loop.
+    let backlogRounds = BacklogRoundsByLoop()
     let redaction: RedactorCache
     let clock = TranscriptClock()
     let transcripts: TranscriptTickBuffer

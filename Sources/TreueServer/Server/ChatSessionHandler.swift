@@ -8,8 +8,9 @@ import TreueCore
 /// Drives one customer's `Conversation` from validated lines. Every step's transcript
 /// records go to the writer first; the step's output reaches the socket only once they
 /// are stored, so no customer ever sees a reply whose record could be lost.
-public final class ChatSessionHandler: ChannelInboundHandler {
+public final class ChatSessionHandler: ChannelDuplexHandler {
     public typealias InboundIn = ChatInput
+    public typealias OutboundIn = ByteBuffer
     public typealias OutboundOut = ByteBuffer
 
     private let services: ChatServices
@@ -29,6 +30,8 @@ public final class ChatSessionHandler: ChannelInboundHandler {
     /// flood the log through one.
     private var loggedPatternLimits: Set<String> = []
     private var readingEnabled = true
+    /// A read the channel asked for while reading is paused; passed on when it resumes.
+    private var readHeld = false
     /// The client closed its sending side: answer what it sent, then close.
     private var inputClosed = false
     /// An order lookup runs for this session: its lines wait (reading pauses; lines already
@@ -177,6 +180,19 @@ public final class ChatSessionHandler: ChannelInboundHandler {
             return
         }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    /// Backpressure by holding the channel's read (as NIO's `BackPressureHandler` does), not
+    /// by switching `autoRead`: turning `autoRead` back on reads from the socket directly,
+    /// past the handlers before this one, while a held read passes through them, so
+    /// `LineFramingHandler` keeps the lines it has not handed on yet until this session
+    /// wants more (see `updateReading`).
+    public func read(context: ChannelHandlerContext) {
+        if readingEnabled {
+            context.read()
+        } else {
+            readHeld = true
+        }
     }
 
     public func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -430,14 +446,17 @@ public final class ChatSessionHandler: ChannelInboundHandler {
 
     /// Reads pause while the client is not reading its replies (backpressure) or too many
     /// replies wait for the disk, so neither can grow the server's memory without bound.
+    /// A paused session holds the channel's next read (`read(context:)`); the socket's read
+    /// interest then ends after at most one more read, and resumes with the held read.
     private func updateReading(context: ChannelHandlerContext) {
         let read = context.channel.isWritable && pendingReplies < services.configuration.maxPendingReplies && !closeAfterPending
             && !lookupInFlight
-        // Only a change costs a call: toggling interest on every message would be a syscall each.
         guard read != readingEnabled else { return }
         readingEnabled = read
-        context.channel.setOption(ChannelOptions.autoRead, value: read).whenFailure { _ in }
-        if read { context.read() }
+        if read, readHeld {
+            readHeld = false
+            context.read()
+        }
     }
 }
 

@@ -77,6 +77,10 @@ public struct ServerConfiguration: Sendable {
     /// Replies waiting for their transcript write before the server stops reading more
     /// input from this connection.
     public var maxPendingReplies = 16
+    /// Lines of one connection handed to its session per turn of the event loop; more wait
+    /// unread for later turns, so a client that pipelines thousands of lines in one write
+    /// cannot hold up the other customers on its loop (`LineFramingHandler`).
+    public var linesPerTurn = 16
 
     // Service agents (SPEC 4a).
     /// The agent listener's port; nil (the default) opens none.
