@@ -207,7 +207,7 @@ public struct Conversation: Sendable {
         step.events.append(.fallback(count: fallbacksInARow, phase: phase))
         step.events.append(.reply(.init(text: text, intent: nil, phase: phase, language: language, captures: [:],
                                         suggestions: suggestions, pattern: understood.hit.map { kb.matcher.patterns[$0.patternNumber].source.reference },
-                                        stage: understood.stage, evidence: evidence)))
+                                        stage: understood.stage, evidence: evidence, insertedValues: outsideValues([:]))))
         lastAnswer = AnswerTrace(intent: nil, pattern: nil, location: nil, captures: [:], phase: phase, language: language,
                                  path: "out of scope: \(understood.outOfScopeRule ?? "")", evidence: evidence)
     }
@@ -271,7 +271,7 @@ public struct Conversation: Sendable {
         step.outputs.append(.reply(reply))
         step.events.append(.reply(.init(text: text, intent: intent.id, phase: phase, language: language, captures: captures,
                                         suggestions: suggestions, pattern: pattern?.reference, stage: stage, evidence: evidence,
-                                        variant: variant)))
+                                        variant: variant, insertedValues: outsideValues(captures))))
         lastAnswer = AnswerTrace(intent: intent.id, pattern: pattern?.source, location: pattern?.location, captures: captures,
                                  phase: phase, language: language, path: path, evidence: evidence, variant: variant)
     }
@@ -290,7 +290,8 @@ public struct Conversation: Sendable {
         step.outputs.append(.reply(Reply(text: text, intent: nil, phase: phase, language: language, suggestions: suggestions)))
         step.events.append(.fallback(count: fallbacksInARow, phase: phase))
         step.events.append(.reply(.init(text: text, intent: nil, phase: phase, language: language, captures: [:],
-                                        suggestions: suggestions, pattern: nil, stage: stage, evidence: evidence)))
+                                        suggestions: suggestions, pattern: nil, stage: stage, evidence: evidence,
+                                        insertedValues: outsideValues([:]))))
         lastAnswer = AnswerTrace(intent: nil, pattern: nil, location: nil, captures: [:], phase: phase, language: language, path: path,
                                  evidence: evidence)
     }
@@ -447,6 +448,11 @@ public struct Conversation: Sendable {
             default: return nil
             }
         }
+    }
+
+    /// What a reply rendered by `fields(captures)` can hold from outside the knowledge base.
+    func outsideValues(_ captures: [String: String]) -> [String] {
+        Array(captures.values) + (profile.map { Array($0.fields.values) } ?? [])
     }
 
     func render(_ template: String, captures: [String: String], kb: KnowledgeBase) -> String {

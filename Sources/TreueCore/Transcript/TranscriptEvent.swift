@@ -58,5 +58,11 @@ public enum TranscriptEvent: Sendable, Equatable {
         /// Which of the intent's answer variants was shown, as `PHASE/LANGUAGE/N` (N from 1),
         /// so the review can tell authors which variants help.
         public var variant: String? = nil
+        /// The values from outside the knowledge base the text was rendered with (what the
+        /// customer typed, their CRM profile). When set, only these are redacted in the
+        /// text: the rest is the shop's own writing, whose contact data is kept anyway, and
+        /// scanning a long answer for phone numbers cost more than understanding the
+        /// message. Nil: the whole text is redacted.
+        public var insertedValues: [String]? = nil
     }
 }

@@ -224,6 +224,17 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
         self.instance = instance
     }
 
+    /// `text` with each of `values` that holds personal data replaced by its redacted form.
+    /// Longer values first, so a value inside another is not replaced half.
+    static func redacting(_ values: [String], in text: String, _ redact: (String) -> String) -> String {
+        var result = text
+        for value in values.sorted(by: { $0.count > $1.count }) where !value.isEmpty {
+            let redacted = redact(value)
+            if redacted != value { result = result.replacingOccurrences(of: value, with: redacted) }
+        }
+        return result
+    }
+
     /// The record for a conversation event; free text goes through `redact`.
     public init(event: TranscriptEvent, ts: String, session: String, seq: Int, instance: String?, redact: (String) -> String) {
         switch event {
@@ -242,7 +253,7 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
             self.name = name
         case let .reply(reply):
             self.init(ts: ts, session: session, seq: seq, type: .reply, instance: instance)
-            text = redact(reply.text)
+            text = reply.insertedValues.map { Self.redacting($0, in: reply.text, redact) } ?? redact(reply.text)
             intent = reply.intent
             phase = reply.phase
             lang = reply.language
