@@ -65,6 +65,22 @@ struct UnderstandingTests {
         #expect(restored.map { "\($0.from)>\($0.to)" } == ["dierechnung>die rechnung", "meinkonto>mein konto"])
     }
 
+    @Test func twoLettersTypedTheWrongWayRoundAreReadBeforeThePatterns() {
+        let corrector = SpellingCorrector(words: ["abgelaufen", "abgelaufen", "points", "points", "trial", "trial", "trail", "trail", "trail",
+                                                  "return", "return", "retrun", "bestellung"])
+        let restored = corrector.restorations(for: MessageWords.scan("sind meine punkte abgelaufne use my pionts trail bsetellung retrun"))
+        // The first letter stays, a word used three times stays, a word used once is no
+        // target, and a typo a phrasing holds once is still read as the word used more.
+        #expect(restored.map { "\($0.from)>\($0.to)" } == ["abgelaufne>abgelaufen", "pionts>points", "retrun>return"])
+    }
+
+    @Test func everydayWordsAreNeverReadAsShopWords() {
+        // "schlafen" is one letter from "schaden", "kassel" from "kasse", "realised" two from "raised".
+        let corrector = SpellingCorrector(words: ["schaden", "schaden", "kasse", "kasse", "raised", "raised", "bestellung"])
+        let words = MessageWords.scan("ich kann nicht schlafen in kassel realised bestelung")
+        #expect(corrector.corrections(for: words).map { "\($0.from)>\($0.to)" } == ["bestelung>bestellung"])
+    }
+
     @Test func aWordAnAuthorWroteIsNeverRestored() {
         // "Wolt" is a delivery service a pattern names, not a misspelt "wollt".
         let corrector = SpellingCorrector(words: ["wolt", "wollt", "wollt", "wollt"], authored: ["wolt", "wollt"])
@@ -125,6 +141,25 @@ struct UnderstandingTests {
         ("das zurueckschicken hat geklappt, darum geht's nicht - wann kommt das geld", ["das zurueckschicken hat geklappt darum geht s nicht"]),
         ("keine beschwerde diesmal, im gegenteil - euer service war top", ["keine beschwerde diesmal"]),
         ("ist kein garantiefall, die pfanne war beim auspacken verbogen", ["kein garantiefall"]),
+        // "sondern" reaches back across commas; a question turned down; a thing dropped.
+        ("ich will nicht wissen, wann sie verfallen, sondern wie ich die punkte einloese", ["nicht wissen wann sie verfallen"]),
+        ("ich hab nicht gefragt, wie die ruecksendung geht, sondern wann das geld kommt", ["nicht gefragt wie die ruecksendung geht"]),
+        ("not asking how long shipping takes in general, i already ordered - where is my parcel",
+         ["not asking how long shipping takes in general"]),
+        ("scratch that about my order. general question: how long does shipping take", ["scratch that about my order"]),
+        ("forget expiry for now, i'd like to use my points", ["forget expiry for now"]),
+        ("vergiss den umtausch, ich will mein geld zurueck", ["vergiss den umtausch"]),
+        ("never mind the refund, where is my parcel", ["never mind the refund"]),
+        ("rather than the tier details, can you just explain the club", ["rather than the tier details"]),
+        ("i meant delete the whole account, not just cancel the subscription", ["not just cancel the subscription"]),
+        ("umtausch? nee, ich hab doch storniert", ["umtausch nee"]),
+        ("mir geht's weniger um die versandkosten, mehr um die dauer", ["weniger um die versandkosten"]),
+        ("kaputt ist nichts, aber ich hab einen grauen rucksack bekommen", ["kaputt ist nichts"]),
+        ("ich will gar nicht wissen, wie lange ihr braucht - nur wo mein paket ist", ["nicht wissen wie lange ihr braucht"]),
+        ("umtausch wegen nichtgefallen ist es nicht. die kopfhoerer sind stumm", ["umtausch wegen nichtgefallen ist es nicht"]),
+        ("ausgeben will ich die punkte noch nicht, ich will nur wissen, bis wann sie gelten", ["ausgeben will ich die punkte noch nicht"]),
+        ("i don't have a voucher, are there any deals right now", ["don t have a voucher"]),
+        ("it's not a promo code i'm after - how does the invite reward work", ["not a promo code i m after"]),
     ])
     func negatedSpans(_ text: String, _ expected: [String]) {
         let spans = NegationScope.spans(in: text, words: MessageWords.scan(text))
@@ -151,6 +186,12 @@ struct UnderstandingTests {
         "nicht funktioniert, der mixer ist neu",
         "no way to log in, it says wrong password",
         "i know my order number 1234567 but where is it",
+        // Adding, not ruling out; forgetting as the problem; a no that answers no question.
+        "ich will nicht nur umtauschen, sondern auch eine gutschrift",
+        "i always forget my password, can you reset it",
+        "ich habe mein passwort vergessen, was nun",
+        "not only late but also broken, i want a refund",
+        "wo ist mein paket? ich warte seit tagen",
     ])
     func aNegationThatIsTheComplaintStays(_ text: String) {
         #expect(NegationScope.spans(in: text, words: MessageWords.scan(text)).isEmpty)

@@ -8,6 +8,7 @@ enum KnowledgeBaseCompiler {
         let vocabulary = Vocabulary(content.vocabulary, diagnostics: &diagnostics)
         checkVocabulary(vocabulary, &diagnostics)
         checkStructure(content, &diagnostics)
+        checkWordForms(content, &diagnostics)
 
         // The understanding index needs no compiled pattern: it is built on another thread
         // while the patterns compile on every core.
@@ -190,6 +191,36 @@ enum KnowledgeBaseCompiler {
             }
             for id in ids where seen[id] == nil {
                 diagnostics.append(Diagnostic(.error, "schema", "fallback suggestion '\(id)' is no intent", at: nil))
+            }
+        }
+    }
+
+    /// A form read as two words is an error. A pattern that spells a form out but not the
+    /// word it means is a warning: it never sees the form, only the word it does not name.
+    private static func checkWordForms(_ content: KnowledgeBaseContent, _ diagnostics: inout [Diagnostic]) {
+        guard !content.wordForms.isEmpty else { return }
+        var formMeaning: [String: (meant: String, location: SourceLocation)] = [:]
+        for entry in content.wordForms {
+            if entry.form == entry.meant {
+                diagnostics.append(Diagnostic(.warning, "schema", "word form '\(entry.form)' is the word itself", at: entry.location))
+            } else if let earlier = formMeaning[entry.form] {
+                if earlier.meant != entry.meant {
+                    diagnostics.append(Diagnostic(.error, "schema",
+                        "word form '\(entry.form)' is read as '\(earlier.meant)' at \(earlier.location) and as '\(entry.meant)' here", at: entry.location))
+                }
+            } else {
+                formMeaning[entry.form] = (entry.meant, entry.location)
+            }
+        }
+        let forms = WordForms(content.wordForms.map { ($0.form, $0.meant) })
+        var sources = content.intents.flatMap { intent in intent.patterns.map { ($0.source, $0.location) } }
+        sources += content.vocabulary.map { ($0.pattern, $0.location) }
+        for (source, location) in sources {
+            let words = Set(Understanding.literalWords(of: source, minimumLength: 3))
+            for word in words.sorted() {
+                guard let reading = forms.reading(word), !reading.split(separator: " ").contains(where: { words.contains(String($0)) }) else { continue }
+                diagnostics.append(Diagnostic(.warning, "schema",
+                    "this pattern spells out '\(word)', which it never sees: word_forms read it as '\(reading)'", at: location))
             }
         }
     }

@@ -15,6 +15,9 @@ public struct KnowledgeBaseContent: Sendable {
     /// Messages customers wrote, by intent id: they teach the example stage and are not
     /// checked one by one (see `phrasings` in docs/knowledge-base.md).
     public var phrasings: [(intent: String, language: String, text: String, location: SourceLocation)] = []
+    /// Other spellings of a word, read as that word before any pattern runs (dialect,
+    /// colloquial forms): `form` → `meant`, folded, in the order written.
+    public var wordForms: [(form: String, meant: String, location: SourceLocation)] = []
     /// Answers from order facts: intent id → answers keyed by order status (`delayed`,
     /// a status name, `default`), then language.
     public var orderAnswers: [String: AnswerSet] = [:]

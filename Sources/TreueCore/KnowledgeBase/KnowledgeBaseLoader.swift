@@ -70,7 +70,7 @@ public struct KnowledgeBaseLoader {
             guard let key = keyNode.string else { continue }
             let location = reader.location(keyNode)
             // Intents and vocabulary may be spread over files; a vocabulary name stays unique.
-            if key != "intents" && key != "vocabulary" && key != "phrasings" {
+            if key != "intents" && key != "vocabulary" && key != "phrasings" && key != "word_forms" {
                 if let earlier = seenKeys[key] {
                     diagnostics.append(Diagnostic(.error, "schema", "'\(key)' is already given at \(earlier)", at: location))
                     continue
@@ -86,6 +86,7 @@ public struct KnowledgeBaseLoader {
             case "phases": readPhases(value, reader)
             case "vocabulary": readVocabulary(value, reader)
             case "phrasings": readPhrasings(value, reader)
+            case "word_forms": readWordForms(value, reader)
             case "messages": readMessages(value, reader)
             case "fallback": readFallback(value, reader)
             case "orders": readOrderAnswers(value, reader)
@@ -95,7 +96,7 @@ public struct KnowledgeBaseLoader {
                 for node in list { if let intent = readIntent(node, reader) { content.intents.append(intent) } }
             default:
                 diagnostics.append(Diagnostic(.error, "schema",
-                    "unknown top-level key '\(key)' (expected settings, languages, phases, vocabulary, messages, fallback, orders, proactive, intents or phrasings)",
+                    "unknown top-level key '\(key)' (expected settings, languages, phases, vocabulary, messages, fallback, orders, proactive, intents, phrasings or word_forms)",
                     at: location))
             }
         }
@@ -145,6 +146,32 @@ public struct KnowledgeBaseLoader {
                         content.phrasings.append((id, language, text, reader.location(item)))
                     }
                 }
+            }
+        }
+    }
+
+    /// `word_forms: {meant: [form, …]}`: each form is one word, folded like a message; a
+    /// trailing `*` makes it a prefix.
+    private mutating func readWordForms(_ node: Node, _ reader: YAMLReader) {
+        guard let mapping = reader.mapping(node, what: "word_forms", into: &diagnostics) else { return }
+        for (key, value) in mapping {
+            guard let meant = key.string else { continue }
+            let foldedMeant = TextFolder.foldLiteral(meant).lowercased()
+            guard !foldedMeant.isEmpty, foldedMeant.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || $0 == " " }) else {
+                diagnostics.append(Diagnostic(.error, "schema", "word form target '\(meant)' must be letters and spaces", at: reader.location(key)))
+                continue
+            }
+            guard let forms = reader.sequence(value, what: "forms of '\(meant)'", into: &diagnostics) else { continue }
+            for item in forms {
+                guard let form = reader.scalar(item, what: "a form of '\(meant)'", into: &diagnostics) else { continue }
+                let folded = TextFolder.foldLiteral(form).lowercased()
+                let letters = folded.hasSuffix("*") ? folded.dropLast() : Substring(folded)
+                guard letters.count >= 3, letters.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) }) else {
+                    diagnostics.append(Diagnostic(.error, "schema",
+                        "word form '\(form)' of '\(meant)' must be one word of three letters or more (a prefix ends in '*')", at: reader.location(item)))
+                    continue
+                }
+                content.wordForms.append((folded, foldedMeant, reader.location(item)))
             }
         }
     }

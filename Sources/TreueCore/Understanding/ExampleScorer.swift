@@ -56,14 +56,17 @@ public struct ExampleScorer: Sendable {
     /// are mostly these, and stemming is the dearest step of scoring.
     private let knownTerms: [String: [Int32]]
 
-    /// `documents`: per intent index, its texts with their language.
-    init(documents: [Int: [(text: String, language: String)]], concepts: [String: [String]]) {
+    /// `documents`: per intent index, its texts with their language. `forms`: the
+    /// knowledge base's `word_forms`; an example's "zruck" counts as the "zurueck" a
+    /// customer's "zruck" is read as before scoring.
+    init(documents: [Int: [(text: String, language: String)]], concepts: [String: [String]], forms: WordForms = WordForms([])) {
         self.concepts = concepts
+        func words(of text: String) -> [String] { forms.read(MessageWords.words(of: text)) }
         var texts: [(intent: Int, text: String, language: String, terms: Set<String>)] = []
         var counts: [String: [Int: Int]] = [:]
         for (intent, list) in documents.sorted(by: { $0.key < $1.key }) {
             for (text, language) in list {
-                let terms = Self.terms(of: MessageWords.words(of: text), concepts: concepts)
+                let terms = Self.terms(of: words(of: text), concepts: concepts)
                 guard !terms.isEmpty else { continue }
                 texts.append((intent, text, language, terms))
                 for term in terms { counts[term, default: [:]][intent, default: 0] += 1 }
@@ -99,7 +102,7 @@ public struct ExampleScorer: Sendable {
         var knownTerms: [String: [Int32]] = [:]
         for list in documents.values {
             for (text, _) in list {
-                for word in MessageWords.words(of: text) where knownTerms[word] == nil {
+                for word in words(of: text) where knownTerms[word] == nil {
                     knownTerms[word] = Self.terms(of: [word], concepts: concepts).compactMap { numbers[$0] }.sorted()
                 }
             }

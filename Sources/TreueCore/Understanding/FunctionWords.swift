@@ -20,7 +20,7 @@ enum FunctionWords {
         "ueber", "über", "nach", "vor", "durch", "gegen", "ohne", "bis", "als", "wie", "dass", "ob", "wenn", "weil", "was", "wer",
         "hallo", "hi", "hey", "moin", "servus", "gruezi", "grueezi", "tag", "guten", "morgen", "abend", "liebe", "lieber",
         "liebes", "team", "hilfe", "frage", "kurze", "kurz", "mfg", "gruss", "gruesse", "vg", "lg", "bzw", "etc", "ok", "okay",
-        "irgendwie", "irgendwas", "zusammen", "leute", "alle", "allerseits", "ihr", "moin", "na", "eigentlich", "einfach", "wieder", "immer", "etwas", "was", "ne", "nee", "jo",
+        "irgendwie", "irgendwas", "zusammen", "sondern", "leute", "alle", "allerseits", "ihr", "moin", "na", "eigentlich", "einfach", "wieder", "immer", "etwas", "was", "ne", "nee", "jo",
     ]
 
     static let english: Set<String> = [

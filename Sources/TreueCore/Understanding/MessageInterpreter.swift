@@ -1,6 +1,9 @@
 /// The understanding stages in their fixed order. Patterns stay the precise first stage:
 /// an author's pattern that matches decides, as it always did.
 ///
+/// 0. Word forms the knowledge base lists (dialect: "bstellig", "zruck") and two
+///    typos nearly always meant (a left-out umlaut or double letter) are read as the
+///    word meant.
 /// 1. Negation: words the customer rules out ("nicht stornieren, nur …") are blanked.
 /// 2. Patterns on what remains. A hit of the out-of-scope layer (an intent with
 ///    `action: out_of_scope`) wins by its priority and sends the message to the fallback.
@@ -19,6 +22,11 @@ public struct MessageInterpreter: Sendable {
     public var singleTermCoverage = 0.9
     /// The least absolute score: one rare word alone is not enough.
     public var minimumScore = 3.0
+    /// A best score this high (many shared words, rare ones) needs only `strongCoverage`.
+    /// Measured on the evaluation sets: 12 and 0.5 answered more long stories and took no
+    /// wrong answer and no out-of-scope message more.
+    public var strongScore = 12.0
+    public var strongCoverage = 0.5
     /// The runner-up must stay below this share of the best score for a direct answer.
     public var clearMargin = 0.75
     public var stages: UnderstandingStages = .all
@@ -35,7 +43,8 @@ public struct MessageInterpreter: Sendable {
         // Umlauts left out ("Ruckerstattung") and double letters typed single ("Erstatung")
         // are put back before any pattern runs: a pattern that matched another word of the
         // message would keep the spelling stage away.
-        let restored = stages.contains(.spelling) ? kb.understanding.corrector.restorations(for: words) : []
+        let restored = stages.isDisjoint(with: [.spelling, .wordForms]) ? []
+            : kb.understanding.corrector.restorations(for: words, spelling: stages.contains(.spelling), wordForms: stages.contains(.wordForms))
         if !restored.isEmpty {
             folded = folded.replacing(restored.map { ($0.range, Self.restoring($0, in: folded.folded)) })
             words = MessageWords.scan(folded.folded)
@@ -157,7 +166,9 @@ public struct MessageInterpreter: Sendable {
         var ranked = scorer.rank(terms)
         if !stages.contains(.outOfScope) { ranked.removeAll { kb.intents[$0.intentIndex].action == .outOfScope } }
         result.scores = Array(ranked.prefix(3))
-        guard let best = ranked.first, best.coverage >= minimumCoverage, best.score >= minimumScore,
+        // A long story dilutes its request: strong evidence may explain a little less of it.
+        let coverageNeeded = (ranked.first?.score ?? 0) >= strongScore ? strongCoverage : minimumCoverage
+        guard let best = ranked.first, best.coverage >= coverageNeeded, best.score >= minimumScore,
               best.matched >= 2 || best.coverage >= singleTermCoverage else { return }
         let nearest = scorer.nearestExample(of: best.intentIndex, to: terms)
         result.nearest = nearest?.example.text

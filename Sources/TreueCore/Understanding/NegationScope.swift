@@ -41,9 +41,15 @@ public enum NegationScope {
                 index = end
                 continue
             }
-            if let end = rejectedLabelEnd(at: index, words, folded) {
+            if let end = rejectedLabelEnd(at: index, words, folded) ?? ruledOutEnd(at: index, words, folded)
+                ?? notJustEnd(at: index, words, folded) ?? lessThanEnd(at: index, words, folded) {
                 spans.append(span(index..<end, words))
                 index = end
+                continue
+            }
+            if let start = rejectedQuestionStart(at: index, words, folded), spans.last.map({ $0.range.upperBound <= words[start].range.lowerBound }) ?? true {
+                spans.append(span(start..<(index + 1), words))
+                index += 1
                 continue
             }
             let replacement = opensReplacement(at: index, words)
@@ -61,14 +67,45 @@ public enum NegationScope {
                 index += 1
                 continue
             }
+            // "Ich will nicht wissen, wann sie verfallen, sondern wie …": "sondern" says the
+            // whole stretch from the negation to it is what is not meant, commas and all.
+            if negation, let turn = sondernIndex(after: index, words, folded) {
+                spans.append(span(index..<turn, words))
+                index = turn
+                continue
+            }
             var end = index + 1
             // "statt 36" names one thing: a replacement span is short, so "in 38 statt 36
-            // bitte tauschen" keeps its verb.
-            let limit = replacement ? (words[index].text == "statt" || words[index].text == "anstatt" ? 2 : 3) : maximumWords
+            // bitte tauschen" keeps its verb. "instead of" and "rather than" take two words
+            // to open, and an article before the thing.
+            var limit = maximumWords
+            let asking = !replacement && index + 1 < words.count && askingVerbs.contains(words[index + 1].text)
+            var crossedIntoQuestion = false
+            if replacement {
+                let word = words[index].text
+                if word == "statt" || word == "anstatt" {
+                    limit = 2
+                } else if word == "instead" || word == "rather" {
+                    limit = index + 2 < words.count && determiners.contains(words[index + 2].text) ? 5 : 3
+                } else {
+                    limit = 3
+                }
+            } else if asking {
+                // "not asking how long shipping takes in general, …": the question turned
+                // down runs to the end of its clause.
+                limit = 2 * maximumWords
+            }
             while end < words.count, end - index < limit + (replacement ? 0 : 1) {
-                if breaks(between: words[end - 1], and: words[end], folded) { break }
+                if breaks(between: words[end - 1], and: words[end], folded) {
+                    // "nicht wissen, wie lange ihr braucht – …": the question turned down
+                    // follows its verb after a comma.
+                    guard asking, !crossedIntoQuestion, end == index + 2, questionWords.contains(words[end].text),
+                          !endsSentence(between: words[end - 1], and: words[end], folded) else { break }
+                    crossedIntoQuestion = true
+                }
                 if FunctionWords.contrast.contains(words[end].text) && !(replacement && end == index + 1) { break }
                 if startsWanting(at: end, words) { break }
+                if replacement, politeness.contains(words[end].text) { break }
                 end += 1
             }
             if refused, !(end < words.count && breaks(between: words[end - 1], and: words[end], folded))
@@ -91,14 +128,121 @@ public enum NegationScope {
              words: all[words].map(\.text))
     }
 
+    private static let determiners: Set<String> = ["the", "a", "an", "my", "your", "this", "that", "den", "die", "das", "der", "dem", "mein", "meine", "meinen"]
+    private static let politeness: Set<String> = ["please", "pls", "bitte"]
+    /// Verbs whose negation turns down a question: "not asking …", "nicht gefragt, …".
+    private static let askingVerbs: Set<String> = ["asking", "wondering", "interested", "fragen", "gefragt", "wissen", "frage"]
+    private static let questionWords: Set<String> = [
+        "wie", "wann", "was", "wo", "ob", "warum", "wieso", "welche", "welcher", "wieviel", "how", "when", "what", "where", "whether",
+        "if", "why", "which",
+    ]
+    /// Sentence ends: a "sondern" beyond one belongs to another sentence.
+    private static func endsSentence(between left: MessageWord, and right: MessageWord, _ folded: String) -> Bool {
+        let utf8 = Array(folded.utf8[folded.utf8.index(folded.utf8.startIndex, offsetBy: left.range.upperBound)..<folded.utf8.index(folded.utf8.startIndex, offsetBy: right.range.lowerBound)])
+        return utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "!") || $0 == UInt8(ascii: "?") }
+    }
+
+    /// The "sondern" that answers a negation at `index`, across commas but not sentences,
+    /// when something stands between them.
+    private static func sondernIndex(after index: Int, _ words: [MessageWord], _ folded: String) -> Int? {
+        // "nicht nur …, sondern auch …" adds to what is wanted.
+        guard index + 1 < words.count, !["nur", "only", "just"].contains(words[index + 1].text) else { return nil }
+        var later = index + 1
+        while later < words.count, later - index <= 2 * maximumWords {
+            if endsSentence(between: words[later - 1], and: words[later], folded) { return nil }
+            if words[later].text == "sondern" {
+                return later - index > 1 && !(later + 1 < words.count && words[later + 1].text == "auch") ? later : nil
+            }
+            later += 1
+        }
+        return nil
+    }
+
+    private static let ruleOutVerbs: Set<String> = ["scratch", "forget", "vergiss", "vergesst", "vergessen", "nevermind"]
+    private static let clauseOpeners: Set<String> = ["no", "wait", "ok", "okay", "oh", "nee", "nein", "bitte", "also", "sorry", "ach", "naja", "actually", "oder"]
+
+    /// "scratch that about my order. …", "forget expiry for now, …", "vergiss den Umtausch,
+    /// …", "never mind the refund, …": a clause that opens by dropping something, up to its
+    /// end, when a new clause follows.
+    private static func ruledOutEnd(at index: Int, _ words: [MessageWord], _ folded: String) -> Int? {
+        let word = words[index].text
+        guard let first = word.utf8.first, first == UInt8(ascii: "s") || first == UInt8(ascii: "f") || first == UInt8(ascii: "v")
+            || first == UInt8(ascii: "n") else { return nil }
+        var opener = index + 1
+        if word == "never", index + 1 < words.count, words[index + 1].text == "mind" {
+            opener = index + 2
+        } else {
+            guard ruleOutVerbs.contains(word) else { return nil }
+            // "vergessen Sie das", not "ich habe mein Passwort vergessen".
+            if word == "vergessen" { guard opener < words.count, words[opener].text == "sie" else { return nil }; opener += 1 }
+        }
+        guard index == 0 || breaks(between: words[index - 1], and: words[index], folded) || clauseOpeners.contains(words[index - 1].text)
+        else { return nil }
+        var end = opener
+        while end < words.count, end - index <= maximumWords + 2 {
+            if breaks(between: words[end - 1], and: words[end], folded) || FunctionWords.contrast.contains(words[end].text)
+                || startsWanting(at: end, words) {
+                return end > opener ? end : nil
+            }
+            end += 1
+        }
+        return nil
+    }
+
+    /// "Mir geht's weniger um die Versandkosten, mehr um die Dauer", "less about the price,
+    /// more about …": what comes before "mehr"/"more" is not the question.
+    private static func lessThanEnd(at index: Int, _ words: [MessageWord], _ folded: String) -> Int? {
+        let word = words[index].text
+        guard let first = word.utf8.first, first == UInt8(ascii: "w") || first == UInt8(ascii: "l"),
+              word == "weniger" || word == "less", index + 2 < words.count else { return nil }
+        var later = index + 1
+        while later < words.count, later - index <= maximumWords + 2 {
+            if endsSentence(between: words[later - 1], and: words[later], folded) { return nil }
+            if ["mehr", "eher", "more", "sondern"].contains(words[later].text) {
+                return later - index > 1 && breaks(between: words[later - 1], and: words[later], folded) ? later : nil
+            }
+            later += 1
+        }
+        return nil
+    }
+
+    /// "I meant delete the whole account, not just cancel the subscription": "not just" after
+    /// the wish names what was not meant. "nicht nur …, sondern auch …" adds, so it stays.
+    private static func notJustEnd(at index: Int, _ words: [MessageWord], _ folded: String) -> Int? {
+        let word = words[index].text
+        guard word.utf8.first == UInt8(ascii: "n"), word == "not" || word == "nicht", index > 0, index + 2 < words.count,
+              ["just", "only", "nur"].contains(words[index + 1].text),
+              breaks(between: words[index - 1], and: words[index], folded),
+              !words[(index + 2)...].contains(where: { $0.text == "also" || $0.text == "auch" }) else { return nil }
+        var end = index + 2
+        while end < words.count, end - index <= maximumWords + 1, !breaks(between: words[end - 1], and: words[end], folded) { end += 1 }
+        return end > index + 2 ? end : nil
+    }
+
+    /// "Umtausch? Nee, ich hab doch storniert": a question of a word or two answered with a
+    /// no names what is not meant. The start of the question, when a clause follows.
+    private static func rejectedQuestionStart(at index: Int, _ words: [MessageWord], _ folded: String) -> Int? {
+        guard words[index].text.utf8.first == UInt8(ascii: "n"), index > 0, index + 1 < words.count,
+              ["nee", "nein", "no", "nope", "noe"].contains(words[index].text),
+              breaks(between: words[index], and: words[index + 1], folded) else { return nil }
+        let utf8 = folded.utf8
+        let gap = utf8[utf8.index(utf8.startIndex, offsetBy: words[index - 1].range.upperBound)..<utf8.index(utf8.startIndex, offsetBy: words[index].range.lowerBound)]
+        guard gap.contains(UInt8(ascii: "?")) else { return nil }
+        var start = index - 1
+        while start > 0, index - start < 2, !breaks(between: words[start - 1], and: words[start], folded) { start -= 1 }
+        guard start == 0 || breaks(between: words[start - 1], and: words[start], folded) else { return nil }
+        return start
+    }
+
     /// "ich will nicht(s) …", "ich brauche kein …", "i don't want …", "i do not need …".
     private static func refusesWish(at index: Int, _ words: [MessageWord]) -> Bool {
         let word = words[index].text
         func text(_ at: Int) -> String { at >= 0 && at < words.count ? words[at].text : "" }
         if refusingVerbs.contains(text(index - 1)), text(index - 2) == "ich" { return true }
-        let wish = ["want", "need"]
+        let wish = ["want", "need", "have"]
         if ["dont", "never"].contains(word) { return ["i", "we"].contains(text(index - 1)) && wish.contains(text(index + 1)) }
         if word == "don" { return ["i", "we"].contains(text(index - 1)) && text(index + 1) == "t" && wish.contains(text(index + 2)) }
+        if word == "not" || word == "nicht", askingVerbs.contains(text(index + 1)) { return true }
         if word == "not" { return text(index - 1) == "do" && ["i", "we"].contains(text(index - 2)) && wish.contains(text(index + 1)) }
         return false
     }
@@ -146,6 +290,15 @@ public enum NegationScope {
                       ["geht", "gehts"].contains(words[verb - 2].text) {
                 // "Das Zurückschicken hat geklappt, darum geht's nicht – …": the clause before.
                 (knowing, end) = (false, verb)
+            } else if let first = text.utf8.first, first == UInt8(ascii: "i") || first == UInt8(ascii: "w"),
+                      text == "ist" || text == "isch" || text == "war", verb + 2 < words.count, words[verb + 1].text == "es",
+                      FunctionWords.negators.contains(words[verb + 2].text) {
+                // "Umtausch wegen Nichtgefallen ist es nicht. …": the clause before.
+                (knowing, end) = (false, verb + 2)
+            } else if let first = text.utf8.first, first == UInt8(ascii: "i") || first == UInt8(ascii: "w"),
+                      text == "ist" || text == "isch" || text == "war", ["nichts", "nix"].contains(words[verb + 1].text) {
+                // "Kaputt ist nichts, aber …": nothing of the kind happened.
+                (knowing, end) = (false, verb + 1)
             } else if text == "interessiert", words[verb + 1].text == "mich" {
                 // "Mein Punktestand interessiert mich gerade nicht, …"
                 end = verb + 2
@@ -156,11 +309,12 @@ public enum NegationScope {
                 // "Mein Spar-Abo soll weiterlaufen, nur …": what stays is not the request.
                 (knowing, end) = (false, last)
             } else {
-                guard words[verb + 1].text == "ich", verb + 2 < words.count else { continue }
+                // "Zruckschicke will i nix, …": the dialect "i" is "ich".
+                guard words[verb + 1].text == "ich" || words[verb + 1].text == "i", verb + 2 < words.count else { continue }
                 end = verb + 2
                 if refusingVerbs.contains(text) {
-                    // up to two words of the thing between ("will ich das Konto nicht")
-                    while end < min(words.count - 1, verb + 4), !FunctionWords.negators.contains(words[end].text),
+                    // up to three words of the thing between ("will ich die Punkte noch nicht")
+                    while end < min(words.count - 1, verb + 5), !FunctionWords.negators.contains(words[end].text),
                           !breaks(between: words[end], and: words[end + 1], folded) {
                         end += 1
                     }
@@ -184,6 +338,7 @@ public enum NegationScope {
                     || startsWanting(at: end, words) else { continue }
             // "…, weiß ich" and "…, ist mir egal" name the thing in the clause before.
             var crossings = text == "egal" || text == "nicht" || (knowing && end == verb + 2) ? 1 : 0
+            if (text == "ist" || text == "isch" || text == "war") && !knowing { crossings = 0 }
             var start = verb
             while start > 0, verb - start < 7, !FunctionWords.contrast.contains(words[start - 1].text) {
                 if breaks(between: words[start - 1], and: words[start], folded) {
@@ -257,7 +412,8 @@ public enum NegationScope {
             && (index == 0 || ["it", "this", "that"].contains(before))
         guard german || aboutGerman || english || englishContracted else { return nil }
         var end = index + (englishContracted ? 2 : 1)
-        while end < words.count, end - index <= maximumWords {
+        // "it's not a promo code I'm after – …": the label may run a little longer.
+        while end < words.count, end - index <= maximumWords + 2 {
             if breaks(between: words[end - 1], and: words[end], folded) { return end - index > 1 ? end : nil }
             if FunctionWords.contrast.contains(words[end].text) || startsWanting(at: end, words) { return end - index > 1 ? end : nil }
             end += 1

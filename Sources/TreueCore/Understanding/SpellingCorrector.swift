@@ -1,7 +1,8 @@
 /// Reads a customer's misspelt word as the knowledge base's word it was meant to be.
 ///
 /// The lexicon is every word the knowledge base itself uses (examples, counter-examples,
-/// titles, answers, the literal words of patterns) plus the function words. A word that is
+/// titles, answers, the literal words of patterns) plus the function words and everyday
+/// words (`EverydayWords`: "schlafen" is no misspelt "schaden"). A word that is
 /// no known word, and whose stem is no known stem, is replaced by the known word one edit
 /// away (two for words of eight letters or more), starting with the same letter, where an edit is a letter dropped, added,
 /// changed or two neighbours swapped. Ties go to the word the knowledge base uses most,
@@ -17,6 +18,7 @@ public struct SpellingCorrector: Sendable {
 
     private let frequency: [String: Int]
     private let authored: Set<String>
+    private let forms: WordForms
     private let stems: Set<String>
     /// Deletion neighbourhoods (symmetric delete): a string with one or two letters left
     /// out → the known words it came from. Keyed by a hash of the letters, so neither
@@ -29,6 +31,9 @@ public struct SpellingCorrector: Sendable {
     /// Known words by the hash of their form with the umlaut's `e` or one of a double
     /// consonant left out: a customer's word is looked up once, not once per letter.
     private let restorable: [UInt64: [String]]
+    /// Letter-multiset signatures of the words used twice or more: a swap keeps a word's
+    /// letters, so a word whose signature is not here becomes no known word by one.
+    private let anagrams: Set<UInt64>
 
     static let minimumLength = 5
     /// Longer "words" are pasted codes or noise; their deletion neighbourhood would grow
@@ -39,13 +44,17 @@ public struct SpellingCorrector: Sendable {
     /// - Parameter authored: words an author wrote into a pattern or the vocabulary. Such a
     ///   word is meant as written ("Wolt" the delivery service is no "wollt"), so it is never
     ///   restored to a neighbour.
-    public init(words: [String], authored: Set<String> = []) {
+    /// - Parameter forms: other spellings the author listed (`word_forms`), read as the
+    ///   word they mean before the patterns run.
+    public init(words: [String], authored: Set<String> = [], forms: WordForms = WordForms([])) {
         self.authored = authored
+        self.forms = forms
         var frequency: [String: Int] = [:]
         for word in words where word.count >= 2 && word.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic }) {
             frequency[word, default: 0] += 1
         }
         for word in FunctionWords.all { frequency[word, default: 0] += 1 }
+        for word in EverydayWords.all.union(FunctionWords.negators) { frequency[word, default: 0] += 1 }
         self.frequency = frequency
         stems = Set(frequency.keys.map(WordStemmer.stem))
         var deletions: [UInt64: [String]] = [:]
@@ -70,6 +79,22 @@ public struct SpellingCorrector: Sendable {
             }
         }
         self.restorable = restorable
+        var anagrams = Set<UInt64>()
+        for (word, count) in frequency where count >= 2 && word.utf8.count >= 4 && word.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) {
+            anagrams.insert(Self.signature(word.utf8))
+        }
+        self.anagrams = anagrams
+    }
+
+    /// The same for any order of the same letters.
+    static func signature<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+        var sum: UInt64 = 0
+        for byte in bytes {
+            var mixed = UInt64(byte) &* 0x9E37_79B9_7F4A_7C15
+            mixed ^= mixed >> 29
+            sum &+= mixed &* 0xBF58_476D_1CE4_E5B9
+        }
+        return sum
     }
 
     /// An `e` after a, o or u (an umlaut spelled out), or the second of a doubled
@@ -83,7 +108,13 @@ public struct SpellingCorrector: Sendable {
 
     public var wordCount: Int { frequency.count }
 
-    public func isKnown(_ word: String) -> Bool { frequency[word] != nil || stems.contains(WordStemmer.stem(word)) }
+    /// A word the knowledge base uses, or an inflection of one. A stem of three letters or
+    /// fewer says little ("pints" and "pin", "pukte" and "puk"), so it makes no word known.
+    public func isKnown(_ word: String) -> Bool {
+        if frequency[word] != nil { return true }
+        let stem = WordStemmer.stem(word)
+        return stem.utf8.count >= 4 && stems.contains(stem)
+    }
 
     /// The corrections for a message's words (only unknown alphabetic words change).
     public func corrections(for words: [MessageWord]) -> [Correction] {
@@ -102,9 +133,20 @@ public struct SpellingCorrector: Sendable {
     /// one; a word used three times or more is a word of its own. This is so nearly always
     /// what was meant that it is read so before the patterns run; function words stay as
     /// typed ("uber" may be the ride company, "wen" is no "wenn").
-    public func restorations(for words: [MessageWord]) -> [Correction] {
+    ///
+    /// A form the knowledge base lists under `word_forms` ("bstellig", "zruck") is read as
+    /// the word it means, whatever else holds: the author said so.
+    public func restorations(for words: [MessageWord], spelling: Bool = true, wordForms: Bool = true) -> [Correction] {
         var result: [Correction] = []
-        for word in words where word.range.count >= 4 && word.range.count < Self.maximumLength {
+        if wordForms, !forms.isEmpty {
+            for word in words where word.range.count >= 3 {
+                if let meant = forms.reading(word.text) { result.append(Correction(from: word.text, to: meant, range: word.range)) }
+            }
+        }
+        guard spelling else { return result }
+        let listed = result.count
+        for word in words where word.range.count >= 4 && word.range.count < Self.maximumLength
+            && !result[..<listed].contains(where: { $0.range == word.range }) {
             let typed = frequency[word.text] ?? 0
             guard typed < 3 else { continue }
             let letters = Array(word.text.unicodeScalars)
@@ -121,10 +163,47 @@ public struct SpellingCorrector: Sendable {
             guard !result.contains(where: { $0.range == word.range }), let split = split(word.text) else { continue }
             result.append(Correction(from: word.text, to: split, range: word.range))
         }
+        // Four letters suffice for a swap ("gfit"): a swap of a four-letter word is rarely another.
+        for word in words where word.range.count >= 4 && word.range.count < Self.maximumLength && (frequency[word.text] ?? 0) < 3 {
+            guard !result.contains(where: { $0.range == word.range }), let meant = transposition(of: word.text) else { continue }
+            result.append(Correction(from: word.text, to: meant, range: word.range))
+        }
         return result.sorted { $0.range.lowerBound < $1.range.lowerBound }
     }
 
     static let minimumGluedLength = 6
+
+    /// Two neighbouring letters typed the wrong way round ("abgelaufne", "pionts"): the one
+    /// word the knowledge base uses (twice or more) that a swap after the first letter makes,
+    /// for a word it does not know in any inflection. Read before the patterns, because a
+    /// pattern that matched another word ("meine Punkte") would keep the spelling stage away.
+    func transposition(of word: String) -> String? {
+        let utf8 = word.utf8
+        guard utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }), anagrams.contains(Self.signature(utf8)) else { return nil }
+        var letters = Array(utf8)
+        guard !authored.contains(word), !FunctionWords.all.contains(word) else { return nil }
+        // Customers' phrasings hold such typos too ("retrun"): a word used less than three
+        // times becomes the word used more often.
+        let typed = frequency[word] ?? 0
+        var found: String?
+        for index in 1..<(letters.count - 1) where letters[index] != letters[index + 1] {
+            letters.swapAt(index, index + 1)
+            // Most swaps make no known word: their hash says so without building a string.
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for letter in letters { hash = (hash ^ UInt64(letter)) &* 0x0000_0100_0000_01b3 }
+            let candidate = wordsByHash[hash]?.first { $0.utf8.elementsEqual(letters) }
+            letters.swapAt(index, index + 1)
+            guard let candidate else { continue }
+            let count = frequency[candidate] ?? 0
+            guard count >= 2, count > typed else { continue }
+            if let earlier = found, earlier != candidate { return nil }
+            found = candidate
+        }
+        // An inflection of another known word stays; one that stems like the swap ("abgelaufne"
+        // and "abgelaufen") is that word.
+        guard let found, typed > 0 || !isKnown(word) || WordStemmer.stem(word) == WordStemmer.stem(found) else { return nil }
+        return found
+    }
 
     /// Words a customer runs into the next one when a space is missed.
     static let gluedFirstWords: Set<String> = [

@@ -44,7 +44,9 @@ public struct Understanding: Sendable {
         lexicon += authored.filter { $0.count >= 5 }
 
         // The spelling index is the dearest part and needs nothing else: built beside the rest.
-        let corrector = BackgroundBuild { [lexicon, authored] in SpellingCorrector(words: lexicon, authored: Set(authored)) }
+        let forms = WordForms(content.wordForms.map { ($0.form, $0.meant) })
+        for meant in forms.meanings { lexicon += MessageWords.words(of: meant) }
+        let corrector = BackgroundBuild { [lexicon, authored, forms] in SpellingCorrector(words: lexicon, authored: Set(authored), forms: forms) }
         let candidates = Set(lexicon).filter { $0.count >= 3 && !FunctionWords.all.contains($0) && !FunctionWords.negators.contains($0) }.sorted()
         // Each vocabulary entry tried on every word, entries spread over the cores.
         let members = vocabulary.order.concurrentMap(leastPerChunk: 1) { name -> [String] in
@@ -57,7 +59,7 @@ public struct Understanding: Sendable {
             let concept = "@" + conceptName(name)
             for word in words where concepts[word]?.contains(concept) != true { concepts[word, default: []].append(concept) }
         }
-        let scorer = ExampleScorer(documents: documents, concepts: concepts)
+        let scorer = ExampleScorer(documents: documents, concepts: concepts, forms: forms)
         return Understanding(corrector: corrector.value(), scorer: scorer)
     }
 

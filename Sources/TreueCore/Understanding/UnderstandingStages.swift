@@ -23,9 +23,13 @@ public struct UnderstandingStages: OptionSet, Sendable {
     /// Rechnung"), is other business (part of the out-of-scope layer; off with it too).
     public static let foreignNames = UnderstandingStages(rawValue: 1 << 6)
 
-    public static let all: UnderstandingStages = [.negation, .spelling, .examples, .clarify, .outOfScope, .crossCheck, .foreignNames]
+    /// Other spellings the knowledge base lists under `word_forms` (dialect, colloquial
+    /// forms) are read as the word they mean before the patterns run.
+    public static let wordForms = UnderstandingStages(rawValue: 1 << 7)
+
+    public static let all: UnderstandingStages = [.negation, .spelling, .examples, .clarify, .outOfScope, .crossCheck, .foreignNames, .wordForms]
 
     public static let names: [(String, UnderstandingStages)] = [
-        ("negation", .negation), ("spelling", .spelling), ("examples", .examples), ("clarify", .clarify), ("out-of-scope", .outOfScope), ("cross-check", .crossCheck), ("foreign-names", .foreignNames),
+        ("negation", .negation), ("spelling", .spelling), ("examples", .examples), ("clarify", .clarify), ("out-of-scope", .outOfScope), ("cross-check", .crossCheck), ("foreign-names", .foreignNames), ("word-forms", .wordForms),
     ]
 }
