@@ -19,6 +19,7 @@ public struct KnowledgeBaseChecker {
         checkTemplates(&diagnostics)
         checkCoverage(&diagnostics)
         checkOrderAnswers(&diagnostics)
+        checkShadowedColumns(&diagnostics)
         for test in tests { diagnostics += test.run(kb: kb, directory: directory, scratch: scratch) }
         return diagnostics
     }
@@ -102,6 +103,16 @@ public struct KnowledgeBaseChecker {
             diagnostics.append(Diagnostic(.error, "match_limit",
                 "pattern of '\(kb.intents[pattern.intentIndex].id)' hit the match limit on \"\(report.message.original.prefix(60))\": rewrite it to backtrack less",
                 at: pattern.source.location))
+        }
+    }
+
+    /// A customer column named like a setting can never reach an answer: `{email}` is the
+    /// shop's address, not the customer's. Said once, so the export can rename the column.
+    private func checkShadowedColumns(_ diagnostics: inout [Diagnostic]) {
+        for column in directory.columns where kb.content.settings[column] != nil {
+            diagnostics.append(Diagnostic(.warning, "customers",
+                "the customer column '\(column)' has the name of a setting: answers show the setting's value for {\(column)}, never the customer's; rename the column (for example 'customer_\(column)') to use it in answers",
+                at: nil))
         }
     }
 

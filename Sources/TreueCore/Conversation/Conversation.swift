@@ -440,8 +440,10 @@ public struct Conversation: Sendable {
         return { name in
             if let value = extra[name] { return value }
             if let value = captures[name] { return value }
-            if let value = profile?.fields[name] { return value }
+            // A shop fact outranks a CRM column of the same name: an export with an `email`
+            // column must not turn "write to {email}" into the customer's own address.
             if let value = kb.content.settings[name] { return value }
+            if let value = profile?.fields[name] { return value }
             switch name {
             case "phase": return phase
             case "lang": return language
