@@ -160,6 +160,15 @@ struct UnderstandingTests {
         ("ausgeben will ich die punkte noch nicht, ich will nur wissen, bis wann sie gelten", ["ausgeben will ich die punkte noch nicht"]),
         ("i don't have a voucher, are there any deals right now", ["don t have a voucher"]),
         ("it's not a promo code i'm after - how does the invite reward work", ["not a promo code i m after"]),
+        ("mein punktestand ist mir klar - bis wann muss ich die verbrauchen", ["mein punktestand ist mir klar"]),
+        // Turned down at the end, after the request; a replaced question; a replaced action.
+        ("wo bleibt meine praemie fuers werben? den geburtstagsbonus meine ich nicht.", ["den geburtstagsbonus meine ich nicht"]),
+        ("the screen was cracked when i opened the box, so this isn't a warranty thing.", ["isn t a warranty thing"]),
+        ("which level am i on and what perks come with it? never mind my points total.", ["never mind my points total"]),
+        ("rather than how fast it ships, i'd like to know what shipping to ireland costs", ["rather than how fast it ships"]),
+        ("statt umzutauschen schick ich die stiefel einfach zurueck", ["statt umzutauschen"]),
+        ("meinen punktestand will ich gar nicht wissen, mich interessiert wie das programm funktioniert",
+         ["meinen punktestand will ich gar nicht wissen"]),
     ])
     func negatedSpans(_ text: String, _ expected: [String]) {
         let spans = NegationScope.spans(in: text, words: MessageWords.scan(text))

@@ -56,7 +56,8 @@ public enum NegationScope {
             let negation = opensNegation(at: index, words)
             // "statt X kam Y" and "size 10 instead of 8" are complaints, not wishes: a
             // replacement word counts only where the customer also says what they want.
-            let wanted = replacement && (hasContrast(after: -1, words, skipping: index) || (index > 0 && !reportsDelivery(words)))
+            let wanted = replacement && (hasContrast(after: -1, words, skipping: index) || (index > 0 && !reportsDelivery(words))
+                || replacesAnAction(at: index, words))
             let contrasted = negation && hasContrast(after: index, words)
             // "Ich will nichts umtauschen – ich hab M bestellt": a refused wish needs no
             // turn word when a new clause follows it.
@@ -83,7 +84,11 @@ public enum NegationScope {
             var crossedIntoQuestion = false
             if replacement {
                 let word = words[index].text
-                if word == "statt" || word == "anstatt" {
+                let replaced = index + (word == "statt" || word == "anstatt" ? 1 : 2)
+                if replaced < words.count, questionWords.contains(words[replaced].text) {
+                    // "rather than how fast it ships, …": the question replaced runs to its clause's end.
+                    limit = 2 * maximumWords
+                } else if word == "statt" || word == "anstatt" {
                     limit = 2
                 } else if word == "instead" || word == "rather" {
                     limit = index + 2 < words.count && determiners.contains(words[index + 2].text) ? 5 : 3
@@ -186,7 +191,8 @@ public enum NegationScope {
             }
             end += 1
         }
-        return nil
+        // "Which level am I on? Never mind my points total.": dropped after the question.
+        return end == words.count && index > 0 && end > opener ? end : nil
     }
 
     /// "Mir geht's weniger um die Versandkosten, mehr um die Dauer", "less about the price,
@@ -265,7 +271,7 @@ public enum NegationScope {
 
     /// Verbs of wanting that German puts before "ich nicht": "Umtauschen will ich nicht".
     private static let refusingVerbs: Set<String> = [
-        "will", "moechte", "mochte", "moecht", "mag", "brauch", "brauche", "wollte", "wuerde", "brauchen", "frage", "frag",
+        "will", "moechte", "mochte", "moecht", "mag", "brauch", "brauche", "wollte", "wuerde", "brauchen", "frage", "frag", "meine", "mein",
     ]
     /// Verbs of knowing before "ich schon": "die Nummer kenn ich schon".
     private static let knowingVerbs: Set<String> = ["kenn", "kenne", "weiss", "hab", "habe"]
@@ -284,7 +290,8 @@ public enum NegationScope {
             let text = words[verb].text
             var end: Int
             let knowing: Bool
-            if text == "egal", words[verb - 1].text == "ist" || words[verb - 1].text == "mir" {
+            if text == "egal" || text == "klar" || text == "bekannt", words[verb - 1].text == "ist" || words[verb - 1].text == "mir" {
+                // "Mein Punktestand ist mir klar – bis wann …": known, so not the question.
                 (knowing, end) = (false, verb)
             } else if text == "nicht", verb >= 2, words[verb - 1].text == "s" || words[verb - 1].text == "es",
                       ["geht", "gehts"].contains(words[verb - 2].text) {
@@ -319,6 +326,11 @@ public enum NegationScope {
                         end += 1
                     }
                     guard FunctionWords.negators.contains(words[end].text) else { continue }
+                    // "Meinen Punktestand will ich gar nicht wissen, …": the verb closes the clause.
+                    if end + 1 < words.count, words[end + 1].text.hasSuffix("en"),
+                       end + 2 == words.count || breaks(between: words[end + 1], and: words[end + 2], folded) {
+                        end += 1
+                    }
                     knowing = false
                 } else if knowingVerbs.contains(text) {
                     if ["schon", "bereits", "ja"].contains(words[end].text) {
@@ -333,11 +345,13 @@ public enum NegationScope {
                 }
             }
             end += 1
-            guard end < words.count,
-                  breaks(between: words[end - 1], and: words[end], folded) || FunctionWords.contrast.contains(words[end].text)
+            // "…? Den Geburtstagsbonus meine ich nicht.": a refusal may close the message
+            // when another clause asked for something before it.
+            let closesMessage = end == words.count
+            guard closesMessage || breaks(between: words[end - 1], and: words[end], folded) || FunctionWords.contrast.contains(words[end].text)
                     || startsWanting(at: end, words) else { continue }
             // "…, weiß ich" and "…, ist mir egal" name the thing in the clause before.
-            var crossings = text == "egal" || text == "nicht" || (knowing && end == verb + 2) ? 1 : 0
+            var crossings = text == "egal" || text == "klar" || text == "bekannt" || text == "nicht" || (knowing && end == verb + 2) ? 1 : 0
             if (text == "ist" || text == "isch" || text == "war") && !knowing { crossings = 0 }
             var start = verb
             while start > 0, verb - start < 7, !FunctionWords.contrast.contains(words[start - 1].text) {
@@ -348,6 +362,7 @@ public enum NegationScope {
                 start -= 1
             }
             guard start < verb, found.last.map({ $0.upperBound <= start }) ?? true else { continue }
+            if closesMessage, start == 0 || !breaks(between: words[start - 1], and: words[start], folded) { continue }
             // "bezahlt hab ich schon, …" reports a step taken; only a named thing is known.
             if knowing, text == "hab" || text == "habe", !articles.contains(words[start].text) { continue }
             found.append(start..<end)
@@ -418,6 +433,12 @@ public enum NegationScope {
             if FunctionWords.contrast.contains(words[end].text) || startsWanting(at: end, words) { return end - index > 1 ? end : nil }
             end += 1
         }
+        // "…, so this isn't a warranty thing.": a label rejected at the end of the message,
+        // after a clause that said what happened.
+        if end == words.count, end - index > 1, let opener = (0..<index).last(where: { $0 == 0 || breaks(between: words[$0 - 1], and: words[$0], folded) }),
+           opener > 0 {
+            return end
+        }
         return nil
     }
 
@@ -470,6 +491,19 @@ public enum NegationScope {
         if word == "rather" { return index + 1 < words.count && words[index + 1].text == "than" }
         // "statt" at the very start ("statt dessen") or alone is no replacement.
         return index + 1 < words.count
+    }
+
+    /// "Statt umzutauschen schick ich sie zurück", "anstatt zu tauschen": a replaced action
+    /// (a zu-infinitive) is always a wish, also at the start of the message, where "statt der
+    /// schwarzen Schuhe kamen braune" reports a delivery.
+    private static func replacesAnAction(at index: Int, _ words: [MessageWord]) -> Bool {
+        guard index + 1 < words.count, words[index].text == "statt" || words[index].text == "anstatt" else { return false }
+        let next = words[index + 1].text
+        if next == "zu" { return true }
+        // "um-zu-tauschen", "zurueck-zu-schicken": "zu" inside, after a prefix of two letters or more.
+        let bytes = Array(next.utf8)
+        guard bytes.count >= 8, next.hasSuffix("en") else { return false }
+        return (2..<(bytes.count - 4)).contains { bytes[$0] == UInt8(ascii: "z") && bytes[$0 + 1] == UInt8(ascii: "u") }
     }
 
     private static func hasContrast(after index: Int, _ words: [MessageWord], skipping: Int? = nil) -> Bool {
