@@ -167,6 +167,7 @@ struct UnderstandingTests {
         ("which level am i on and what perks come with it? never mind my points total.", ["never mind my points total"]),
         ("rather than how fast it ships, i'd like to know what shipping to ireland costs", ["rather than how fast it ships"]),
         ("statt umzutauschen schick ich die stiefel einfach zurueck", ["statt umzutauschen"]),
+        ("des paket is ned zu spaet, i mecht bloss wissen wo es grad is", ["ned zu spaet"]),
         ("meinen punktestand will ich gar nicht wissen, mich interessiert wie das programm funktioniert",
          ["meinen punktestand will ich gar nicht wissen"]),
     ])

@@ -47,7 +47,7 @@ enum FunctionWords {
 
     /// Words that start the part a customer actually wants.
     static let contrast: Set<String> = [
-        "sondern", "but", "nur", "just", "only", "lieber", "stattdessen", "vielmehr", "rather", "instead", "gegenteil", "contrary",
+        "sondern", "but", "nur", "bloss", "just", "only", "lieber", "stattdessen", "vielmehr", "rather", "instead", "gegenteil", "contrary",
     ]
 
     /// Two-word openings that say what is wanted instead ("ich brauche", "i want").
