@@ -168,6 +168,16 @@ struct UnderstandingTests {
         ("rather than how fast it ships, i'd like to know what shipping to ireland costs", ["rather than how fast it ships"]),
         ("statt umzutauschen schick ich die stiefel einfach zurueck", ["statt umzutauschen"]),
         ("des paket is ned zu spaet, i mecht bloss wissen wo es grad is", ["ned zu spaet"]),
+        ("nee, stornieren muss nicht sein. ich bin nur umgezogen", ["stornieren muss nicht sein"]),
+        ("den newsletter hab ich schon abbestellt, das reicht nicht - das konto soll weg", ["den newsletter hab ich schon abbestellt"]),
+        // What is known after the question stays out of the question.
+        ("wie komme ich von silber auf gold? das programm kenn ich, da bin ich lange drin", ["das programm kenn ich"]),
+        ("meine e-mail-adresse muss nicht geaendert werden, der link zum zuruecksetzen kommt nicht an",
+         ["meine e mail adresse muss nicht geaendert werden"]),
+        ("das abo hab ich schon gekuendigt, das ist erledigt. jetzt soll das konto weg", ["das abo hab ich schon gekuendigt"]),
+        ("die ruecksendung ist erledigt, wann kommt mein geld", ["die ruecksendung ist erledigt"]),
+        ("wie viele punkte ich hab, interessiert mich gerade nicht. verfallen die irgendwann", ["wie viele punkte ich hab interessiert mich gerade nicht"]),
+        ("mich interessiert weniger, was der versand kostet, als wie schnell es da ist", ["weniger was der versand kostet"]),
         ("meinen punktestand will ich gar nicht wissen, mich interessiert wie das programm funktioniert",
          ["meinen punktestand will ich gar nicht wissen"]),
     ])
@@ -185,6 +195,7 @@ struct UnderstandingTests {
         // A step already taken, a refusal with nothing after it, a missing parcel.
         "bezahlt hab ich schon, aber die bestellung steht auf offen",
         "umtauschen will ich nicht",
+        "ich komm nicht mehr rein, da steht nur noch: zugang gesperrt",
         "es ist kein paket angekommen, bestellung 4455667",
         "it's not working, i bought it in may",
         "the charger wasn't in the box, only the cable was there",

@@ -108,7 +108,7 @@ public enum NegationScope {
                           !endsSentence(between: words[end - 1], and: words[end], folded) else { break }
                     crossedIntoQuestion = true
                 }
-                if FunctionWords.contrast.contains(words[end].text) && !(replacement && end == index + 1) { break }
+                if contrasts(at: end, words) && !(replacement && end == index + 1) { break }
                 if startsWanting(at: end, words) { break }
                 if replacement, politeness.contains(words[end].text) { break }
                 end += 1
@@ -185,7 +185,7 @@ public enum NegationScope {
         else { return nil }
         var end = opener
         while end < words.count, end - index <= maximumWords + 2 {
-            if breaks(between: words[end - 1], and: words[end], folded) || FunctionWords.contrast.contains(words[end].text)
+            if breaks(between: words[end - 1], and: words[end], folded) || contrasts(at: end, words)
                 || startsWanting(at: end, words) {
                 return end > opener ? end : nil
             }
@@ -204,7 +204,7 @@ public enum NegationScope {
         var later = index + 1
         while later < words.count, later - index <= maximumWords + 2 {
             if endsSentence(between: words[later - 1], and: words[later], folded) { return nil }
-            if ["mehr", "eher", "more", "sondern"].contains(words[later].text) {
+            if ["mehr", "eher", "more", "sondern", "als"].contains(words[later].text) {
                 return later - index > 1 && breaks(between: words[later - 1], and: words[later], folded) ? later : nil
             }
             later += 1
@@ -290,9 +290,17 @@ public enum NegationScope {
             let text = words[verb].text
             var end: Int
             let knowing: Bool
-            if text == "egal" || text == "klar" || text == "bekannt", words[verb - 1].text == "ist" || words[verb - 1].text == "mir" {
-                // "Mein Punktestand ist mir klar – bis wann …": known, so not the question.
+            if text == "egal" || text == "klar" || text == "bekannt" || text == "erledigt" || text == "geklaert",
+               words[verb - 1].text == "ist" || words[verb - 1].text == "mir" {
+                // "Mein Punktestand ist mir klar – bis wann …", "Das Abo hab ich gekündigt, das
+                // ist erledigt. …": known or done, so not the question.
                 (knowing, end) = (false, verb)
+            } else if text == "muss" || text == "braucht", FunctionWords.negators.contains(words[verb + 1].text) {
+                // "stornieren muss nicht sein, …", "Meine E-Mail-Adresse muss nicht geändert
+                // werden, …": up to two words close the clause.
+                end = verb + 1
+                while end + 1 < words.count, end < verb + 3, !breaks(between: words[end], and: words[end + 1], folded) { end += 1 }
+                knowing = false
             } else if text == "nicht", verb >= 2, words[verb - 1].text == "s" || words[verb - 1].text == "es",
                       ["geht", "gehts"].contains(words[verb - 2].text) {
                 // "Das Zurückschicken hat geklappt, darum geht's nicht – …": the clause before.
@@ -335,6 +343,11 @@ public enum NegationScope {
                 } else if knowingVerbs.contains(text) {
                     if ["schon", "bereits", "ja"].contains(words[end].text) {
                         knowing = true
+                        // "Den Newsletter hab ich schon abbestellt, …": the step closes the clause.
+                        if end + 1 < words.count, text == "hab" || text == "habe", words[end + 1].text.hasSuffix("t"),
+                           end + 2 == words.count || breaks(between: words[end + 1], and: words[end + 2], folded) {
+                            end += 1
+                        }
                     } else if text == "weiss" || text == "kenn" || text == "kenne" {
                         (knowing, end) = (true, verb + 1)
                     } else {
@@ -348,15 +361,17 @@ public enum NegationScope {
             // "…? Den Geburtstagsbonus meine ich nicht.": a refusal may close the message
             // when another clause asked for something before it.
             let closesMessage = end == words.count
-            guard closesMessage || breaks(between: words[end - 1], and: words[end], folded) || FunctionWords.contrast.contains(words[end].text)
+            guard closesMessage || breaks(between: words[end - 1], and: words[end], folded) || contrasts(at: end, words)
                     || startsWanting(at: end, words) else { continue }
             // "…, weiß ich" and "…, ist mir egal" name the thing in the clause before.
-            var crossings = text == "egal" || text == "klar" || text == "bekannt" || text == "nicht" || (knowing && end == verb + 2) ? 1 : 0
+            var crossings = text == "egal" || text == "klar" || text == "bekannt" || text == "erledigt" || text == "geklaert" || text == "nicht"
+                || text == "interessiert" || (knowing && end == verb + 2) ? 1 : 0
             if (text == "ist" || text == "isch" || text == "war") && !knowing { crossings = 0 }
             var start = verb
-            while start > 0, verb - start < 7, !FunctionWords.contrast.contains(words[start - 1].text) {
+            while start > 0, verb - start < 7, !contrasts(at: start - 1, words) {
                 if breaks(between: words[start - 1], and: words[start], folded) {
-                    guard crossings > 0 else { break }
+                    // A comma may be crossed back to the thing named, a sentence end never.
+                    guard crossings > 0, !endsSentence(between: words[start - 1], and: words[start], folded) else { break }
                     crossings -= 1
                 }
                 start -= 1
@@ -394,7 +409,7 @@ public enum NegationScope {
         guard end < words.count, words[end].text == "know" else { return nil }
         end += 1
         while end < words.count, end - index <= maximumWords + 2 {
-            if breaks(between: words[end - 1], and: words[end], folded) || FunctionWords.contrast.contains(words[end].text)
+            if breaks(between: words[end - 1], and: words[end], folded) || contrasts(at: end, words)
                 || startsWanting(at: end, words) {
                 // A number they know is the order they ask about: it stays.
                 let namesNumber = words[index..<end].contains { $0.text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 } }
@@ -430,7 +445,7 @@ public enum NegationScope {
         // "it's not a promo code I'm after – …": the label may run a little longer.
         while end < words.count, end - index <= maximumWords + 2 {
             if breaks(between: words[end - 1], and: words[end], folded) { return end - index > 1 ? end : nil }
-            if FunctionWords.contrast.contains(words[end].text) || startsWanting(at: end, words) { return end - index > 1 ? end : nil }
+            if contrasts(at: end, words) || startsWanting(at: end, words) { return end - index > 1 ? end : nil }
             end += 1
         }
         // "…, so this isn't a warranty thing.": a label rejected at the end of the message,
@@ -506,9 +521,18 @@ public enum NegationScope {
         return (2..<(bytes.count - 4)).contains { bytes[$0] == UInt8(ascii: "z") && bytes[$0 + 1] == UInt8(ascii: "u") }
     }
 
+    /// A word that turns to what is wanted. "nur noch" and "only just" report a state
+    /// ("da steht nur noch: Zugang gesperrt") and turn to nothing.
+    static func contrasts(at index: Int, _ words: [MessageWord]) -> Bool {
+        guard FunctionWords.contrast.contains(words[index].text) else { return false }
+        guard index + 1 < words.count else { return true }
+        let next = words[index + 1].text
+        return !(next == "noch" && words[index].text == "nur" || next == "just" && words[index].text == "only")
+    }
+
     private static func hasContrast(after index: Int, _ words: [MessageWord], skipping: Int? = nil) -> Bool {
         for later in (index + 1)..<words.count where later != skipping && later != skipping.map({ $0 + 1 }) {
-            if FunctionWords.contrast.contains(words[later].text) || startsWanting(at: later, words) { return true }
+            if contrasts(at: later, words) || startsWanting(at: later, words) { return true }
         }
         return false
     }
