@@ -176,6 +176,8 @@ struct UnderstandingTests {
          ["meine e mail adresse muss nicht geaendert werden"]),
         ("das abo hab ich schon gekuendigt, das ist erledigt. jetzt soll das konto weg", ["das abo hab ich schon gekuendigt"]),
         ("die ruecksendung ist erledigt, wann kommt mein geld", ["die ruecksendung ist erledigt"]),
+        ("it's not that it stopped working after a while - the chair arrived broken", ["not that it stopped working after a while"]),
+        ("welche nummer hat eure hotline? die oeffnungszeiten hab ich schon gefunden.", ["die oeffnungszeiten hab ich schon gefunden"]),
         ("wie viele punkte ich hab, interessiert mich gerade nicht. verfallen die irgendwann", ["wie viele punkte ich hab interessiert mich gerade nicht"]),
         ("mich interessiert weniger, was der versand kostet, als wie schnell es da ist", ["weniger was der versand kostet"]),
         ("meinen punktestand will ich gar nicht wissen, mich interessiert wie das programm funktioniert",
@@ -195,6 +197,7 @@ struct UnderstandingTests {
         // A step already taken, a refusal with nothing after it, a missing parcel.
         "bezahlt hab ich schon, aber die bestellung steht auf offen",
         "umtauschen will ich nicht",
+        "it was delivered on monday but i still don't see the points for it. do i need to do anything",
         "ich komm nicht mehr rein, da steht nur noch: zugang gesperrt",
         "es ist kein paket angekommen, bestellung 4455667",
         "it's not working, i bought it in may",

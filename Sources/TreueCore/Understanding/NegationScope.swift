@@ -344,7 +344,8 @@ public enum NegationScope {
                     if ["schon", "bereits", "ja"].contains(words[end].text) {
                         knowing = true
                         // "Den Newsletter hab ich schon abbestellt, …": the step closes the clause.
-                        if end + 1 < words.count, text == "hab" || text == "habe", words[end + 1].text.hasSuffix("t"),
+                        if end + 1 < words.count, text == "hab" || text == "habe",
+                           words[end + 1].text.hasSuffix("t") || words[end + 1].text.hasSuffix("en"),
                            end + 2 == words.count || breaks(between: words[end + 1], and: words[end + 2], folded) {
                             end += 1
                         }
@@ -434,7 +435,7 @@ public enum NegationScope {
             && (before == "ist" || before == "isch") && (twoBefore == "das" || twoBefore == "dies" || twoBefore == "des" || index == 1)
         let aboutGerman = word == "nicht" && before == "geht" && next == "um"
             || word == "nicht" && next == "um" && twoBefore == "geht"
-        let english = word == "not" && (next == "a" || next == "an" || next == "about")
+        let english = word == "not" && (next == "a" || next == "an" || next == "about" || next == "that")
             && (index == 0 || before == "its" || (before == "s" || before == "is") && ["it", "this", "that"].contains(twoBefore))
         // "this isn't a review, …" arrives as "isn" "t" "a".
         let afterContraction = index + 2 < words.count ? words[index + 2].text : ""
@@ -492,7 +493,7 @@ public enum NegationScope {
     /// Words after a negation that say something is missing or did not come.
     private static let reportsAbsence: Set<String> = [
         "im", "drin", "dabei", "enthalten", "beigelegt", "mitgeliefert", "angekommen", "gekommen", "geliefert", "da",
-        "included", "there", "inside", "arrived", "delivered",
+        "included", "there", "inside", "arrived", "delivered", "see", "find", "receive", "received",
     ]
 
     private static let negationInitials: Set<UInt8> = Set((FunctionWords.negators.union(contractions)).compactMap(\.utf8.first))
