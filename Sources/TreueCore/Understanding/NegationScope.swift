@@ -143,8 +143,7 @@ public enum NegationScope {
     ]
     /// Sentence ends: a "sondern" beyond one belongs to another sentence.
     private static func endsSentence(between left: MessageWord, and right: MessageWord, _ folded: String) -> Bool {
-        let utf8 = Array(folded.utf8[folded.utf8.index(folded.utf8.startIndex, offsetBy: left.range.upperBound)..<folded.utf8.index(folded.utf8.startIndex, offsetBy: right.range.lowerBound)])
-        return utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "!") || $0 == UInt8(ascii: "?") }
+        gap(between: left, and: right, folded).contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "!") || $0 == UInt8(ascii: "?") }
     }
 
     /// The "sondern" that answers a negation at `index`, across commas but not sentences,
@@ -290,8 +289,7 @@ public enum NegationScope {
             let text = words[verb].text
             var end: Int
             let knowing: Bool
-            if text == "egal" || text == "klar" || text == "bekannt" || text == "erledigt" || text == "geklaert",
-               words[verb - 1].text == "ist" || words[verb - 1].text == "mir" {
+            if settled.contains(text), words[verb - 1].text == "ist" || words[verb - 1].text == "mir" {
                 // "Mein Punktestand ist mir klar – bis wann …", "Das Abo hab ich gekündigt, das
                 // ist erledigt. …": known or done, so not the question.
                 (knowing, end) = (false, verb)
@@ -306,14 +304,12 @@ public enum NegationScope {
                 // "Das Zurückschicken hat geklappt, darum geht's nicht – …": the clause before.
                 (knowing, end) = (false, verb)
             } else if let first = text.utf8.first, first == UInt8(ascii: "i") || first == UInt8(ascii: "w"),
-                      text == "ist" || text == "isch" || text == "war", verb + 2 < words.count, words[verb + 1].text == "es",
-                      FunctionWords.negators.contains(words[verb + 2].text) {
-                // "Umtausch wegen Nichtgefallen ist es nicht. …": the clause before.
-                (knowing, end) = (false, verb + 2)
-            } else if let first = text.utf8.first, first == UInt8(ascii: "i") || first == UInt8(ascii: "w"),
-                      text == "ist" || text == "isch" || text == "war", ["nichts", "nix"].contains(words[verb + 1].text) {
-                // "Kaputt ist nichts, aber …": nothing of the kind happened.
-                (knowing, end) = (false, verb + 1)
+                      text == "ist" || text == "isch" || text == "war",
+                      let last = words[verb + 1].text == "es" && verb + 2 < words.count && FunctionWords.negators.contains(words[verb + 2].text)
+                        ? verb + 2 : ["nichts", "nix"].contains(words[verb + 1].text) ? verb + 1 : nil {
+                // "Umtausch wegen Nichtgefallen ist es nicht. …", "Kaputt ist nichts, aber …":
+                // nothing of the kind in the clause before.
+                (knowing, end) = (false, last)
             } else if text == "interessiert", words[verb + 1].text == "mich" {
                 // "Mein Punktestand interessiert mich gerade nicht, …"
                 end = verb + 2
@@ -334,21 +330,14 @@ public enum NegationScope {
                         end += 1
                     }
                     guard FunctionWords.negators.contains(words[end].text) else { continue }
-                    // "Meinen Punktestand will ich gar nicht wissen, …": the verb closes the clause.
-                    if end + 1 < words.count, words[end + 1].text.hasSuffix("en"),
-                       end + 2 == words.count || breaks(between: words[end + 1], and: words[end + 2], folded) {
-                        end += 1
-                    }
+                    // "Meinen Punktestand will ich gar nicht wissen, …"
+                    end = closingVerb(after: end, words, folded, endings: ["en"])
                     knowing = false
                 } else if knowingVerbs.contains(text) {
                     if ["schon", "bereits", "ja"].contains(words[end].text) {
                         knowing = true
-                        // "Den Newsletter hab ich schon abbestellt, …": the step closes the clause.
-                        if end + 1 < words.count, text == "hab" || text == "habe",
-                           words[end + 1].text.hasSuffix("t") || words[end + 1].text.hasSuffix("en"),
-                           end + 2 == words.count || breaks(between: words[end + 1], and: words[end + 2], folded) {
-                            end += 1
-                        }
+                        // "Den Newsletter hab ich schon abbestellt, …", "… hab ich schon gefunden."
+                        if text == "hab" || text == "habe" { end = closingVerb(after: end, words, folded, endings: ["t", "en"]) }
                     } else if text == "weiss" || text == "kenn" || text == "kenne" {
                         (knowing, end) = (true, verb + 1)
                     } else {
@@ -365,8 +354,7 @@ public enum NegationScope {
             guard closesMessage || breaks(between: words[end - 1], and: words[end], folded) || contrasts(at: end, words)
                     || startsWanting(at: end, words) else { continue }
             // "…, weiß ich" and "…, ist mir egal" name the thing in the clause before.
-            var crossings = text == "egal" || text == "klar" || text == "bekannt" || text == "erledigt" || text == "geklaert" || text == "nicht"
-                || text == "interessiert" || (knowing && end == verb + 2) ? 1 : 0
+            var crossings = settled.contains(text) || text == "nicht" || text == "interessiert" || (knowing && end == verb + 2) ? 1 : 0
             if (text == "ist" || text == "isch" || text == "war") && !knowing { crossings = 0 }
             var start = verb
             while start > 0, verb - start < 7, !contrasts(at: start - 1, words) {
@@ -384,6 +372,17 @@ public enum NegationScope {
             found.append(start..<end)
         }
         return found
+    }
+
+    /// Known, done or of no matter: "ist mir egal", "ist mir klar", "ist erledigt".
+    private static let settled: Set<String> = ["egal", "klar", "bekannt", "erledigt", "geklaert"]
+
+    /// `end`, or the word after it when that word is a verb (by its ending) that closes the
+    /// clause: "will ich nicht *wissen*, …", "hab ich schon *abbestellt*, …".
+    private static func closingVerb(after end: Int, _ words: [MessageWord], _ folded: String, endings: [String]) -> Int {
+        guard end + 1 < words.count, endings.contains(where: { words[end + 1].text.hasSuffix($0) }),
+              end + 2 == words.count || breaks(between: words[end + 1], and: words[end + 2], folded) else { return end }
+        return end + 1
     }
 
     private static let keepingVerbs: Set<String> = ["bleiben", "weiterlaufen", "weiterbestehen", "weitergehen"]
@@ -517,9 +516,9 @@ public enum NegationScope {
         let next = words[index + 1].text
         if next == "zu" { return true }
         // "um-zu-tauschen", "zurueck-zu-schicken": "zu" inside, after a prefix of two letters or more.
-        let bytes = Array(next.utf8)
+        let bytes = next.utf8
         guard bytes.count >= 8, next.hasSuffix("en") else { return false }
-        return (2..<(bytes.count - 4)).contains { bytes[$0] == UInt8(ascii: "z") && bytes[$0 + 1] == UInt8(ascii: "u") }
+        return zip(bytes.dropFirst(2).dropLast(4), bytes.dropFirst(3).dropLast(3)).contains { $0 == UInt8(ascii: "z") && $1 == UInt8(ascii: "u") }
     }
 
     /// A word that turns to what is wanted. "nur noch" and "only just" report a state
@@ -555,12 +554,16 @@ public enum NegationScope {
             && ["einen", "nen", "ne", "eine", "ein", "n"].contains(words[index + 2].text)
     }
 
-    /// Clause punctuation between two words ends a span.
-    private static func breaks(between left: MessageWord, and right: MessageWord, _ folded: String) -> Bool {
-        guard left.range.upperBound < right.range.lowerBound else { return false }
+    /// The bytes between two words of the folded text.
+    private static func gap(between left: MessageWord, and right: MessageWord, _ folded: String) -> Substring.UTF8View {
         let utf8 = folded.utf8
         let from = utf8.index(utf8.startIndex, offsetBy: left.range.upperBound)
-        let gap = utf8[from..<utf8.index(from, offsetBy: right.range.lowerBound - left.range.upperBound)]
+        return folded[from..<utf8.index(from, offsetBy: max(0, right.range.lowerBound - left.range.upperBound))].utf8
+    }
+
+    /// Clause punctuation between two words ends a span.
+    private static func breaks(between left: MessageWord, and right: MessageWord, _ folded: String) -> Bool {
+        let gap = gap(between: left, and: right, folded)
         for byte in gap {
             switch byte {
             case UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"),
