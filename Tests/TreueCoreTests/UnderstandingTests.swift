@@ -263,6 +263,20 @@ struct UnderstandingTests {
         #expect(understood(text, without: .negation).0 != expected)
     }
 
+    /// Measured on blind sets: two intents' patterns matched and the examples chose.
+    @Test(arguments: [
+        ("Login bei euch geht nicht, es kommt immer E-Mail oder Passwort falsch", "account_login"),
+        ("gotta fix my birthday on my profile, typed the wrong year lol", "change_personal_data"),
+        ("Habt ihr ne E-Mail-Adresse für Reklamationen?", "contact"),
+        ("Ich hab keinen Gutscheincode, aber gibt's im Moment irgendwelche Rabattaktionen?", "offers"),
+    ])
+    func arbitrationDecides(_ text: String, _ expected: String) {
+        let (id, result) = understood(text)
+        #expect(id == expected)
+        #expect(result.overruled != nil)
+        #expect(understood(text, without: .arbitration).0 != expected)
+    }
+
     @Test(arguments: [
         ("mein lufthansa flug wurde gestrichen, wie bekomme ich eine erstattung", "refund_status"),
         ("my ryanair flight got cancelled, how do i get a refund", "refund_status"),

@@ -34,7 +34,8 @@ public struct Interpretation: Sendable {
     /// The nearest example of the intent the example stage chose or offered.
     public var nearest: String?
     public var sharedTerms: [String] = []
-    /// A pattern hit the examples overruled.
+    /// A pattern hit the examples overruled (cross-check), or that lost to another
+    /// intent's pattern the examples favour (arbitration).
     public var overruled: PatternHit?
     /// The out-of-scope layer that decided.
     public var outOfScopeRule: String?
@@ -58,6 +59,11 @@ public struct Interpretation: Sendable {
         switch decision {
         case .pattern:
             if let hit { parts.append("pattern \(Conversation.relative(kb.matcher.patterns[hit.patternNumber].source.location, to: kb.directory))") }
+            if let overruled {
+                let place = Conversation.relative(kb.matcher.patterns[overruled.patternNumber].source.location, to: kb.directory)
+                let ranked = scores.prefix(3).map { "\(kb.intents[$0.intentIndex].id) \(Self.figure($0.score))" }
+                parts.append("chosen by the examples (\(ranked.joined(separator: ", "))) over the pattern of '\(kb.intents[overruled.intentIndex].id)' at \(place)")
+            }
         case .examples, .clarify:
             if let overruled {
                 let place = Conversation.relative(kb.matcher.patterns[overruled.patternNumber].source.location, to: kb.directory)
@@ -71,7 +77,8 @@ public struct Interpretation: Sendable {
             parts.append("out of scope: \(outOfScopeRule ?? "")")
         case .none:
             if let best = scores.first {
-                parts.append("closest \(kb.intents[best.intentIndex].id) \(Self.figure(best.score)) (\(Int((best.coverage * 100).rounded()))%), not close enough")
+                let ranked = scores.prefix(3).map { "\(kb.intents[$0.intentIndex].id) \(Self.figure($0.score)) (\(Int(($0.coverage * 100).rounded()))%)" }
+                parts.append("closest " + ranked.joined(separator: ", ") + ", not close enough")
             } else {
                 parts.append("no pattern matched, no example close")
             }

@@ -27,9 +27,12 @@ public struct UnderstandingStages: OptionSet, Sendable {
     /// forms) are read as the word they mean before the patterns run.
     public static let wordForms = UnderstandingStages(rawValue: 1 << 7)
 
-    public static let all: UnderstandingStages = [.negation, .spelling, .examples, .clarify, .outOfScope, .crossCheck, .foreignNames, .wordForms]
+    /// When patterns of several intents matched, the one the examples clearly favour answers.
+    public static let arbitration = UnderstandingStages(rawValue: 1 << 8)
+
+    public static let all: UnderstandingStages = [.negation, .spelling, .examples, .clarify, .outOfScope, .crossCheck, .foreignNames, .wordForms, .arbitration]
 
     public static let names: [(String, UnderstandingStages)] = [
-        ("negation", .negation), ("spelling", .spelling), ("examples", .examples), ("clarify", .clarify), ("out-of-scope", .outOfScope), ("cross-check", .crossCheck), ("foreign-names", .foreignNames), ("word-forms", .wordForms),
+        ("negation", .negation), ("spelling", .spelling), ("examples", .examples), ("clarify", .clarify), ("out-of-scope", .outOfScope), ("cross-check", .crossCheck), ("foreign-names", .foreignNames), ("word-forms", .wordForms), ("arbitration", .arbitration),
     ]
 }
