@@ -56,8 +56,8 @@ web: build
 	TREUE=.build/debug/treue scripts/web-demo.sh
 
 ## Accuracy on the shared dev sets, and on held-out sets that are never used for tuning
-## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-7.tsv,
-## written without sight of Intents/). tuning-4.tsv to tuning-35.tsv were
+## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-8.tsv,
+## written without sight of Intents/). tuning-4.tsv to tuning-39.tsv were
 ## written the same way but are tuned on. Add EVAL_FLAGS=--misses to see every miss and why
 ## on the sets that may be looked at. --nearest: how often the nearest intent `treue review`
 ## shows for a gap is the right one (top-1, top-3); --clusters: purity and completeness of
@@ -98,12 +98,17 @@ eval: build
 	.build/debug/treue check --eval Tests/eval/tuning-33.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/tuning-34.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/tuning-35.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Tests/eval/tuning-36.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Tests/eval/tuning-37.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Tests/eval/tuning-38.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Tests/eval/tuning-39.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-3.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-4.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-5.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-6.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-7.tsv --nearest
+	.build/debug/treue check --eval Tests/eval/heldout-8.tsv --nearest
 	.build/debug/treue check --clusters Tests/eval/gap-corpus.tsv
 	.build/debug/treue check --clusters Tests/eval/gap-corpus-heldout.tsv
 
