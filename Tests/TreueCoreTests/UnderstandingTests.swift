@@ -152,6 +152,8 @@ struct UnderstandingTests {
         ("never mind the refund, where is my parcel", ["never mind the refund"]),
         ("rather than the tier details, can you just explain the club", ["rather than the tier details"]),
         ("i meant delete the whole account, not just cancel the subscription", ["not just cancel the subscription"]),
+        ("nicht nur newsletter abbestellen, ich will den ganzen account loeschen", ["nicht nur newsletter abbestellen"]),
+        ("not just the newsletter. close the whole account please", ["not just the newsletter"]),
         ("umtausch? nee, ich hab doch storniert", ["umtausch nee"]),
         ("mir geht's weniger um die versandkosten, mehr um die dauer", ["weniger um die versandkosten"]),
         ("kaputt ist nichts, aber ich hab einen grauen rucksack bekommen", ["kaputt ist nichts"]),
@@ -212,6 +214,8 @@ struct UnderstandingTests {
         "i know my order number 1234567 but where is it",
         // Adding, not ruling out; forgetting as the problem; a no that answers no question.
         "ich will nicht nur umtauschen, sondern auch eine gutschrift",
+        "nicht nur die jacke, auch die hose ist zu klein",
+        "nicht nur den newsletter abbestellen",
         "i always forget my password, can you reset it",
         "ich habe mein passwort vergessen, was nun",
         "not only late but also broken, i want a refund",

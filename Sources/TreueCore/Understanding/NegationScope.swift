@@ -212,15 +212,21 @@ public enum NegationScope {
     }
 
     /// "I meant delete the whole account, not just cancel the subscription": "not just" after
-    /// the wish names what was not meant. "nicht nur …, sondern auch …" adds, so it stays.
+    /// the wish names what was not meant, and so does "nicht nur den Newsletter, das ganze
+    /// Konto soll weg" before it, when a clause follows. "nicht nur …, sondern auch …" adds,
+    /// so it stays.
     private static func notJustEnd(at index: Int, _ words: [MessageWord], _ folded: String) -> Int? {
         let word = words[index].text
-        guard word.utf8.first == UInt8(ascii: "n"), word == "not" || word == "nicht", index > 0, index + 2 < words.count,
+        guard word.utf8.first == UInt8(ascii: "n"), word == "not" || word == "nicht" || word == "nich", index + 2 < words.count,
               ["just", "only", "nur"].contains(words[index + 1].text),
-              breaks(between: words[index - 1], and: words[index], folded),
+              index == 0 || breaks(between: words[index - 1], and: words[index], folded),
               !words[(index + 2)...].contains(where: { $0.text == "also" || $0.text == "auch" }) else { return nil }
         var end = index + 2
         while end < words.count, end - index <= maximumWords + 1, !breaks(between: words[end - 1], and: words[end], folded) { end += 1 }
+        // Before the wish, the clause that follows must be there to say what is wanted.
+        if index == 0 || endsSentence(between: words[index - 1], and: words[index], folded) {
+            guard end < words.count, breaks(between: words[end - 1], and: words[end], folded) else { return nil }
+        }
         return end > index + 2 ? end : nil
     }
 
