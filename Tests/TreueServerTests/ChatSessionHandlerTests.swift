@@ -14,8 +14,8 @@ struct ChatSessionHandlerTests {
         return channel
     }
 
-    /// Runs the loop until `predicate` holds for the output collected so far (the writer
-    /// thread answers from another thread under `--fsync always`).
+    /// Runs the loop until `predicate` holds for the output collected so far. For tests under
+    /// `--fsync never`, where nothing but the loop itself touches the channel.
     func output(of channel: EmbeddedChannel, until predicate: (String) -> Bool = { _ in true }) throws -> String {
         var text = ""
         for _ in 0..<2000 {
@@ -27,16 +27,38 @@ struct ChatSessionHandlerTests {
         return text
     }
 
-    @Test func greetsThenAnswersAQuestionAfterItsRecordIsStored() throws {
+    /// Under `--fsync always` the writer thread answers the loop from outside it, which only
+    /// a thread-safe loop allows: these tests run on `NIOAsyncTestingChannel`.
+    func asyncChannel(_ services: ChatServices) async throws -> NIOAsyncTestingChannel {
+        let channel = try await NIOAsyncTestingChannel { channel in
+            try channel.pipeline.syncOperations.addHandler(ChatSessionHandler(services: services))
+        }
+        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).get()
+        return channel
+    }
+
+    /// Runs the loop until `predicate` holds for the output collected so far.
+    func output(of channel: NIOAsyncTestingChannel, until predicate: (String) -> Bool = { _ in true }) async throws -> String {
+        var text = ""
+        for _ in 0..<2000 {
+            await channel.testingEventLoop.run()
+            while let buffer = try await channel.readOutbound(as: ByteBuffer.self) { text += String(buffer: buffer) }
+            if !text.isEmpty, predicate(text) { return text }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        return text
+    }
+
+    @Test func greetsThenAnswersAQuestionAfterItsRecordIsStored() async throws {
         let services = try ServerTestSupport.services(sync: .always)
-        let channel = try channel(services)
-        let greeting = try output(of: channel)
+        let channel = try await asyncChannel(services)
+        let greeting = try await output(of: channel)
         #expect(greeting.contains("Willkommen"))
         // A silent connection leaves no transcript.
         #expect(ServerTestSupport.records(in: services.configuration.transcripts).isEmpty)
 
-        try channel.writeInbound(ChatInput.line("Wo ist meine Bestellung 12345678?"))
-        let reply = try output(of: channel) { $0.contains("\n") }
+        try await channel.writeInbound(ChatInput.line("Wo ist meine Bestellung 12345678?"))
+        let reply = try await output(of: channel) { $0.contains("\n") }
         #expect(!reply.isEmpty)
         // By the time the reply is out, its record is on disk.
         let records = ServerTestSupport.records(in: services.configuration.transcripts)
@@ -47,16 +69,16 @@ struct ChatSessionHandlerTests {
         services.writer.close()
     }
 
-    @Test func aReplyWhoseRecordCannotBeStoredIsNeverSent() throws {
+    @Test func aReplyWhoseRecordCannotBeStoredIsNeverSent() async throws {
         let services = try ServerTestSupport.services(sync: .always)
-        let channel = try channel(services)
-        _ = try output(of: channel)
+        let channel = try await asyncChannel(services)
+        _ = try await output(of: channel)
         services.writer.close()   // every later write fails
-        try channel.writeInbound(ChatInput.line("/json"))
-        let text = try output(of: channel) { $0.contains("unavailable") }
+        try await channel.writeInbound(ChatInput.line("/json"))
+        let text = try await output(of: channel) { $0.contains("unavailable") }
         #expect(text.contains("unavailable"))
         #expect(!text.contains("\"mode\""))
-        channel.embeddedEventLoop.run()
+        await channel.testingEventLoop.run()
         #expect(!channel.isActive)
     }
 
