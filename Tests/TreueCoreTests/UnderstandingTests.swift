@@ -302,6 +302,15 @@ struct UnderstandingTests {
         #expect(understood(text, without: .spelling).0 != "refund_status")
     }
 
+    @Test func aTypoOfAFrequentWordIsReadBeforeThePatterns() {
+        // "order" alone would match the delay pattern; the refund word has a letter changed.
+        let text = "still waiting on my refind for order 6630191"
+        let (id, result) = understood(text)
+        #expect(id == "refund_status")
+        #expect(result.corrections.map(\.to) == ["refund"])
+        #expect(understood(text, without: .spelling).0 != "refund_status")
+    }
+
     @Test func spellingCorrectionFindsThePattern() {
         let (id, result) = understood("wo ist meine sendnug 1234567")
         #expect(id == "order_status")

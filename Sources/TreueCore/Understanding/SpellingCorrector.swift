@@ -168,10 +168,22 @@ public struct SpellingCorrector: Sendable {
             guard !result.contains(where: { $0.range == word.range }), let meant = transposition(of: word.text) else { continue }
             result.append(Correction(from: word.text, to: meant, range: word.range))
         }
+        // Any other typo of a word the knowledge base uses often ("refind", "ersattung",
+        // "abgelent") is read before the patterns too, for the same reason.
+        for word in words where (Self.minimumLength...Self.maximumLength).contains(word.text.count) && word.isAlphabetic
+            && !isKnown(word.text) && !authored.contains(word.text) {
+            guard !result.contains(where: { $0.range == word.range }), let meant = suggestion(for: word.text),
+                  (frequency[meant] ?? 0) >= Self.earlyReadingUses else { continue }
+            result.append(Correction(from: word.text, to: meant, range: word.range))
+        }
         return result.sorted { $0.range.lowerBound < $1.range.lowerBound }
     }
 
     static let minimumGluedLength = 6
+    /// How often the knowledge base must use a word for any typo of it to be read before the
+    /// patterns. Measured on the evaluation sets: at 5, nine messages were fixed and two lost
+    /// (held-out sets 7 and 8: four more right, four fewer wrong); at 3 more were lost than won.
+    static let earlyReadingUses = 5
 
     /// Two neighbouring letters typed the wrong way round ("abgelaufne", "pionts"): the one
     /// word the knowledge base uses (twice or more) that a swap after the first letter makes,
