@@ -69,5 +69,23 @@ public final class MatcherScratch {
         }
     }
 
+    /// Typos read before the patterns (`SpellingCorrector.earlyReading`), by the same rule
+    /// as `wordTerms`: every unknown word of every message is looked up, and customers
+    /// repeat theirs. An empty string stands for "no reading".
+    private var earlyReadings: [String: String] = [:]
+    private var earlyReadingsOwner: ObjectIdentifier?
+
+    func earlyReading(of word: String, kb: KnowledgeBase) -> String? {
+        if earlyReadingsOwner != ObjectIdentifier(kb) {
+            earlyReadings.removeAll()
+            earlyReadingsOwner = ObjectIdentifier(kb)
+        }
+        if let cached = earlyReadings[word] { return cached.isEmpty ? nil : cached }
+        let reading = kb.understanding.corrector.earlyReading(of: word)
+        if earlyReadings.count >= Self.wordTermsLimit { earlyReadings.removeAll(keepingCapacity: true) }
+        earlyReadings[word] = reading ?? ""
+        return reading
+    }
+
     func admits(_ prefilter: LiteralPrefilter) -> Bool { prefilter.admits(pairs, generation: pairGeneration, text: lowered) }
 }

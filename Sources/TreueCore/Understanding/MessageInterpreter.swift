@@ -56,7 +56,8 @@ public struct MessageInterpreter: Sendable {
         // are put back before any pattern runs: a pattern that matched another word of the
         // message would keep the spelling stage away.
         let restored = stages.isDisjoint(with: [.spelling, .wordForms]) ? []
-            : kb.understanding.corrector.restorations(for: words, spelling: stages.contains(.spelling), wordForms: stages.contains(.wordForms))
+            : kb.understanding.corrector.restorations(for: words, spelling: stages.contains(.spelling), wordForms: stages.contains(.wordForms),
+                                                      reading: { scratch.earlyReading(of: $0, kb: kb) })
         if !restored.isEmpty {
             folded = folded.replacing(restored.map { ($0.range, Self.restoring($0, in: folded.folded)) })
             words = MessageWords.scan(folded.folded)
