@@ -68,6 +68,25 @@ struct ArbitrationTests {
         #expect(result.hit?.intentIndex == result.intentIndex)
     }
 
+    @Test func anIntentWithoutExamplesKeepsItsPriority() throws {
+        // An author's catch-all with no examples: the examples cannot judge it, so they do not.
+        let catchAll = Self.yaml + ##"""
+
+          - id: login_outage
+            priority: 50
+            patterns:
+              de: ['\blogin\b']
+            answers:
+              default: { de: "Der Login ist gerade gestört.", en: "Login is down right now." }
+        """##
+        let (kb, diagnostics) = KnowledgeBase.load(texts: [("test.yaml", catchAll)])
+        let loaded = try #require(kb, "\(diagnostics)")
+        let result = MessageInterpreter(stages: UnderstandingStages.all.subtracting(.crossCheck))
+            .interpret("Login klappt, aber ich will im Profil eine neue E-Mail Adresse eintragen", kb: loaded, scratch: loaded.matcher.makeScratch())
+        #expect(result.intentIndex.map { loaded.intents[$0].id } == "login_outage")
+        #expect(result.overruled == nil)
+    }
+
     @Test func theOutOfScopeLayerIsNeverOverruledByIt() {
         // Arbitration runs among the shop's intents only; the shipped layer still rejects.
         let kb = UnderstandingTests.shipped

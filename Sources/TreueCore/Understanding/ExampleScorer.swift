@@ -50,6 +50,9 @@ public struct ExampleScorer: Sendable {
     private let intentCount: Int
     private let unknownWeight: Double
     private let examples: [Int: [Example]]
+
+    /// Whether the intent has anything the examples can judge it by.
+    func knows(_ intent: Int) -> Bool { examples[intent]?.isEmpty == false }
     /// Concepts of known words, from the vocabulary.
     let concepts: [String: [String]]
     /// The term numbers of every word the examples use, worked out once: a message's words

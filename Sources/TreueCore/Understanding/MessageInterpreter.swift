@@ -181,8 +181,9 @@ public struct MessageInterpreter: Sendable {
     /// close neighbour of what the customer asks ("Login geht nicht, es kommt immer E-Mail
     /// oder Passwort falsch" matched login and personal data). Among the intents whose
     /// patterns matched, one the examples favour clearly over the winner answers instead.
+    /// An intent without examples gives them nothing to judge: its priority stands.
     private func arbitrate(_ result: inout Interpretation, words: [String], kb: KnowledgeBase, scratch: MatcherScratch) {
-        guard let chosen = result.intentIndex, kb.intents[chosen].action == nil else { return }
+        guard let chosen = result.intentIndex, kb.intents[chosen].action == nil, kb.understanding.scorer.knows(chosen) else { return }
         var matched = Set<Int>()
         for hit in result.report.hits where hit.intentIndex != chosen && kb.intents[hit.intentIndex].action == nil {
             matched.insert(hit.intentIndex)
