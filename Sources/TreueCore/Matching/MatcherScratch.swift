@@ -69,22 +69,23 @@ public final class MatcherScratch {
         }
     }
 
-    /// Typos read before the patterns (`SpellingCorrector.earlyReading`), by the same rule
-    /// as `wordTerms`: every unknown word of every message is looked up, and customers
-    /// repeat theirs. An empty string stands for "no reading".
-    private var earlyReadings: [String: String] = [:]
-    private var earlyReadingsOwner: ObjectIdentifier?
+    /// Spelling suggestions for unknown words, by the same rule as `wordTerms`: every
+    /// unknown word of every message is looked up before the patterns (and again by the
+    /// spelling stage when none matched), and customers repeat theirs. An empty string
+    /// stands for "no suggestion".
+    private var suggestions: [String: String] = [:]
+    private var suggestionsOwner: ObjectIdentifier?
 
-    func earlyReading(of word: String, kb: KnowledgeBase) -> String? {
-        if earlyReadingsOwner != ObjectIdentifier(kb) {
-            earlyReadings.removeAll()
-            earlyReadingsOwner = ObjectIdentifier(kb)
+    func suggestion(for word: String, kb: KnowledgeBase) -> String? {
+        if suggestionsOwner != ObjectIdentifier(kb) {
+            suggestions.removeAll()
+            suggestionsOwner = ObjectIdentifier(kb)
         }
-        if let cached = earlyReadings[word] { return cached.isEmpty ? nil : cached }
-        let reading = kb.understanding.corrector.earlyReading(of: word)
-        if earlyReadings.count >= Self.wordTermsLimit { earlyReadings.removeAll(keepingCapacity: true) }
-        earlyReadings[word] = reading ?? ""
-        return reading
+        if let cached = suggestions[word] { return cached.isEmpty ? nil : cached }
+        let suggestion = kb.understanding.corrector.suggestion(for: word)
+        if suggestions.count >= Self.wordTermsLimit { suggestions.removeAll(keepingCapacity: true) }
+        suggestions[word] = suggestion ?? ""
+        return suggestion
     }
 
     func admits(_ prefilter: LiteralPrefilter) -> Bool { prefilter.admits(pairs, generation: pairGeneration, text: lowered) }

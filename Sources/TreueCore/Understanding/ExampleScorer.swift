@@ -53,6 +53,7 @@ public struct ExampleScorer: Sendable {
 
     /// Whether the intent has anything the examples can judge it by.
     func knows(_ intent: Int) -> Bool { examples[intent]?.isEmpty == false }
+
     /// Concepts of known words, from the vocabulary.
     let concepts: [String: [String]]
     /// The term numbers of every word the examples use, worked out once: a message's words

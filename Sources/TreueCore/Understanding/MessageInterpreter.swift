@@ -9,11 +9,11 @@
 ///    `action: out_of_scope`) wins by its priority and sends the message to the fallback.
 ///    So does a name the knowledge base has never heard of right before a service word
 ///    ("Hetzner Rechnung"), unless the message names us or its order (`ForeignNameRule`).
-/// 3. Spelling: unknown words are read as the knowledge base's nearest words, and the
-///    patterns run again.
 ///    When patterns of several intents matched, the examples choose among them
 ///    (arbitration), and a pattern's intent the examples clearly contradict is overruled
 ///    (cross-check).
+/// 3. Spelling: unknown words are read as the knowledge base's nearest words, and the
+///    patterns run again.
 /// 4. Examples: the message is scored against every intent's examples. A clear winner
 ///    answers, two close ones get a clarifying question, the out-of-scope layer's
 ///    examples reject, and anything weaker falls back.
@@ -57,7 +57,7 @@ public struct MessageInterpreter: Sendable {
         // message would keep the spelling stage away.
         let restored = stages.isDisjoint(with: [.spelling, .wordForms]) ? []
             : kb.understanding.corrector.restorations(for: words, spelling: stages.contains(.spelling), wordForms: stages.contains(.wordForms),
-                                                      reading: { scratch.earlyReading(of: $0, kb: kb) })
+                                                      suggest: { scratch.suggestion(for: $0, kb: kb) })
         if !restored.isEmpty {
             folded = folded.replacing(restored.map { ($0.range, Self.restoring($0, in: folded.folded)) })
             words = MessageWords.scan(folded.folded)
@@ -71,14 +71,20 @@ public struct MessageInterpreter: Sendable {
         let active = words.filter { word in !negated.contains { $0.range.contains(word.range.lowerBound) } }
         if decideByForeignName(&result, folded: working.folded, words: active, kb: kb) { return result }
         if decideByPattern(&result, kb) {
-            if stages.contains(.arbitration), result.decision == .pattern { arbitrate(&result, words: active.map(\.text), kb: kb, scratch: scratch) }
-            if stages.contains(.crossCheck), result.decision == .pattern { crossCheck(&result, words: active.map(\.text), kb: kb, scratch: scratch) }
+            // Both read the examples' scores of the same words: they are ranked once.
+            if result.decision == .pattern, let chosen = result.intentIndex, kb.intents[chosen].action == nil,
+               !stages.isDisjoint(with: [.arbitration, .crossCheck]) {
+                let terms = scratch.terms(of: active.map(\.text), kb: kb)
+                let ranked = kb.understanding.scorer.rank(terms)
+                if stages.contains(.arbitration) { arbitrate(&result, ranked: ranked, kb: kb) }
+                if stages.contains(.crossCheck) { crossCheck(&result, terms: terms, ranked: ranked, kb: kb) }
+            }
             return result
         }
 
         var scoredWords = active.map(\.text)
         if stages.contains(.spelling) {
-            let corrections = kb.understanding.corrector.corrections(for: active)
+            let corrections = kb.understanding.corrector.corrections(for: active, suggest: { scratch.suggestion(for: $0, kb: kb) })
             if !corrections.isEmpty {
                 var bytes = Array(working.folded.utf8)
                 for correction in corrections.reversed() {
@@ -94,7 +100,9 @@ public struct MessageInterpreter: Sendable {
                 if let winner = report.winner, kb.intents[winner.intentIndex].action != .outOfScope {
                     result.report = report
                     if decideByPattern(&result, kb) {
-                        if stages.contains(.arbitration) { arbitrate(&result, words: scoredWords, kb: kb, scratch: scratch) }
+                        if stages.contains(.arbitration), let chosen = result.intentIndex, kb.intents[chosen].action == nil {
+                            arbitrate(&result, ranked: kb.understanding.scorer.rank(scratch.terms(of: scoredWords, kb: kb)), kb: kb)
+                        }
                         return result
                     }
                 }
@@ -156,11 +164,9 @@ public struct MessageInterpreter: Sendable {
     /// A pattern that matched a word or two of a message whose other words all belong to
     /// a close neighbour ("keinen Umtausch, nur wissen wann das Geld für die Rücksendung
     /// kommt") is overruled by the examples, when they are clear about it.
-    private func crossCheck(_ result: inout Interpretation, words: [String], kb: KnowledgeBase, scratch: MatcherScratch) {
+    private func crossCheck(_ result: inout Interpretation, terms: ExampleScorer.Terms, ranked: [ExampleScorer.Score], kb: KnowledgeBase) {
         guard let chosen = result.intentIndex, kb.intents[chosen].action == nil else { return }
         let scorer = kb.understanding.scorer
-        let terms = scratch.terms(of: words, kb: kb)
-        let ranked = scorer.rank(terms)
         guard let best = ranked.first, best.intentIndex != chosen, kb.intents[best.intentIndex].action == nil,
               best.coverage >= overruleCoverage, best.matched >= 2 else { return }
         let chosenScore = ranked.first { $0.intentIndex == chosen }?.score ?? 0
@@ -182,15 +188,13 @@ public struct MessageInterpreter: Sendable {
     /// oder Passwort falsch" matched login and personal data). Among the intents whose
     /// patterns matched, one the examples favour clearly over the winner answers instead.
     /// An intent without examples gives them nothing to judge: its priority stands.
-    private func arbitrate(_ result: inout Interpretation, words: [String], kb: KnowledgeBase, scratch: MatcherScratch) {
+    private func arbitrate(_ result: inout Interpretation, ranked: [ExampleScorer.Score], kb: KnowledgeBase) {
         guard let chosen = result.intentIndex, kb.intents[chosen].action == nil, kb.understanding.scorer.knows(chosen) else { return }
         var matched = Set<Int>()
         for hit in result.report.hits where hit.intentIndex != chosen && kb.intents[hit.intentIndex].action == nil {
             matched.insert(hit.intentIndex)
         }
         guard !matched.isEmpty else { return }
-        let terms = scratch.terms(of: words, kb: kb)
-        let ranked = kb.understanding.scorer.rank(terms)
         let chosenScore = ranked.first { $0.intentIndex == chosen }?.score ?? 0
         guard let best = ranked.first(where: { matched.contains($0.intentIndex) }),
               best.score > chosenScore * arbitrationShare, best.coverage >= arbitrationCoverage, best.matched >= 2,

@@ -117,11 +117,13 @@ public struct SpellingCorrector: Sendable {
     }
 
     /// The corrections for a message's words (only unknown alphabetic words change).
-    public func corrections(for words: [MessageWord]) -> [Correction] {
+    /// - Parameter suggest: `suggestion(for:)`, perhaps through a cache (`MatcherScratch`).
+    public func corrections(for words: [MessageWord], suggest: ((String) -> String?)? = nil) -> [Correction] {
+        let suggest = suggest ?? { suggestion(for: $0) }
         var result: [Correction] = []
         for word in words where (Self.minimumLength...Self.maximumLength).contains(word.text.count) && word.isAlphabetic && !isKnown(word.text)
             && !authored.contains(word.text) {
-            if let best = suggestion(for: word.text) { result.append(Correction(from: word.text, to: best, range: word.range)) }
+            if let best = suggest(word.text) { result.append(Correction(from: word.text, to: best, range: word.range)) }
         }
         return result
     }
@@ -136,9 +138,10 @@ public struct SpellingCorrector: Sendable {
     ///
     /// A form the knowledge base lists under `word_forms` ("bstellig", "zruck") is read as
     /// the word it means, whatever else holds: the author said so.
-    /// - Parameter reading: `earlyReading(of:)`, perhaps through a cache (`MatcherScratch`).
+    /// - Parameter suggest: `suggestion(for:)`, perhaps through a cache (`MatcherScratch`).
     public func restorations(for words: [MessageWord], spelling: Bool = true, wordForms: Bool = true,
-                             reading: ((String) -> String?)? = nil) -> [Correction] {
+                             suggest: ((String) -> String?)? = nil) -> [Correction] {
+        let suggest = suggest ?? { suggestion(for: $0) }
         var result: [Correction] = []
         if wordForms, !forms.isEmpty {
             for word in words where word.range.count >= 3 {
@@ -175,18 +178,12 @@ public struct SpellingCorrector: Sendable {
         // Cheap tests first: this runs for every message, not only for those no pattern matched.
         for word in words where word.range.count >= Self.minimumLength && word.range.count <= Self.maximumLength
             && frequency[word.text] == nil && !authored.contains(word.text) {
-            guard !result.contains(where: { $0.range == word.range }), word.isAlphabetic,
-                  let meant = reading.map({ $0(word.text) }) ?? earlyReading(of: word.text) else { continue }
+            // The suggestion is cached per thread; the stem `isKnown` needs is not, so it goes last.
+            guard !result.contains(where: { $0.range == word.range }), word.isAlphabetic, let meant = suggest(word.text),
+                  (frequency[meant] ?? 0) >= Self.earlyReadingUses, !isKnown(word.text) else { continue }
             result.append(Correction(from: word.text, to: meant, range: word.range))
         }
         return result.sorted { $0.range.lowerBound < $1.range.lowerBound }
-    }
-
-    /// The word a typo is read as before the patterns: its correction, when the knowledge
-    /// base uses that word often (`earlyReadingUses`). Nil for a known word.
-    public func earlyReading(of word: String) -> String? {
-        guard !isKnown(word), let meant = suggestion(for: word), (frequency[meant] ?? 0) >= Self.earlyReadingUses else { return nil }
-        return meant
     }
 
     static let minimumGluedLength = 6
