@@ -56,9 +56,9 @@ web: build
 	TREUE=.build/debug/treue scripts/web-demo.sh
 
 ## Accuracy on the shared dev sets, and on held-out sets that are never used for tuning
-## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-8.tsv,
-## written without sight of Intents/). tuning-4.tsv to tuning-39.tsv were
-## written the same way but are tuned on. Add EVAL_FLAGS=--misses to see every miss and why
+## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-9.tsv,
+## written without sight of Intents/). Intents/labelled/tuning-4.tsv to tuning-42.tsv were
+## written the same way but are tuned on, and the learned stage trains on them. Add EVAL_FLAGS=--misses to see every miss and why
 ## on the sets that may be looked at. --nearest: how often the nearest intent `treue review`
 ## shows for a gap is the right one (top-1, top-3); --clusters: purity and completeness of
 ## the gap clusters on generated gaps of known topics (gap-corpus-heldout.tsv only measured).
@@ -66,42 +66,45 @@ eval: build
 	.build/debug/treue check --eval $(SHARED)/eval/dev-set.tsv --nearest $(EVAL_FLAGS)
 	.build/debug/treue check --eval $(SHARED)/eval/dev-set-2.tsv --nearest $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout.tsv --nearest $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-4.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-5.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-6.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-7.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-8.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-9.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-10.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-11.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-12.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-13.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-14.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-15.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-16.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-17.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-18.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-19.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-20.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-21.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-22.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-23.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-24.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-25.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-26.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-27.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-28.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-29.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-30.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-31.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-32.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-33.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-34.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-35.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-36.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-37.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-38.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-39.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-4.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-5.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-6.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-7.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-8.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-9.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-10.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-11.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-12.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-13.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-14.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-15.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-16.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-17.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-18.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-19.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-20.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-21.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-22.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-23.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-24.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-25.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-26.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-27.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-28.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-29.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-30.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-31.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-32.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-33.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-34.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-35.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-36.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-37.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-38.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-39.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-40.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-41.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-42.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-3.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-4.tsv --nearest
@@ -109,6 +112,7 @@ eval: build
 	.build/debug/treue check --eval Tests/eval/heldout-6.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-7.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-8.tsv --nearest
+	.build/debug/treue check --eval Tests/eval/heldout-9.tsv --nearest
 	.build/debug/treue check --clusters Tests/eval/gap-corpus.tsv
 	.build/debug/treue check --clusters Tests/eval/gap-corpus-heldout.tsv
 

@@ -97,7 +97,7 @@ struct ReplyRedactionTests {
         let shipped = try #require(loaded)
         let redactor = try Redactor().keepingContacts(of: shipped)
         let scratch = redactor.makeScratch()
-        let rows = try String(contentsOfFile: "Tests/eval/tuning-9.tsv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let rows = try String(contentsOfFile: "Intents/labelled/tuning-9.tsv", encoding: .utf8).split(separator: "\n").dropFirst()
         var lines = rows.compactMap { $0.split(separator: "\t").last.map(String.init) }
         lines += ["wo ist meine Bestellung 12345678, ruft mich an: 0171 2345678", "order 1234567 please, mail anna@gmx.de",
                   "Bestellung #4455667788 stornieren", "Rücksendung für 0301234567"]

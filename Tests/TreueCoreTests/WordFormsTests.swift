@@ -132,6 +132,7 @@ struct WordFormsTests {
         let on = MessageInterpreter().interpret(text, kb: kb, scratch: kb.matcher.makeScratch())
         var without = UnderstandingStages.all
         without.remove(.wordForms)
+        without.remove(.learned)
         let off = MessageInterpreter(stages: without).interpret(text, kb: kb, scratch: kb.matcher.makeScratch())
         #expect(on.intentIndex.map { kb.intents[$0].id } == expected)
         #expect(off.intentIndex.map { kb.intents[$0].id } != expected)

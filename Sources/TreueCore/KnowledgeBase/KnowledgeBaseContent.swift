@@ -15,6 +15,12 @@ public struct KnowledgeBaseContent: Sendable {
     /// Messages customers wrote, by intent id: they teach the example stage and are not
     /// checked one by one (see `phrasings` in docs/knowledge-base.md).
     public var phrasings: [(intent: String, language: String, text: String, location: SourceLocation)] = []
+    /// Files of labelled customer messages (`intent<TAB>lang<TAB>text`, `-` for other
+    /// business), relative to the knowledge base folder; `*` in a file name matches any
+    /// run of characters. The learned stage trains on them (see `MessageClassifier`).
+    public var labelledFiles: [(path: String, location: SourceLocation)] = []
+    /// The messages those files hold, read by `KnowledgeBaseLoader.load(directory:)`.
+    public var labelled: [(intent: String, language: String, text: String, location: SourceLocation)] = []
     /// Other spellings of a word, read as that word before any pattern runs (dialect,
     /// colloquial forms): `form` → `meant`, folded, in the order written.
     public var wordForms: [(form: String, meant: String, location: SourceLocation)] = []

@@ -37,6 +37,7 @@ public struct KnowledgeBaseLoader {
             }
             loader.add(yaml: text, file: path)
         }
+        loader.readLabelledFiles(in: directory)
         return (loader.content, loader.diagnostics)
     }
 
@@ -87,6 +88,12 @@ public struct KnowledgeBaseLoader {
             case "vocabulary": readVocabulary(value, reader)
             case "phrasings": readPhrasings(value, reader)
             case "word_forms": readWordForms(value, reader)
+            case "labelled_messages":
+                for item in reader.sequence(value, what: "labelled_messages", into: &diagnostics) ?? [] {
+                    if let path = reader.scalar(item, what: "a labelled_messages file", into: &diagnostics) {
+                        content.labelledFiles.append((path, reader.location(item)))
+                    }
+                }
             case "messages": readMessages(value, reader)
             case "fallback": readFallback(value, reader)
             case "orders": readOrderAnswers(value, reader)
@@ -96,7 +103,7 @@ public struct KnowledgeBaseLoader {
                 for node in list { if let intent = readIntent(node, reader) { content.intents.append(intent) } }
             default:
                 diagnostics.append(Diagnostic(.error, "schema",
-                    "unknown top-level key '\(key)' (expected settings, languages, phases, vocabulary, messages, fallback, orders, proactive, intents, phrasings or word_forms)",
+                    "unknown top-level key '\(key)' (expected settings, languages, phases, vocabulary, messages, fallback, orders, proactive, intents, phrasings, labelled_messages or word_forms)",
                     at: location))
             }
         }
@@ -133,6 +140,48 @@ public struct KnowledgeBaseLoader {
         if !content.phases.contains(content.defaultPhase) {
             diagnostics.append(Diagnostic(.error, "schema",
                 "default phase '\(content.defaultPhase)' is not one of \(content.phases.joined(separator: ", "))", at: defaultLocation))
+        }
+    }
+
+    /// Reads the files `labelled_messages` names. A row with an intent the knowledge base
+    /// does not have is reported and left out; the rest still teach.
+    mutating func readLabelledFiles(in directory: String) {
+        let known = Set(content.intents.map(\.id))
+        for (pattern, location) in content.labelledFiles {
+            let full = (directory as NSString).appendingPathComponent(pattern)
+            let folder = (full as NSString).deletingLastPathComponent
+            let name = (full as NSString).lastPathComponent
+            let names: [String]
+            if name.contains("*") {
+                let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+                names = entries.filter { fnmatch(name, $0, 0) == 0 }.sorted()
+            } else {
+                names = [name]
+            }
+            if names.isEmpty {
+                diagnostics.append(Diagnostic(.error, "io", "no file matches '\(pattern)'", at: location))
+            }
+            for file in names {
+                let path = (folder as NSString).appendingPathComponent(file)
+                guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                    diagnostics.append(Diagnostic(.error, "io", "cannot read labelled messages '\(path)'", at: location))
+                    continue
+                }
+                for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where number > 0 && !line.isEmpty {
+                    let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+                    let here = SourceLocation(file: path, line: number + 1, column: 1)
+                    guard fields.count == 3 else {
+                        diagnostics.append(Diagnostic(.error, "schema", "expected intent<TAB>lang<TAB>text", at: here))
+                        continue
+                    }
+                    let intent = String(fields[0])
+                    guard intent == "-" || known.contains(intent) else {
+                        diagnostics.append(Diagnostic(.error, "schema", "unknown intent '\(intent)'", at: here))
+                        continue
+                    }
+                    content.labelled.append((intent, String(fields[1]), String(fields[2]), here))
+                }
+            }
         }
     }
 

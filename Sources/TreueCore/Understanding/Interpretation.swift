@@ -37,6 +37,8 @@ public struct Interpretation: Sendable {
     /// A pattern hit the examples overruled (cross-check), or that lost to another
     /// intent's pattern the examples favour (arbitration).
     public var overruled: PatternHit?
+    /// The learned model's guess, when it decided.
+    public var learned: MessageClassifier.Guess?
     /// The out-of-scope layer that decided.
     public var outOfScopeRule: String?
 
@@ -44,7 +46,7 @@ public struct Interpretation: Sendable {
     public var stage: String {
         switch decision {
         case .pattern: corrections.isEmpty ? "pattern" : "pattern_after_spelling"
-        case .examples: "examples"
+        case .examples: learned == nil ? "examples" : "learned"
         case .clarify: "clarify"
         case .outOfScope: "out_of_scope"
         case .none: "none"
@@ -63,6 +65,16 @@ public struct Interpretation: Sendable {
                 let place = Conversation.relative(kb.matcher.patterns[overruled.patternNumber].source.location, to: kb.directory)
                 let ranked = scores.prefix(3).map { "\(kb.intents[$0.intentIndex].id) \(Self.figure($0.score))" }
                 parts.append("chosen by the examples (\(ranked.joined(separator: ", "))) over the pattern of '\(kb.intents[overruled.intentIndex].id)' at \(place)")
+            }
+        case .examples where learned != nil:
+            let probability = Int(((learned?.probability ?? 0) * 1000).rounded(.down))
+            var said = "learned from \(kb.understanding.classifier.documentCount) labelled messages: \(intentIndex.map { kb.intents[$0].id } ?? "-") \(Double(probability) / 10)%"
+            if let overruled {
+                said += " over the pattern of '\(kb.intents[overruled.intentIndex].id)' at \(Conversation.relative(kb.matcher.patterns[overruled.patternNumber].source.location, to: kb.directory))"
+            }
+            parts.append(said)
+            if let best = scores.first {
+                parts.append("examples: \(kb.intents[best.intentIndex].id) \(Self.figure(best.score)) (\(Int((best.coverage * 100).rounded()))%)")
             }
         case .examples, .clarify:
             if let overruled {

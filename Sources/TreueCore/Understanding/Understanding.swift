@@ -4,10 +4,12 @@ import PCRE2Swift
 public struct Understanding: Sendable {
     public let corrector: SpellingCorrector
     public let scorer: ExampleScorer
+    public let classifier: MessageClassifier
 
-    public init(corrector: SpellingCorrector, scorer: ExampleScorer) {
+    public init(corrector: SpellingCorrector, scorer: ExampleScorer, classifier: MessageClassifier = MessageClassifier(documents: [])) {
         self.corrector = corrector
         self.scorer = scorer
+        self.classifier = classifier
     }
 
     /// Builds the lexicon and the example index. Vocabulary entries become concepts: a
@@ -46,6 +48,7 @@ public struct Understanding: Sendable {
         // The spelling index is the dearest part and needs nothing else: built beside the rest.
         let forms = WordForms(content.wordForms.map { ($0.form, $0.meant) })
         for meant in forms.meanings { lexicon += MessageWords.words(of: meant) }
+        let classifier = BackgroundBuild { learnedClassifier(content, indexByID: indexByID) }
         let corrector = BackgroundBuild { [lexicon, authored, forms] in SpellingCorrector(words: lexicon, authored: Set(authored), forms: forms) }
         let candidates = Set(lexicon).filter { $0.count >= 3 && !FunctionWords.all.contains($0) && !FunctionWords.negators.contains($0) }.sorted()
         // Each vocabulary entry tried on every word, entries spread over the cores.
@@ -60,7 +63,27 @@ public struct Understanding: Sendable {
             for word in words where concepts[word]?.contains(concept) != true { concepts[word, default: []].append(concept) }
         }
         let scorer = ExampleScorer(documents: documents, concepts: concepts, forms: forms)
-        return Understanding(corrector: corrector.value(), scorer: scorer)
+        return Understanding(corrector: corrector.value(), scorer: scorer, classifier: classifier.value())
+    }
+
+    /// Examples, phrasings and labelled messages, each labelled with its intent; other
+    /// business (`-`, and the out-of-scope layer's intents) is one class of its own.
+    static func learnedClassifier(_ content: KnowledgeBaseContent, indexByID: [String: Int]) -> MessageClassifier {
+        func label(_ index: Int) -> Int? { content.intents[index].action == .outOfScope ? nil : index }
+        var documents: [MessageClassifier.Document] = []
+        for (index, intent) in content.intents.enumerated() {
+            for (_, examples) in intent.examples.sorted(by: { $0.key < $1.key }) {
+                for example in examples { documents.append(.init(text: example, label: label(index))) }
+            }
+        }
+        for phrasing in content.phrasings {
+            if let index = indexByID[phrasing.intent] { documents.append(.init(text: phrasing.text, label: label(index))) }
+        }
+        for message in content.labelled {
+            if message.intent == "-" { documents.append(.init(text: message.text, label: nil)) }
+            else if let index = indexByID[message.intent] { documents.append(.init(text: message.text, label: label(index))) }
+        }
+        return MessageClassifier(documents: documents)
     }
 
     static func conceptName(_ name: String) -> String {

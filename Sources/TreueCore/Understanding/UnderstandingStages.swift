@@ -30,9 +30,13 @@ public struct UnderstandingStages: OptionSet, Sendable {
     /// When patterns of several intents matched, the one the examples clearly favour answers.
     public static let arbitration = UnderstandingStages(rawValue: 1 << 8)
 
-    public static let all: UnderstandingStages = [.negation, .spelling, .examples, .clarify, .outOfScope, .crossCheck, .foreignNames, .wordForms, .arbitration]
+    /// A model trained on the labelled messages answers what the earlier stages left
+    /// undecided, and overrules them when it is all but certain.
+    public static let learned = UnderstandingStages(rawValue: 1 << 9)
+
+    public static let all: UnderstandingStages = [.negation, .spelling, .examples, .clarify, .outOfScope, .crossCheck, .foreignNames, .wordForms, .arbitration, .learned]
 
     public static let names: [(String, UnderstandingStages)] = [
-        ("negation", .negation), ("spelling", .spelling), ("examples", .examples), ("clarify", .clarify), ("out-of-scope", .outOfScope), ("cross-check", .crossCheck), ("foreign-names", .foreignNames), ("word-forms", .wordForms), ("arbitration", .arbitration),
+        ("negation", .negation), ("spelling", .spelling), ("examples", .examples), ("clarify", .clarify), ("out-of-scope", .outOfScope), ("cross-check", .crossCheck), ("foreign-names", .foreignNames), ("word-forms", .wordForms), ("arbitration", .arbitration), ("learned", .learned),
     ]
 }

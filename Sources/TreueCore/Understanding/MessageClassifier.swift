@@ -1,0 +1,116 @@
+import Foundation
+
+/// Learns from labelled customer messages which intent a message belongs to: a
+/// multinomial naive Bayes model over the message's words and word pairs.
+///
+/// The examples' BM25 score asks how much of a message an intent's examples explain,
+/// which keeps it careful; this model asks which intent's labelled messages read most like
+/// this one, which lets it learn phrasings no author foresaw from thousands of messages
+/// (examples, phrasings and the labelled files the knowledge base names). It is trained
+/// at load by counting, so the same files always give the same model, and it only
+/// speaks where the earlier stages left the message undecided or were far less sure than
+/// it is (see `MessageInterpreter`).
+public struct MessageClassifier: Sendable {
+    /// A labelled text: `label` is an intent index, or nil for other business.
+    public struct Document: Sendable {
+        public let text: String
+        public let label: Int?
+        public init(text: String, label: Int?) {
+            self.text = text
+            self.label = label
+        }
+    }
+
+    public struct Guess: Sendable, Equatable {
+        /// The intent, or nil for other business.
+        public let intentIndex: Int?
+        /// The model's probability of it, 0…1.
+        public let probability: Double
+    }
+
+    /// Laplace-style smoothing of word counts; small, because most words of a message are
+    /// seen in a few classes only.
+    static let smoothing = 0.1
+
+    /// Class numbers: intents by index, other business last.
+    private let classLabels: [Int?]
+    private let logPrior: [Double]
+    /// log of (a class's feature total + smoothing × vocabulary size).
+    private let logDenominator: [Double]
+    /// Per feature, the classes that saw it and log((count + smoothing) / smoothing).
+    private let postings: [UInt64: [(classNumber: Int32, weight: Double)]]
+    public let documentCount: Int
+    private let documentsByLabel: [Int: Int]
+
+    /// How many labelled texts of this intent the model learned from.
+    public func documentCount(of intent: Int) -> Int { documentsByLabel[intent] ?? 0 }
+
+    public init(documents: [Document]) {
+        var labels: [Int?] = Array(Set(documents.compactMap(\.label))).sorted().map { Optional($0) }
+        if documents.contains(where: { $0.label == nil }) { labels.append(nil) }
+        var classNumber: [Int: Int] = [:]
+        for (number, label) in labels.enumerated() { classNumber[label ?? -1] = number }
+        var docs = [Int](repeating: 0, count: labels.count)
+        var totals = [Int](repeating: 0, count: labels.count)
+        var counts: [UInt64: [Int: Int]] = [:]
+        for document in documents {
+            let number = classNumber[document.label ?? -1]!
+            let features = Self.features(of: MessageWords.words(of: document.text))
+            docs[number] += 1
+            totals[number] += features.count
+            for feature in features { counts[feature, default: [:]][number, default: 0] += 1 }
+        }
+        let vocabulary = Double(counts.count)
+        classLabels = labels
+        logPrior = docs.map { log(Double($0) / Double(max(1, documents.count))) }
+        logDenominator = totals.map { log(Double($0) + Self.smoothing * vocabulary) }
+        postings = counts.mapValues { byClass in
+            byClass.sorted { $0.key < $1.key }.map { (Int32($0.key), log((Double($0.value) + Self.smoothing) / Self.smoothing)) }
+        }
+        documentCount = documents.count
+        documentsByLabel = Dictionary(documents.compactMap(\.label).map { ($0, 1) }, uniquingKeysWith: +)
+    }
+
+    /// The most likely class of a message and its probability; nil when no word of the
+    /// message was ever seen.
+    public func classify(_ text: String) -> Guess? { classify(words: MessageWords.words(of: text)) }
+
+    /// The same for a message's folded, lower-cased words.
+    public func classify(words: [String]) -> Guess? {
+        let features = Self.features(of: words).filter { postings[$0] != nil }
+        guard !features.isEmpty, !classLabels.isEmpty else { return nil }
+        let unseen = Double(features.count) * log(Self.smoothing)
+        var scores = logPrior.indices.map { logPrior[$0] + unseen - Double(features.count) * logDenominator[$0] }
+        for feature in features {
+            for (number, weight) in postings[feature]! { scores[Int(number)] += weight }
+        }
+        let best = scores.indices.max { (scores[$0], -$0) < (scores[$1], -$1) }!
+        var sum = 0.0
+        for score in scores { sum += exp(score - scores[best]) }
+        return Guess(intentIndex: classLabels[best], probability: 1 / sum)
+    }
+
+    /// Each word and each pair of neighbouring words, once. Numbers (order numbers,
+    /// dates, sizes) and single letters say nothing about the topic and are left out.
+    static func features(of words: [String]) -> Set<UInt64> {
+        let words = words.filter { word in
+            word.utf8.count >= 2 && !word.utf8.contains { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        }
+        var features = Set<UInt64>()
+        var previous: UInt64?
+        for word in words {
+            let hash = Self.hash(word)
+            features.insert(hash)
+            if let previous { features.insert(previous &* 0x100_0000_01B3 ^ hash &+ 0x9E37_79B9_7F4A_7C15) }
+            previous = hash
+        }
+        return features
+    }
+
+    /// FNV-1a: stable across runs and machines, unlike `Hasher`.
+    static func hash(_ word: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in word.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return hash
+    }
+}

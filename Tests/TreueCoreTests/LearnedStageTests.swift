@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import TreueCore
+
+/// The learned stage: a model trained on labelled messages answers what the patterns and
+/// examples left open, and overrules them only when it is all but certain.
+@Suite struct LearnedStageTests {
+    static let documents: [MessageClassifier.Document] = [
+        .init(text: "wo ist mein paket", label: 0),
+        .init(text: "mein paket ist noch nicht da", label: 0),
+        .init(text: "paket nicht angekommen wo bleibt es", label: 0),
+        .init(text: "ich will mein geld zurück", label: 1),
+        .init(text: "wann kommt die erstattung aufs konto", label: 1),
+        .init(text: "geld für die rücksendung noch nicht auf dem konto", label: 1),
+        .init(text: "mein netflix abo kündigen", label: nil),
+        .init(text: "flug storniert geld zurück von der airline", label: nil),
+    ]
+
+    @Test func itLearnsWhichIntentAMessageReadsLike() throws {
+        let model = MessageClassifier(documents: Self.documents)
+        let parcel = try #require(model.classify("Paket immer noch nicht da!"))
+        #expect(parcel.intentIndex == 0)
+        #expect(parcel.probability > 0.5)
+        let money = try #require(model.classify("wann ist das Geld auf meinem Konto"))
+        #expect(money.intentIndex == 1)
+    }
+
+    @Test func otherBusinessIsAClassOfItsOwn() throws {
+        let model = MessageClassifier(documents: Self.documents)
+        let guess = try #require(model.classify("netflix abo kündigen bitte"))
+        #expect(guess.intentIndex == nil)
+    }
+
+    @Test func wordsItNeverSawGiveNoGuess() {
+        let model = MessageClassifier(documents: Self.documents)
+        #expect(model.classify("regnet heute 12345") == nil)
+        #expect(MessageClassifier(documents: []).classify("wo ist mein paket") == nil)
+    }
+
+    @Test func numbersAndSingleLettersAreNoFeatures() {
+        #expect(MessageClassifier.features(of: ["paket", "4410293", "x"]) == MessageClassifier.features(of: ["paket"]))
+        // A word pair is a feature of its own: the same words in another order differ.
+        #expect(MessageClassifier.features(of: ["geld", "zurueck"]) != MessageClassifier.features(of: ["zurueck", "geld"]))
+    }
+
+    /// Shipped knowledge base: fallbacks and clarifying questions the model settles (the
+    /// examples' closest intent and the model agree), and a pattern it overrules. Each row
+    /// is understood otherwise with the stage off.
+    @Test(arguments: [
+        ("Andere Zahlungsarten brauch ich nicht, ich will wissen, warum meine Karte bei euch nicht durchgeht.", "payment_problem"),
+        ("Dat Paket muss an ne andere Adress, ich bin ab morje bei meiner Mam. Geht dat noch? #5591204", "change_address"),
+        ("Ich will mein Konto nicht löschen, aber wissen, ob ihr meine Adresse an andere Firmen weitergebt.", "data_privacy"),
+    ])
+    func theShippedModelDecides(_ text: String, _ expected: String) {
+        let tests = UnderstandingTests()
+        let (id, result) = tests.understood(text)
+        #expect(id == expected)
+        #expect(result.learned?.intentIndex.map { UnderstandingTests.shipped.intents[$0].id } == expected)
+        #expect(result.evidence(UnderstandingTests.shipped).contains("learned from"))
+        #expect(tests.understood(text, without: .learned).0 != expected)
+    }
+
+    @Test func itNeverTurnsAMessageAwayNorOverrulesTheOutOfScopeLayer() {
+        let tests = UnderstandingTests()
+        for text in ["mein lufthansa flug wurde gestrichen, wie bekomme ich eine erstattung", "wie ändere ich das wlan passwort an meiner fritzbox"] {
+            let (id, result) = tests.understood(text)
+            #expect(id == "-")
+            #expect(result.learned == nil)
+        }
+    }
+
+    @Test func labelledFilesAreReadAndCheckedAtLoad() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("treue-labelled-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/labelled", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let yaml = #"""
+        labelled_messages:
+          - labelled/*.tsv
+        intents:
+          - id: parcel
+            title: { de: Paket }
+            patterns:
+              de: ['\bpaket\b']
+            answers:
+              default: { de: "Ihr Paket." }
+        """#
+        try yaml.write(toFile: folder + "/kb.yaml", atomically: true, encoding: .utf8)
+        try "intent\tlang\ttext\nparcel\tde\two bleibt die lieferung\n-\tde\tnetflix abo\nrefund\tde\tgeld zurück\n"
+            .write(toFile: folder + "/labelled/a.tsv", atomically: true, encoding: .utf8)
+        let (content, diagnostics) = KnowledgeBaseLoader.load(directory: folder)
+        #expect(content.labelled.map(\.intent) == ["parcel", "-"])
+        #expect(diagnostics.contains { $0.message.contains("unknown intent 'refund'") && $0.location?.line == 4 })
+
+        try "labelled_messages: [missing/*.tsv]\n".write(toFile: folder + "/kb.yaml", atomically: true, encoding: .utf8)
+        let (_, missing) = KnowledgeBaseLoader.load(directory: folder)
+        #expect(missing.contains { $0.message.contains("no file matches 'missing/*.tsv'") })
+    }
+}
