@@ -31,7 +31,7 @@ def metrics_count_what_customers_did_and_health_says_serving():
         c.ask("wo ist mein paket 12345678")
         c.ask("xqzv blorp wumm")
         c.ask("ich möchte meinen Netflix-Vertrag kündigen")
-        c.ask("Die Größe passt leider gar nicht")
+        c.ask("Die Größe passt leider gar nicht, was machen wir da")
         c.close()
         time.sleep(0.3)
         status, text = http(server.metrics_port, "/metrics")

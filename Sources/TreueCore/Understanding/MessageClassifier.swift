@@ -37,6 +37,7 @@ public struct MessageClassifier: Sendable {
     private let logPrior: [Double]
     /// log of (a class's feature total + smoothing × vocabulary size).
     private let logDenominator: [Double]
+
     /// Per feature, the classes that saw it and log((count + smoothing) / smoothing).
     private let postings: [UInt64: [(classNumber: Int32, weight: Double)]]
     public let documentCount: Int
@@ -79,8 +80,8 @@ public struct MessageClassifier: Sendable {
     public func classify(words: [String]) -> Guess? {
         let features = Self.features(of: words).filter { postings[$0] != nil }
         guard !features.isEmpty, !classLabels.isEmpty else { return nil }
-        let unseen = Double(features.count) * log(Self.smoothing)
-        var scores = logPrior.indices.map { logPrior[$0] + unseen - Double(features.count) * logDenominator[$0] }
+        let smoothed = Double(features.count) * log(Self.smoothing)
+        var scores = logPrior.indices.map { logPrior[$0] + smoothed - Double(features.count) * logDenominator[$0] }
         for feature in features {
             for (number, weight) in postings[feature]! { scores[Int(number)] += weight }
         }

@@ -136,11 +136,15 @@ public struct MessageInterpreter: Sendable {
     private func learn(_ result: inout Interpretation, words: [String], kb: KnowledgeBase, scratch: MatcherScratch) {
         guard stages.contains(.learned), result.decision != .outOfScope,
               kb.understanding.classifier.documentCount >= learnedMinimumDocuments,
-              let guess = kb.understanding.classifier.classify(words: words), let intent = guess.intentIndex,
-              kb.intents[intent].action != .outOfScope else { return }
+              let guess = kb.understanding.classifier.classify(words: words) else { return }
+        guard let intent = guess.intentIndex, kb.intents[intent].action != .outOfScope else { return }
         switch result.decision {
         case .none:
-            guard guess.probability >= learnedConfidence, result.scores.first?.intentIndex == intent else { return }
+            guard guess.probability >= learnedConfidence, let closest = result.scores.first, closest.intentIndex == intent else { return }
+            // The examples must share two words with the message, as they must to answer
+            // themselves: one shared word ("do you sell wholesale" and "do you sell my data")
+            // is too little for the model's certainty to rest on.
+            guard closest.matched >= 2 || closest.coverage >= singleTermCoverage else { return }
         case .clarify:
             guard guess.probability >= learnedConfidence, result.options.contains(intent) else { return }
         case .pattern, .examples:
