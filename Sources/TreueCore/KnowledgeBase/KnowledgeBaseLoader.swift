@@ -167,22 +167,23 @@ public struct KnowledgeBaseLoader {
                     diagnostics.append(Diagnostic(.error, "io", "cannot read labelled messages '\(path)'", at: location))
                     continue
                 }
-                // Split as bytes: splitting ten thousand lines as Characters cost more than
-                // all the rest of the load.
-                for (number, line) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
-                where number > 0 && !line.isEmpty {
-                    let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-                    let here = SourceLocation(file: path, line: number + 1, column: 1)
-                    guard fields.count == 3 else {
-                        diagnostics.append(Diagnostic(.error, "schema", "expected intent<TAB>lang<TAB>text", at: here))
+                let messages: LabelledMessages
+                do {
+                    messages = try LabelledMessages(tsv: text)
+                } catch {
+                    diagnostics.append(Diagnostic(.error, "schema", error.description, at: SourceLocation(file: path, line: 1, column: 1)))
+                    continue
+                }
+                for line in messages.malformedLines {
+                    diagnostics.append(Diagnostic(.error, "schema", "expected intent<TAB>lang<TAB>text", at: SourceLocation(file: path, line: line, column: 1)))
+                }
+                for row in messages.rows {
+                    let here = SourceLocation(file: path, line: row.line, column: 1)
+                    guard row.intent == "-" || known.contains(row.intent) else {
+                        diagnostics.append(Diagnostic(.error, "schema", "unknown intent '\(row.intent)'", at: here))
                         continue
                     }
-                    let intent = fields[0]
-                    guard intent == "-" || known.contains(intent) else {
-                        diagnostics.append(Diagnostic(.error, "schema", "unknown intent '\(intent)'", at: here))
-                        continue
-                    }
-                    content.labelled.append((intent, fields[1], fields[2].hasSuffix("\r") ? String(fields[2].dropLast()) : fields[2], here))
+                    content.labelled.append((row.intent, row.lang, row.text, here))
                 }
             }
         }

@@ -67,35 +67,36 @@ public struct Interpretation: Sendable {
                 parts.append("chosen by the examples (\(ranked.joined(separator: ", "))) over the pattern of '\(kb.intents[overruled.intentIndex].id)' at \(place)")
             }
         case .examples where learned != nil:
-            let probability = Int(((learned?.probability ?? 0) * 1000).rounded(.down))
-            var said = "learned from \(kb.understanding.classifier.documentCount) labelled messages: \(intentIndex.map { kb.intents[$0].id } ?? "-") \(Double(probability) / 10)%"
+            let probability = Double(Int(((learned?.probability ?? 0) * 1000).rounded(.down))) / 10
+            var said = "learned from \(kb.understanding.classifier.documentCount) labelled messages: \(intentIndex.map { kb.intents[$0].id } ?? "-") \(probability)%"
             if let overruled {
                 said += " over the pattern of '\(kb.intents[overruled.intentIndex].id)' at \(Conversation.relative(kb.matcher.patterns[overruled.patternNumber].source.location, to: kb.directory))"
             }
             parts.append(said)
-            if let best = scores.first {
-                parts.append("examples: \(kb.intents[best.intentIndex].id) \(Self.figure(best.score)) (\(Int((best.coverage * 100).rounded()))%)")
-            }
+            if !scores.isEmpty { parts.append("examples: " + Self.ranked(scores.prefix(1), kb)) }
         case .examples, .clarify:
             if let overruled {
                 let place = Conversation.relative(kb.matcher.patterns[overruled.patternNumber].source.location, to: kb.directory)
                 parts.append("overruled pattern of '\(kb.intents[overruled.intentIndex].id)' at \(place)")
             }
-            let ranked = scores.prefix(3).map { "\(kb.intents[$0.intentIndex].id) \(Self.figure($0.score)) (\(Int(($0.coverage * 100).rounded()))%)" }
-            parts.append("examples: " + ranked.joined(separator: ", "))
+            parts.append("examples: " + Self.ranked(scores.prefix(3), kb))
             if let nearest { parts.append("nearest example '\(nearest)'") }
             if !sharedTerms.isEmpty { parts.append("shared: " + sharedTerms.joined(separator: " ")) }
         case .outOfScope:
             parts.append("out of scope: \(outOfScopeRule ?? "")")
         case .none:
-            if let best = scores.first {
-                let ranked = scores.prefix(3).map { "\(kb.intents[$0.intentIndex].id) \(Self.figure($0.score)) (\(Int(($0.coverage * 100).rounded()))%)" }
-                parts.append("closest " + ranked.joined(separator: ", ") + ", not close enough")
+            if !scores.isEmpty {
+                parts.append("closest " + Self.ranked(scores.prefix(3), kb) + ", not close enough")
             } else {
                 parts.append("no pattern matched, no example close")
             }
         }
         return parts.joined(separator: "; ")
+    }
+
+    /// "refund_status 7.12 (64%), …": example scores as the evidence shows them.
+    static func ranked(_ scores: ArraySlice<ExampleScorer.Score>, _ kb: KnowledgeBase) -> String {
+        scores.map { "\(kb.intents[$0.intentIndex].id) \(figure($0.score)) (\(Int(($0.coverage * 100).rounded()))%)" }.joined(separator: ", ")
     }
 
     static func figure(_ value: Double) -> String { String(format: "%.2f", value) }

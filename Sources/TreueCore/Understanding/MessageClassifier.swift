@@ -78,12 +78,13 @@ public struct MessageClassifier: Sendable {
 
     /// The same for a message's folded, lower-cased words.
     public func classify(words: [String]) -> Guess? {
-        let features = Self.features(of: words).filter { postings[$0] != nil }
-        guard !features.isEmpty, !classLabels.isEmpty else { return nil }
-        let smoothed = Double(features.count) * log(Self.smoothing)
-        var scores = logPrior.indices.map { logPrior[$0] + smoothed - Double(features.count) * logDenominator[$0] }
-        for feature in features {
-            for (number, weight) in postings[feature]! { scores[Int(number)] += weight }
+        // Features no labelled text had say nothing (the same for every class).
+        let seen = Self.features(of: words).compactMap { postings[$0] }
+        guard !seen.isEmpty, !classLabels.isEmpty else { return nil }
+        let count = Double(seen.count)
+        var scores = logPrior.indices.map { logPrior[$0] + count * log(Self.smoothing) - count * logDenominator[$0] }
+        for classes in seen {
+            for (number, weight) in classes { scores[Int(number)] += weight }
         }
         let best = scores.indices.max { (scores[$0], -$0) < (scores[$1], -$1) }!
         var sum = 0.0

@@ -83,22 +83,22 @@ public struct MessageInterpreter: Sendable {
         result.negated = negated
         result.corrections = restored
         let active = words.filter { word in !negated.contains { $0.range.contains(word.range.lowerBound) } }
-        let learnedWords = active.map(\.text)
+        let activeWords = active.map(\.text)
         if decideByForeignName(&result, folded: working.folded, words: active, kb: kb) { return result }
         if decideByPattern(&result, kb) {
             // Both read the examples' scores of the same words: they are ranked once.
             if result.decision == .pattern, let chosen = result.intentIndex, kb.intents[chosen].action == nil,
                !stages.isDisjoint(with: [.arbitration, .crossCheck]) {
-                let terms = scratch.terms(of: active.map(\.text), kb: kb)
+                let terms = scratch.terms(of: activeWords, kb: kb)
                 let ranked = kb.understanding.scorer.rank(terms)
                 if stages.contains(.arbitration) { arbitrate(&result, ranked: ranked, kb: kb) }
                 if stages.contains(.crossCheck) { crossCheck(&result, terms: terms, ranked: ranked, kb: kb) }
             }
-            learn(&result, words: learnedWords, kb: kb, scratch: scratch)
+            learn(&result, words: activeWords, kb: kb, scratch: scratch)
             return result
         }
 
-        var scoredWords = active.map(\.text)
+        var scoredWords = activeWords
         if stages.contains(.spelling) {
             let corrections = kb.understanding.corrector.corrections(for: active, suggest: { scratch.suggestion(for: $0, kb: kb) })
             if !corrections.isEmpty {
@@ -119,7 +119,7 @@ public struct MessageInterpreter: Sendable {
                         if stages.contains(.arbitration), let chosen = result.intentIndex, kb.intents[chosen].action == nil {
                             arbitrate(&result, ranked: kb.understanding.scorer.rank(scratch.terms(of: scoredWords, kb: kb)), kb: kb)
                         }
-                        learn(&result, words: learnedWords, kb: kb, scratch: scratch)
+                        learn(&result, words: activeWords, kb: kb, scratch: scratch)
                         return result
                     }
                 }
@@ -127,7 +127,7 @@ public struct MessageInterpreter: Sendable {
         }
         guard stages.contains(.examples) else { return result }
         decideByExamples(&result, words: scoredWords, kb: kb, scratch: scratch)
-        learn(&result, words: learnedWords, kb: kb, scratch: scratch)
+        learn(&result, words: activeWords, kb: kb, scratch: scratch)
         return result
     }
 
@@ -138,6 +138,14 @@ public struct MessageInterpreter: Sendable {
               kb.understanding.classifier.documentCount >= learnedMinimumDocuments,
               let guess = kb.understanding.classifier.classify(words: words) else { return }
         guard let intent = guess.intentIndex, kb.intents[intent].action != .outOfScope else { return }
+        // The message's example terms, worked out once and only when needed.
+        var known: ExampleScorer.Terms?
+        func terms() -> ExampleScorer.Terms {
+            if let known { return known }
+            let worked = scratch.terms(of: words, kb: kb)
+            known = worked
+            return worked
+        }
         switch result.decision {
         case .none:
             guard guess.probability >= learnedConfidence, let closest = result.scores.first, closest.intentIndex == intent else { return }
@@ -154,8 +162,8 @@ public struct MessageInterpreter: Sendable {
             // Only for an intent the message gave other evidence of: a pattern of it matched,
             // or the examples rank it first. Alone, the model was sure of the wrong intent
             // about as often as of the right one.
-            let ranked = kb.understanding.scorer.rank(scratch.terms(of: words, kb: kb))
-            guard result.report.hits.contains(where: { $0.intentIndex == intent }) || ranked.first?.intentIndex == intent else { return }
+            guard result.report.hits.contains(where: { $0.intentIndex == intent })
+                || kb.understanding.scorer.rank(terms()).first?.intentIndex == intent else { return }
             if result.decision == .pattern { result.overruled = result.hit }
         case .outOfScope:
             return
@@ -167,8 +175,7 @@ public struct MessageInterpreter: Sendable {
         result.captures = [:]
         result.hit = nil
         // The language of the intent's example nearest to the message, as the example stage does.
-        let terms = scratch.terms(of: words, kb: kb)
-        if let nearest = kb.understanding.scorer.nearestExample(of: intent, to: terms) {
+        if let nearest = kb.understanding.scorer.nearestExample(of: intent, to: terms()) {
             result.language = result.language ?? nearest.example.language
             result.nearest = nearest.example.text
             result.sharedTerms = nearest.shared
