@@ -86,6 +86,20 @@ struct ForeignNameRuleTests {
         #expect(Self.intent(of: Self.interpret(message, stages: UnderstandingStages.all.subtracting(.foreignNames))) == withoutRule)
     }
 
+    /// The layer's examples resemble other business, but a message that speaks to us is
+    /// ours: the same words without "euch"/"euren" are turned away.
+    @Test(arguments: [
+        ("Brauch euren Account nich mehr, macht den einfach weg pls", "Brauch den Account nich mehr, macht den einfach weg pls", "account_delete"),
+        ("In der Banking-App sehe ich euch doppelt mit 54,90.", "In der Banking-App sehe ich die doppelt mit 54,90.", "payment_problem"),
+    ])
+    func aMessageThatSpeaksToUsIsNotTurnedAwayByTheLayersExamples(_ message: String, _ withoutUs: String, _ expected: String) {
+        let result = Self.interpret(message)
+        #expect(Self.intent(of: result) == expected)
+        let other = Self.interpret(withoutUs)
+        #expect(other.decision == .outOfScope)
+        #expect(other.outOfScopeRule == "examples of 'out_of_scope'")
+    }
+
     static func interpret(_ message: String, stages: UnderstandingStages = .all) -> Interpretation {
         let kb = UnderstandingTests.shipped
         return MessageInterpreter(stages: stages).interpret(message, kb: kb, scratch: kb.matcher.makeScratch())

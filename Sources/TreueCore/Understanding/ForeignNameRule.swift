@@ -47,6 +47,9 @@ public struct ForeignNameRule: Sendable {
     /// Words between a service word and the name after it ("Rechnung von Hetzner").
     static let linkWords: Set<String> = ["von", "vom", "bei", "beim", "from", "with", "at"]
 
+    /// Words that speak to us.
+    static let addressWords: Set<String> = ["euch", "eure", "euer", "eurem", "euren", "eurer", "eures", "your", "yours"]
+
     /// Words that make a message ours: it names us, our order or paying for something.
     static let shopWords: Set<String> = [
         "euch", "eure", "euer", "eurem", "euren", "eurer", "eures", "your", "yours",

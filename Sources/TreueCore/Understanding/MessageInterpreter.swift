@@ -277,7 +277,11 @@ public struct MessageInterpreter: Sendable {
         let scorer = kb.understanding.scorer
         let terms = scratch.terms(of: words, kb: kb)
         var ranked = scorer.rank(terms)
-        if !stages.contains(.outOfScope) { ranked.removeAll { kb.intents[$0.intentIndex].action == .outOfScope } }
+        // Examples only resemble other business; a message that speaks to us ("bei euch",
+        // "euren Shop", "your") is ours, as the layer's patterns hold too.
+        if !stages.contains(.outOfScope) || words.contains(where: ForeignNameRule.addressWords.contains) {
+            ranked.removeAll { kb.intents[$0.intentIndex].action == .outOfScope }
+        }
         result.scores = Array(ranked.prefix(3))
         // A long story dilutes its request: strong evidence may explain a little less of it.
         let coverageNeeded = (ranked.first?.score ?? 0) >= strongScore ? strongCoverage : minimumCoverage
