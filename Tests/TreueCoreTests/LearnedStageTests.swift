@@ -60,6 +60,36 @@ import Testing
         #expect(tests.understood(text, without: .learned).0 != expected)
     }
 
+    /// A fallback whose examples rank the model's intent lower, or share one word with it,
+    /// is answered when the model is all but certain; without that rule each row falls back.
+    @Test(arguments: [
+        ("free shippin from what amount?", "shipping_costs"),
+        ("any update on my ordr 5512093", "order_status"),
+        ("Toaster röstet nur noch auf einer Seite, hab ihn letzten Herbst gekauft", "warranty"),
+        ("moin, letzte woche bestelt, noch nix gehört, is dat unterwegs", "order_status"),
+    ])
+    func aModelAllButCertainAnswersWhatTheExamplesRankLower(_ text: String, _ expected: String) {
+        let kb = UnderstandingTests.shipped
+        let result = MessageInterpreter().interpret(text, kb: kb, scratch: kb.matcher.makeScratch())
+        #expect(result.intentIndex.map { kb.intents[$0].id } == expected)
+        #expect(result.learned != nil)
+        var careful = MessageInterpreter()
+        careful.learnedSureConfidence = 2
+        let without = careful.interpret(text, kb: kb, scratch: kb.matcher.makeScratch())
+        #expect(without.decision == .none)
+    }
+
+    /// A word the model never saw may be the topic itself: a new question ("gift wrap")
+    /// must fall back, so the gap review finds it, however sure the model is of its other words.
+    @Test func aMessageWithAWordTheModelNeverSawIsNotAnsweredOnCertaintyAlone() {
+        let kb = UnderstandingTests.shipped
+        let result = MessageInterpreter().interpret("Bietet ihr Geschenkverpackung an?", kb: kb, scratch: kb.matcher.makeScratch())
+        #expect(result.decision == .none)
+        let guess = kb.understanding.classifier.classify("Bietet ihr Geschenkverpackung an?")
+        #expect((guess?.probability ?? 0) >= 0.99)
+        #expect(kb.understanding.classifier.unknownWords(in: ["bietet", "ihr", "geschenkverpackung", "an"]) == 1)
+    }
+
     @Test func itNeverTurnsAMessageAwayNorOverrulesTheOutOfScopeLayer() {
         let tests = UnderstandingTests()
         for text in ["mein lufthansa flug wurde gestrichen, wie bekomme ich eine erstattung", "wie ändere ich das wlan passwort an meiner fritzbox"] {

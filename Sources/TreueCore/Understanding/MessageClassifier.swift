@@ -92,12 +92,15 @@ public struct MessageClassifier: Sendable {
         return Guess(intentIndex: classLabels[best], probability: 1 / sum)
     }
 
+    /// How many of these words (two letters or more, no digits) no labelled text had.
+    public func unknownWords(in words: [String]) -> Int {
+        Self.topicWords(words).count { postings[Self.hash($0)] == nil }
+    }
+
     /// Each word and each pair of neighbouring words, once. Numbers (order numbers,
     /// dates, sizes) and single letters say nothing about the topic and are left out.
     static func features(of words: [String]) -> Set<UInt64> {
-        let words = words.filter { word in
-            word.utf8.count >= 2 && !word.utf8.contains { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        }
+        let words = topicWords(words)
         var features = Set<UInt64>()
         var previous: UInt64?
         for word in words {
@@ -107,6 +110,13 @@ public struct MessageClassifier: Sendable {
             previous = hash
         }
         return features
+    }
+
+    /// The words that can say something about the topic: two letters or more, no digits.
+    static func topicWords(_ words: [String]) -> [String] {
+        words.filter { word in
+            word.utf8.count >= 2 && !word.utf8.contains { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        }
     }
 
     /// FNV-1a: stable across runs and machines, unlike `Hasher`.

@@ -56,6 +56,11 @@ public struct MessageInterpreter: Sendable {
     /// wrong answers; overruling below 0.999 took about as many wrong as it fixed.
     public var learnedConfidence = 0.9
     public var learnedOverrule = 0.999
+    /// A fallback whose examples rank the model's intent only second or third (or first on
+    /// one shared word) is answered at this probability, when those examples explain this
+    /// share of the message.
+    public var learnedSureConfidence = 0.99
+    public var learnedSureCoverage = 0.2
     /// A model that learned from a handful of examples is sure of everything: below this
     /// many labelled texts the stage stays silent.
     public var learnedMinimumDocuments = 1000
@@ -127,13 +132,14 @@ public struct MessageInterpreter: Sendable {
         }
         guard stages.contains(.examples) else { return result }
         decideByExamples(&result, words: scoredWords, kb: kb, scratch: scratch)
-        learn(&result, words: activeWords, kb: kb, scratch: scratch)
+        learn(&result, words: activeWords, readAs: scoredWords, kb: kb, scratch: scratch)
         return result
     }
 
     /// The learned model has its say last (see stage 5). It speaks for an intent only:
     /// what it knows of other business is there to keep it from naming an intent.
-    private func learn(_ result: inout Interpretation, words: [String], kb: KnowledgeBase, scratch: MatcherScratch) {
+    /// `readAs`: the words as the spelling stage read them, when it ran.
+    private func learn(_ result: inout Interpretation, words: [String], readAs: [String]? = nil, kb: KnowledgeBase, scratch: MatcherScratch) {
         guard stages.contains(.learned), result.decision != .outOfScope,
               kb.understanding.classifier.documentCount >= learnedMinimumDocuments,
               let guess = kb.understanding.classifier.classify(words: words) else { return }
@@ -148,11 +154,22 @@ public struct MessageInterpreter: Sendable {
         }
         switch result.decision {
         case .none:
-            guard guess.probability >= learnedConfidence, let closest = result.scores.first, closest.intentIndex == intent else { return }
+            guard guess.probability >= learnedConfidence, let closest = result.scores.first else { return }
             // The examples must share two words with the message, as they must to answer
             // themselves: one shared word ("do you sell wholesale" and "do you sell my data")
             // is too little for the model's certainty to rest on.
-            guard closest.matched >= 2 || closest.coverage >= singleTermCoverage else { return }
+            let agreed = closest.intentIndex == intent && (closest.matched >= 2 || closest.coverage >= singleTermCoverage)
+            if !agreed {
+                // A model all but certain needs less: its intent among the examples' first
+                // three, sharing a word and a fifth of the message, no other business
+                // closest, and every word known to it once spelling has read them. An
+                // unknown word may be the topic itself: in "Bietet ihr Geschenkverpackung
+                // an?" the model is sure of "bietet ihr … an" alone.
+                guard guess.probability >= learnedSureConfidence, kb.intents[closest.intentIndex].action == nil,
+                      kb.understanding.classifier.unknownWords(in: readAs ?? words) == 0,
+                      let own = result.scores.first(where: { $0.intentIndex == intent }),
+                      own.matched >= 1, own.coverage >= learnedSureCoverage else { return }
+            }
         case .clarify:
             guard guess.probability >= learnedConfidence, result.options.contains(intent) else { return }
         case .pattern, .examples:
