@@ -51,12 +51,11 @@ public struct ForeignNameRule: Sendable {
     static let addressWords: Set<String> = ["euch", "eure", "euer", "eurem", "euren", "eurer", "eures", "your", "yours"]
 
     /// Words that make a message ours: it names us, our order or paying for something.
-    static let shopWords: Set<String> = [
-        "euch", "eure", "euer", "eurem", "euren", "eurer", "eures", "your", "yours",
+    static let shopWords: Set<String> = addressWords.union([
         "bestellung", "bestellungen", "bestellt", "bestellen", "bestellnummer", "lieferung", "geliefert", "retoure",
         "ruecksendung", "warenkorb", "zahlen", "bezahlen", "kaufen",
         "order", "orders", "ordered", "delivery", "delivered", "return", "returned", "checkout", "cart", "pay", "buy", "shop",
-    ]
+    ])
 
     public init(ourWords: Set<String>) {
         self.ourWords = ourWords

@@ -18,7 +18,8 @@
 ///    answers, two close ones get a clarifying question, the out-of-scope layer's
 ///    examples reject, and anything weaker falls back.
 /// 5. Learned: a model trained on every labelled message (`MessageClassifier`) answers a
-///    fallback whose closest intent it names with confidence, settles a clarifying
+///    fallback whose closest intent it names with confidence (or one of whose first three
+///    it is all but certain, every word known to it), settles a clarifying
 ///    question, and overrules an answer only when it is all but certain of another
 ///    intent. It never turns a message away and never overrules the out-of-scope layer.
 public struct MessageInterpreter: Sendable {
@@ -294,7 +295,7 @@ public struct MessageInterpreter: Sendable {
         let scorer = kb.understanding.scorer
         let terms = scratch.terms(of: words, kb: kb)
         var ranked = scorer.rank(terms)
-        // Examples only resemble other business; a message that speaks to us ("bei euch",
+        // The layer's examples only resemble other business; a message that speaks to us ("bei euch",
         // "euren Shop", "your") is ours, as the layer's patterns hold too.
         if !stages.contains(.outOfScope) || words.contains(where: ForeignNameRule.addressWords.contains) {
             ranked.removeAll { kb.intents[$0.intentIndex].action == .outOfScope }
