@@ -75,7 +75,7 @@ def the_export_reloads_on_change_and_sighup_and_a_broken_one_keeps_the_old():
         text = open(path).read().replace("44812400,C1004,80331,paid,,,2026-12-03,,", "44812400,C1004,80331,shipped,DHL,,2026-12-03,2026-12-04,")
         with open(path, "w") as f:
             f.write(text)
-        deadline = time.time() + 8
+        deadline = time.time() + 20
         while time.time() < deadline:
             answer = reply_to(c, "ich möchte Bestellung 44812400 stornieren")["text"]
             if "bereits" in answer:

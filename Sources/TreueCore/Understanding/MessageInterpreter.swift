@@ -54,9 +54,11 @@ public struct MessageInterpreter: Sendable {
     /// The learned model's probability needed to answer a fallback (with the examples'
     /// closest intent) or a clarifying question, and to overrule an answer. Measured on
     /// held-out sets 6 to 8: 0.9 answered 20 to 30 more messages per set with no more
-    /// wrong answers; overruling below 0.999 took about as many wrong as it fixed.
+    /// wrong answers; overruling below 0.999 took about as many wrong as it fixed. Trained on
+    /// 17,800 texts the model grew surer of everything, and at 0.999 it overruled a refund
+    /// the customer named ("zurückgeben und das Geld zurück") for an exchange: 0.9999 now.
     public var learnedConfidence = 0.9
-    public var learnedOverrule = 0.999
+    public var learnedOverrule = 0.9999
     /// A fallback whose examples rank the model's intent only second or third (or first on
     /// one shared word) is answered at this probability, when those examples explain this
     /// share of the message.
