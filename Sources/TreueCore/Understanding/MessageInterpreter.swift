@@ -145,8 +145,8 @@ public struct MessageInterpreter: Sendable {
     private func learn(_ result: inout Interpretation, words: [String], readAs: [String]? = nil, kb: KnowledgeBase, scratch: MatcherScratch) {
         guard stages.contains(.learned), result.decision != .outOfScope,
               kb.understanding.classifier.documentCount >= learnedMinimumDocuments,
-              let guess = kb.understanding.classifier.classify(words: words) else { return }
-        guard let intent = guess.intentIndex, kb.intents[intent].action != .outOfScope else { return }
+              let guess = kb.understanding.classifier.classify(words: words), let intent = guess.intentIndex,
+              kb.intents[intent].action != .outOfScope else { return }
         // The message's example terms, worked out once and only when needed.
         var known: ExampleScorer.Terms?
         func terms() -> ExampleScorer.Terms {
