@@ -56,8 +56,8 @@ web: build
 	TREUE=.build/debug/treue scripts/web-demo.sh
 
 ## Accuracy on the shared dev sets, and on held-out sets that are never used for tuning
-## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-11.tsv,
-## written without sight of Intents/). Intents/labelled/tuning-4.tsv to tuning-46.tsv were
+## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-12.tsv,
+## written without sight of Intents/). Intents/labelled/tuning-4.tsv to tuning-48.tsv were
 ## written the same way but are tuned on, and the learned stage trains on them. Add EVAL_FLAGS=--misses to see every miss and why
 ## on the sets that may be looked at. --nearest: how often the nearest intent `treue review`
 ## shows for a gap is the right one (top-1, top-3); --clusters: purity and completeness of
@@ -109,6 +109,8 @@ eval: build
 	.build/debug/treue check --eval Intents/labelled/tuning-44.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-45.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-46.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-47.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-48.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-3.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-4.tsv --nearest
@@ -119,6 +121,7 @@ eval: build
 	.build/debug/treue check --eval Tests/eval/heldout-9.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-10.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-11.tsv --nearest
+	.build/debug/treue check --eval Tests/eval/heldout-12.tsv --nearest
 	.build/debug/treue check --clusters Tests/eval/gap-corpus.tsv
 	.build/debug/treue check --clusters Tests/eval/gap-corpus-heldout.tsv
 
