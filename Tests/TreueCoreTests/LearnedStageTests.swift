@@ -90,7 +90,25 @@ import Testing
         #expect(kb.understanding.classifier.unknownWords(in: ["bietet", "ihr", "geschenkverpackung", "an"]) == 1)
     }
 
-    @Test func itNeverTurnsAMessageAwayNorOverrulesTheOutOfScopeLayer() {
+    /// A pattern answers shop words; when the model is all but certain they are said about
+    /// other business, and the examples agree clearly, the message is turned away. The
+    /// same words said to us stay ours.
+    @Test func aPatternAnswerTheModelIsSureIsOtherBusinessIsTurnedAway() {
+        let kb = UnderstandingTests.shipped
+        let text = "the photo booth company cancelled and kept our deposit"
+        let result = MessageInterpreter().interpret(text, kb: kb, scratch: kb.matcher.makeScratch())
+        #expect(result.decision == .outOfScope)
+        #expect(result.evidence(kb).contains("other business over the pattern of 'cancel_order'"))
+        var trusting = MessageInterpreter()
+        trusting.learnedVeto = 2
+        let without = trusting.interpret(text, kb: kb, scratch: kb.matcher.makeScratch())
+        #expect(without.intentIndex.map { kb.intents[$0].id } == "cancel_order")
+        let ours = MessageInterpreter().interpret("you cancelled my photo booth order and kept our deposit", kb: kb,
+                                                  scratch: kb.matcher.makeScratch())
+        #expect(ours.intentIndex.map { kb.intents[$0].id } == "cancel_order")
+    }
+
+    @Test func itNeverOverrulesTheOutOfScopeLayer() {
         let tests = UnderstandingTests()
         for text in ["mein lufthansa flug wurde gestrichen, wie bekomme ich eine erstattung", "wie ändere ich das wlan passwort an meiner fritzbox"] {
             let (id, result) = tests.understood(text)
