@@ -168,6 +168,11 @@ struct UnderstandingTests {
         ("the screen was cracked when i opened the box, so this isn't a warranty thing.", ["isn t a warranty thing"]),
         ("which level am i on and what perks come with it? never mind my points total.", ["never mind my points total"]),
         ("rather than how fast it ships, i'd like to know what shipping to ireland costs", ["rather than how fast it ships"]),
+        ("i'd like to send the jacket back rather than getting a different size", ["rather than getting a different size"]),
+        // A negated asking or seeking verb turns its object down wherever it stands; Scots negation.
+        ("what's the email for your complaints team? i'm not asking about opening times.", ["not asking about opening times"]),
+        ("i want the account gone, i'm not trying to log in", ["not trying to log in"]),
+        ("i dinnae want a refund, you sent me the wrong size", ["dinnae want a refund"]),
         ("statt umzutauschen schick ich die stiefel einfach zurueck", ["statt umzutauschen"]),
         ("des paket is ned zu spaet, i mecht bloss wissen wo es grad is", ["ned zu spaet"]),
         ("nee, stornieren muss nicht sein. ich bin nur umgezogen", ["stornieren muss nicht sein"]),
@@ -209,6 +214,7 @@ struct UnderstandingTests {
         // A wish to stop something is the request itself.
         "ich will keine werbemails mehr, bitte austragen",
         "i don't want these emails anymore, unsubscribe me",
+        "i'm not interested in the newsletter anymore",
         "nicht funktioniert, der mixer ist neu",
         "no way to log in, it says wrong password",
         "i know my order number 1234567 but where is it",

@@ -40,6 +40,8 @@ enum FunctionWords {
     static let negators: Set<String> = [
         "nicht", "net", "ned", "nich", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nichts", "nix",
         "not", "no", "dont", "didnt", "doesnt", "isnt", "wasnt", "never",
+        // Scots: "this isnae about the address", "I dinnae want a refund".
+        "isnae", "wasnae", "dinnae", "didnae", "disnae",
     ]
 
     /// Words after which the negated thing is replaced ("statt Geld zurück").

@@ -63,7 +63,11 @@ public enum NegationScope {
             // turn word when a new clause follows it.
             let wish = negation && !contrasted && refusesWish(at: index, words)
             let opening = negation && !contrasted && !wish && opensMessage(at: index, words)
-            let refused = wish || opening
+            // "…? I'm not asking about opening times.", "I'm not trying to log in": wherever
+            // it stands, a negated asking or seeking verb turns its object down, to the end
+            // of the message too. ("not interested in the newsletter" is a wish: left out.)
+            let declined = negation && !contrasted && index + 1 < words.count && declineVerbs.contains(words[index + 1].text)
+            let refused = wish || opening || declined
             guard wanted || contrasted || refused else {
                 index += 1
                 continue
@@ -91,7 +95,9 @@ public enum NegationScope {
                 } else if word == "statt" || word == "anstatt" {
                     limit = 2
                 } else if word == "instead" || word == "rather" {
-                    limit = index + 2 < words.count && determiners.contains(words[index + 2].text) ? 5 : 3
+                    // "rather than getting a different size": a verb's thing follows it.
+                    let opener = index + 2 < words.count ? words[index + 2].text : ""
+                    limit = determiners.contains(opener) ? 5 : opener.hasSuffix("ing") && opener.utf8.count > 5 ? 6 : 3
                 } else {
                     limit = 3
                 }
@@ -113,7 +119,7 @@ public enum NegationScope {
                 if replacement, politeness.contains(words[end].text) { break }
                 end += 1
             }
-            if refused, !(end < words.count && breaks(between: words[end - 1], and: words[end], folded))
+            if refused, !declined && !(end < words.count && breaks(between: words[end - 1], and: words[end], folded))
                 || words[index..<end].contains(where: { cessation.contains($0.text) })
                 || opening && words[index..<end].contains(where: { reportsFailure.contains($0.text) || reportsAbsence.contains($0.text) }) {
                 index += 1
@@ -137,6 +143,7 @@ public enum NegationScope {
     private static let politeness: Set<String> = ["please", "pls", "bitte"]
     /// Verbs whose negation turns down a question: "not asking …", "nicht gefragt, …".
     private static let askingVerbs: Set<String> = ["asking", "wondering", "interested", "fragen", "gefragt", "wissen", "frage"]
+    private static let declineVerbs: Set<String> = ["asking", "wondering", "trying", "looking", "after", "chasing"]
     private static let questionWords: Set<String> = [
         "wie", "wann", "was", "wo", "ob", "warum", "wieso", "welche", "welcher", "wieviel", "how", "when", "what", "where", "whether",
         "if", "why", "which",
@@ -251,7 +258,7 @@ public enum NegationScope {
         func text(_ at: Int) -> String { at >= 0 && at < words.count ? words[at].text : "" }
         if refusingVerbs.contains(text(index - 1)), text(index - 2) == "ich" { return true }
         let wish = ["want", "need", "have"]
-        if ["dont", "never"].contains(word) { return ["i", "we"].contains(text(index - 1)) && wish.contains(text(index + 1)) }
+        if ["dont", "never", "dinnae"].contains(word) { return ["i", "we"].contains(text(index - 1)) && wish.contains(text(index + 1)) }
         if word == "don" { return ["i", "we"].contains(text(index - 1)) && text(index + 1) == "t" && wish.contains(text(index + 2)) }
         if word == "not" || word == "nicht", askingVerbs.contains(text(index + 1)) { return true }
         if word == "not" { return text(index - 1) == "do" && ["i", "we"].contains(text(index - 2)) && wish.contains(text(index + 1)) }
