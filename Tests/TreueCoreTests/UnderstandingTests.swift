@@ -173,6 +173,7 @@ struct UnderstandingTests {
         ("what's the email for your complaints team? i'm not asking about opening times.", ["not asking about opening times"]),
         ("i want the account gone, i'm not trying to log in", ["not trying to log in"]),
         ("i dinnae want a refund, you sent me the wrong size", ["dinnae want a refund"]),
+        ("i don't want to send it back, i want a different size", ["don t want to send it back"]),
         ("statt umzutauschen schick ich die stiefel einfach zurueck", ["statt umzutauschen"]),
         ("des paket is ned zu spaet, i mecht bloss wissen wo es grad is", ["ned zu spaet"]),
         ("nee, stornieren muss nicht sein. ich bin nur umgezogen", ["stornieren muss nicht sein"]),
@@ -215,6 +216,9 @@ struct UnderstandingTests {
         "ich will keine werbemails mehr, bitte austragen",
         "i don't want these emails anymore, unsubscribe me",
         "i'm not interested in the newsletter anymore",
+        // Asking that an order not go out is a cancellation.
+        "bestellung 445210 bitte nicht mehr losschicken, ich brauche das nicht mehr",
+        "please don't ship it, i changed my mind",
         "nicht funktioniert, der mixer ist neu",
         "no way to log in, it says wrong password",
         "i know my order number 1234567 but where is it",

@@ -125,6 +125,13 @@ public enum NegationScope {
                 index += 1
                 continue
             }
+            // "bitte nicht mehr losschicken", "please don't ship it": asking that an order not
+            // go out is the request itself, a cancellation ("don't send it back" is not).
+            if negation, words[index..<min(end, index + 4)].contains(where: { haltedShipping.contains($0.text) }),
+               !words[index..<end].contains(where: { $0.text == "back" || $0.text == "zurueck" }) {
+                index += 1
+                continue
+            }
             let range = words[index].range.lowerBound..<words[end - 1].range.upperBound
             if end - index > 1 {
                 spans.append(Span(range: range, words: words[index..<end].map(\.text)))
@@ -280,6 +287,9 @@ public enum NegationScope {
 
     /// "ich will keine Werbung mehr": a wish to stop something, which is itself the request.
     private static let cessation: Set<String> = ["mehr", "laenger", "anymore", "longer", "more"]
+    private static let haltedShipping: Set<String> = [
+        "losschicken", "abschicken", "verschicken", "rausschicken", "versenden", "ship", "dispatch", "send",
+    ]
 
     /// Verbs of wanting that German puts before "ich nicht": "Umtauschen will ich nicht".
     private static let refusingVerbs: Set<String> = [
