@@ -21,7 +21,8 @@
 ///    fallback whose closest intent it names with confidence (or one of whose first three
 ///    it is all but certain, every word known to it), settles a clarifying
 ///    question, and overrules an answer only when it is all but certain of another
-///    intent. It never turns a message away and never overrules the out-of-scope layer.
+///    intent. It turns away a pattern's answer only when it is all but certain of other
+///    business and the examples agree; it never overrules the out-of-scope layer.
 public struct MessageInterpreter: Sendable {
     /// Share of the message's weight the best intent must explain.
     public var minimumCoverage = 0.6
@@ -147,8 +148,9 @@ public struct MessageInterpreter: Sendable {
         return result
     }
 
-    /// The learned model has its say last (see stage 5). It speaks for an intent only:
-    /// what it knows of other business is there to keep it from naming an intent.
+    /// The learned model has its say last (see stage 5). What it knows of other business
+    /// keeps it from naming an intent, and turns a pattern's answer away only with the
+    /// examples' agreement (`vetoOtherBusiness`).
     /// `readAs`: the words as the spelling stage read them, when it ran.
     private func learn(_ result: inout Interpretation, words: [String], readAs: [String]? = nil, kb: KnowledgeBase, scratch: MatcherScratch) {
         guard stages.contains(.learned), result.decision != .outOfScope,
@@ -217,8 +219,8 @@ public struct MessageInterpreter: Sendable {
     /// A pattern answered, and the model is all but certain the message is other business:
     /// it is turned away when the examples agree clearly (other business ranked first, the
     /// best intent of ours under `learnedVetoShare` of its score) and it neither speaks to
-    /// us nor carries an order number. Patterns match shop words, and shop words are what other business is asked in
-    /// ("the organisers won't refund the entry fee").
+    /// us nor carries an order number. Patterns match shop words, and shop words are what
+    /// other business is asked in ("the organisers won't refund the entry fee").
     private func vetoOtherBusiness(_ result: inout Interpretation, guess: MessageClassifier.Guess, words: [String],
                                    kb: KnowledgeBase, scratch: MatcherScratch) {
         guard stages.contains(.outOfScope), result.decision == .pattern, guess.probability >= learnedVeto,
@@ -338,8 +340,8 @@ public struct MessageInterpreter: Sendable {
         let scorer = kb.understanding.scorer
         let terms = scratch.terms(of: words, kb: kb)
         var ranked = scorer.rank(terms)
-        // The layer's examples only resemble other business; a message that speaks to us ("bei euch",
-        // "euren Shop", "your") is ours, as the layer's patterns hold too.
+        // The layer's examples only resemble other business; a message that speaks to us
+        // ("bei euch", "euren Shop", "your") is ours, as the layer's patterns hold too.
         if !stages.contains(.outOfScope) || words.contains(where: ForeignNameRule.addressWords.contains) {
             ranked.removeAll { kb.intents[$0.intentIndex].action == .outOfScope }
         }
