@@ -9,12 +9,18 @@
 /// are all there may occur, one with a missing pair cannot. Strings are lower-cased
 /// bytes of folded text, as the index sees them; word boundaries are left out. Both only
 /// ever let more through, never less.
-struct LiteralPrefilter: Sendable {
+final class LiteralPrefilter: Sendable {
     /// Per set, per string: the table slots the string needs.
     private let sets: [[[UInt16]]]
     /// Per set, per string: its pieces between word boundaries, each of which the
     /// message must contain as it is.
     private let pieces: [[[[UInt8]]]]
+    /// Every set's strings in a row: each string's two rarest slots in one word (low and
+    /// high half), and where each set ends. Most strings of a long set fail on these, read
+    /// from one contiguous buffer, before their own slot arrays are touched: walking a few
+    /// hundred separately allocated arrays was bound by loading their headers.
+    private let keys: [UInt32]
+    private let setEnds: [Int]
 
     /// Sets with more strings than this cost more to test than they save. A list of a few
     /// hundred names still pays: a name fails at its first missing pair, and the pattern
@@ -46,6 +52,25 @@ struct LiteralPrefilter: Sendable {
         pieces = kept.map { set in
             set.map { string in string.split(separator: 1).map(Array.init) }
         }
+        keys = kept.flatMap { set in set.map { Self.key($0.filter { $0 != 1 }) } }
+        setEnds = kept.reduce(into: []) { ends, set in ends.append((ends.last ?? 0) + set.count) }
+    }
+
+    /// The slots of the string's two pairs least likely to be in a message: letters ranked
+    /// by how often they occur in German and English text, anything else (digits, umlaut
+    /// bytes, punctuation) as rare. A one-byte string is its own slot, twice.
+    private static func key(_ bytes: [UInt8]) -> UInt32 {
+        guard bytes.count > 1 else { return UInt32(bytes[0]) | UInt32(bytes[0]) << 16 }
+        let common = Array("enisratdhulcgmobwfkzpvyjxq".utf8)
+        func rank(_ byte: UInt8) -> Int {
+            if byte == 0x20 { return 0 }
+            return common.firstIndex(of: byte).map { $0 + 1 } ?? common.count + 1
+        }
+        let pairs = bytes.indices.dropLast()
+            .map { (rarity: rank(bytes[$0]) + rank(bytes[$0 + 1]), slot: UInt32(slot(bytes[$0], bytes[$0 + 1]))) }
+            .sorted { ($0.rarity, $0.slot) > ($1.rarity, $1.slot) }
+        let second = pairs.dropFirst().first { $0.slot != pairs[0].slot } ?? pairs[0]
+        return pairs[0].slot | second.slot << 16
     }
 
     var isEmpty: Bool { sets.isEmpty }
@@ -66,14 +91,23 @@ struct LiteralPrefilter: Sendable {
     /// are all there is then looked for in `text` itself: in a long message most pairs
     /// are marked, and a pattern run costs a hundred times the search.
     func admits(_ table: [UInt8], generation: UInt8, text: [UInt8]) -> Bool {
-        for (number, set) in sets.enumerated() {
+        var start = 0
+        for number in setEnds.indices {
+            let end = setEnds[number]
+            var index = start
             var found = false
-            for (index, string) in set.enumerated()
-            where string.allSatisfy({ table[Int($0)] == generation }) && Self.contains(text, all: pieces[number][index]) {
-                found = true
-                break
+            while index < end {
+                let key = keys[index]
+                if table[Int(key & 0xFFFF)] == generation, table[Int(key >> 16)] == generation,
+                   sets[number][index - start].allSatisfy({ table[Int($0)] == generation }),
+                   Self.contains(text, all: pieces[number][index - start]) {
+                    found = true
+                    break
+                }
+                index += 1
             }
             if !found { return false }
+            start = end
         }
         return true
     }
