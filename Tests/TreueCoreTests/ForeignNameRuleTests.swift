@@ -57,6 +57,34 @@ struct ForeignNameRuleTests {
         #expect(found(message) == nil)
     }
 
+    /// An unknown name opening an English message and doing something to the customer.
+    @Test(arguments: [
+        ("Kwikbuy sent me the wrong charger", "kwikbuy", "sent"),
+        ("Flatpax won't take back the shelf they cut for me", "flatpax", "won't"),
+        ("Zonkmart charged me twice at the till", "zonkmart", "charged"),
+        ("  Brixo refused to honour the price", "brixo", "refused"),
+    ])
+    func anUnknownNameThatDoesSomethingToTheCustomerIsOtherBusiness(_ message: String, _ name: String, _ verb: String) throws {
+        let finding = try #require(found(message))
+        #expect(finding.name == name)
+        #expect(finding.serviceWord == verb)
+    }
+
+    @Test(arguments: [
+        "Grandma sent me a gift card, how do I use it",      // a person, not a company
+        "Courier refused to leave it at the door",
+        "SPRING20 keeps saying expired at checkout",         // a code, not a name
+        "Eish, sent the shoes back two weeks ago",           // an opener before the verb
+        "Kwikbuy sent me your voucher",                       // speaks to us
+        "Kwikbuy sent me 12345678",                           // an order number
+        "kwikbuy sent me the wrong charger",                  // lower case: no name
+        "Jacke sent back last week",                          // a word of ours
+        "Kwikbuy says delivered but nothing came",            // saying and delivering: couriers do that with our parcels
+    ])
+    func ourCustomersAndOurCouriersAreNoAgents(_ message: String) {
+        #expect(found(message) == nil)
+    }
+
     @Test func aMisspellingOfOurWordIsNoName() {
         let corrector = SpellingCorrector(words: ["geschenkkarte", "rechnung"])
         let rule = ForeignNameRule(ourWords: ["geschenkkarte", "rechnung"])
@@ -78,6 +106,7 @@ struct ForeignNameRuleTests {
         ("Rechnung von Hetzner ist falsch", "invoice"),
         ("Freeletics Abo läuft weiter", "subscription"),
         ("Strato Passwort zurücksetzen", "account_login"),
+        ("Kwikbuy refused to exchange my toaster", "exchange_item"),
     ])
     func onTheShippedKnowledgeBaseEachRowNeedsTheRule(_ message: String, _ withoutRule: String) {
         let result = Self.interpret(message)
@@ -111,6 +140,8 @@ struct ForeignNameRuleTests {
 
     @Test(arguments: [
         ("DHL sagt zugestellt, aber nichts da", "delivery_delay"),
+        ("Evri refused to leave my parcel with the neighbour", "change_address"),   // a carrier the vocabulary names
+        ("Aramex keeps rescheduling my delivery", "delivery_delay"),
         ("PayPal-Zahlung bei euch ging nicht", "payment_problem"),
         ("Maestro Karte geht nicht", "payment_problem"),
         ("Mein Kundenkonto Passwort vergessen", "account_login"),

@@ -44,6 +44,26 @@ public struct ForeignNameRule: Sendable {
         "info", "infos", "hilfe", "wegen", "stichwort", "topic", "subject", "question", "re", "regarding", "issue", "help",
     ]
 
+    /// What a company does to a customer, said right after its name at the start of an
+    /// English message ("Takealot sent me the wrong charger", "Kmart won't give me back
+    /// …"): the customer tells us about business with that company. Words of delivering
+    /// and saying are left out: an unknown courier does those with our parcels.
+    static let agentVerbs: Set<String> = [
+        "sent", "refused", "refuses", "refusing", "cancelled", "canceled", "charged", "overcharged", "billed", "kept",
+        "keeps", "took", "declined", "blocked", "suspended", "closed", "increased", "raised",
+    ]
+    /// Negated auxiliaries before the apostrophe ("won't" is scanned as "won", "t").
+    static let agentNegations: Set<String> = ["won", "wouldn", "didn", "hasn", "haven", "doesn", "don"]
+    /// People a customer names at the start of a message: never a company, whatever the
+    /// knowledge base knows of them ("Grandma sent me a gift card").
+    static let people: Set<String> = [
+        "mum", "mom", "mam", "mummy", "mommy", "dad", "daddy", "grandma", "grandpa", "granny", "gran", "nan", "nana",
+        "grandad", "granddad", "wife", "husband", "hubby", "partner", "boyfriend", "girlfriend", "fiance", "fiancee",
+        "friend", "mate", "sister", "brother", "sis", "bro", "son", "daughter", "aunt", "auntie", "uncle", "cousin",
+        "niece", "nephew", "boss", "colleague", "neighbour", "neighbor", "flatmate", "roommate", "postman", "postie",
+        "driver", "courier", "someone", "somebody", "everyone", "nobody", "they", "he", "she", "it", "bank",
+    ]
+
     /// Words between a service word and the name after it ("Rechnung von Hetzner").
     static let linkWords: Set<String> = ["von", "vom", "bei", "beim", "from", "with", "at"]
 
@@ -107,6 +127,7 @@ public struct ForeignNameRule: Sendable {
     ///   - corrector: reads a misspelt word as the word it stands for.
     public func find(in folded: String, words: [MessageWord], corrector: SpellingCorrector? = nil) -> Finding? {
         let isOurs = { (word: String) in self.isOurs(word, corrector: corrector) }
+        if let agent = findAgent(in: folded, words: words, isOurs: isOurs) { return agent }
         guard words.contains(where: { Self.serviceWords[$0.text] != nil }),
               !words.contains(where: { Self.shopWords.contains($0.text) || Self.isOrderNumber($0.text) }) else { return nil }
         let bytes = Array(folded.utf8)
@@ -131,6 +152,28 @@ public struct ForeignNameRule: Sendable {
             }
         }
         return nil
+    }
+
+    /// An unknown name opening an English message, doing something to the customer
+    /// (`agentVerbs`). The message must not speak to us or carry an order number.
+    func findAgent(in folded: String, words: [MessageWord], isOurs: (String) -> Bool) -> Finding? {
+        guard words.count >= 3, !Self.people.contains(words[0].text),
+              !words.contains(where: { Self.addressWords.contains($0.text) || $0.text == "you" || $0.text == "u" || Self.isOrderNumber($0.text) })
+        else { return nil }
+        let verb: String
+        if Self.agentVerbs.contains(words[1].text) {
+            verb = words[1].text
+        } else if Self.agentNegations.contains(words[1].text), words[2].text == "t" {
+            verb = words[1].text + "'t"
+        } else {
+            return nil
+        }
+        let bytes = Array(folded.utf8)
+        // A code ("SPRING20 keeps saying expired") or an opener ("Eish, sent …") is no agent.
+        guard bytes[..<words[0].range.lowerBound].allSatisfy({ $0 == 0x20 }), Self.adjacent(words[0], words[1], in: bytes),
+              words[0].text.unicodeScalars.allSatisfy(\.properties.isAlphabetic),
+              isName(words[0], in: bytes, isOurs: isOurs) else { return nil }
+        return Finding(name: words[0].text, serviceWord: verb, language: "en")
     }
 
     /// Written like a name (a capital first letter, or letters and digits mixed like "N26"),
