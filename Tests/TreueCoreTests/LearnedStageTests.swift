@@ -25,16 +25,6 @@ import Testing
         #expect(money.intentIndex == 1)
     }
 
-    /// A labelled message teaches what it asks for, not what it rules out: trained on
-    /// whole texts, "money back" would count for the exchange it was labelled with.
-    @Test func aLabelledMessageTeachesWithoutTheWordsItRulesOut() {
-        let asked = MessageWords.words(of: Understanding.asked("not my money back, I'd like the same one in red"))
-        #expect(!asked.contains("money"))
-        #expect(asked.contains("red"))
-        let plain = "wo ist mein Paket"
-        #expect(Understanding.asked(plain) == plain)
-    }
-
     @Test func otherBusinessIsAClassOfItsOwn() throws {
         let model = MessageClassifier(documents: Self.documents)
         let guess = try #require(model.classify("netflix abo kündigen bitte"))

@@ -80,19 +80,10 @@ public struct Understanding: Sendable {
             if let index = indexByID[phrasing.intent] { documents.append(.init(text: phrasing.text, label: label(index))) }
         }
         for message in content.labelled {
-            if message.intent == "-" { documents.append(.init(text: asked(message.text), label: nil)) }
-            else if let index = indexByID[message.intent] { documents.append(.init(text: asked(message.text), label: label(index))) }
+            if message.intent == "-" { documents.append(.init(text: message.text, label: nil)) }
+            else if let index = indexByID[message.intent] { documents.append(.init(text: message.text, label: label(index))) }
         }
         return MessageClassifier(documents: documents)
-    }
-
-    /// What a labelled message asks for: the words it rules out are left out, as they are
-    /// when a message is classified. "Für den Warenkorb brauch ich sie noch nicht – wie
-    /// viele Punkte hab ich?" teaches the points balance, not redeeming.
-    static func asked(_ text: String) -> String {
-        let folded = TextFolder.fold(text).folded
-        let spans = NegationScope.spans(in: folded, words: MessageWords.scan(folded))
-        return spans.isEmpty ? text : NegationScope.blank(folded, spans)
     }
 
     static func conceptName(_ name: String) -> String {
