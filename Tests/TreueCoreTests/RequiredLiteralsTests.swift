@@ -41,6 +41,27 @@ struct RequiredLiteralsTests {
         #expect(prefilter.admits(table, generation: 2, text: having))
     }
 
+    /// A long set is looked up by the message's bytes and pairs, a short one walked: both
+    /// admit the same messages, whichever name of the list the message has.
+    @Test func aLongSetAdmitsWhatTheSameNamesWalkedAdmit() {
+        let names = (0..<200).map { "shop\($0 * 7)zy" } + ["qu", "x", "ab cd"]
+        let long = LiteralPrefilter(requirements: [Set(names)])
+        let walked = names.map { LiteralPrefilter(requirements: [[$0]]) }
+        #expect(names.count >= LiteralPrefilter.bucketedSetSize)
+        var table = [UInt8](repeating: 0, count: LiteralPrefilter.tableSize)
+        var generation: UInt8 = 0
+        let texts = ["wo ist mein paket", "shop77zy abo", "abo bei shop1393zy gekündigt", "shop14z y", "ab cd", "abcd",
+                     "quatsch", "xylophon", "sho p7zy", "mein shop700zy", ""]
+        for text in texts {
+            generation &+= 1
+            let bytes = Array(text.utf8)
+            LiteralPrefilter.mark(bytes, in: &table, generation: generation)
+            let expected = walked.contains { $0.admits(table, generation: generation, text: bytes) }
+            #expect(long.admits(table, generation: generation, text: bytes) == expected, "\(text)")
+            #expect(expected == names.contains { text.contains($0) }, "\(text)")
+        }
+    }
+
     @Test func followsVocabularyCalls() {
         let info = RequiredLiterals.analyse("wo ist (?&thing)") { name in
             name == "thing" ? RequiredLiterals.analyse("paket|sendung") : nil
@@ -71,7 +92,7 @@ struct RequiredLiteralsTests {
         let filter = LiteralPrefilter(requirements: [["wo", "wann"], ["paket", "sendung"]])
         func admits(_ text: String) -> Bool {
             var table = [UInt8](repeating: 0, count: LiteralPrefilter.tableSize)
-            LiteralPrefilter.mark(Array(text.utf8), in: &table, generation: 1)
+                LiteralPrefilter.mark(Array(text.utf8), in: &table, generation: 1)
             return filter.admits(table, generation: 1, text: Array(text.utf8))
         }
         #expect(admits("wo ist mein paket"))

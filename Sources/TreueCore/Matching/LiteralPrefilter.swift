@@ -21,6 +21,14 @@ final class LiteralPrefilter: Sendable {
     /// hundred separately allocated arrays was bound by loading their headers.
     private let keys: [UInt32]
     private let setEnds: [Int]
+    /// Long sets (`bucketedSetSize` strings or more) are not walked: their strings are
+    /// gathered by the slot of their rarest pair (`bucketStarts` per slot, from
+    /// `bucketBase[set]`, into `bucketMembers`, indices into `keys`), and only the buckets
+    /// of the message's bytes and pairs are read. -1: the set is walked.
+    private let bucketBase: [Int]
+    private let bucketStarts: [Int32]
+    private let bucketMembers: [Int32]
+    static let bucketedSetSize = 64
 
     /// Sets with more strings than this cost more to test than they save. A list of a few
     /// hundred names still pays: a name fails at its first missing pair, and the pattern
@@ -52,8 +60,31 @@ final class LiteralPrefilter: Sendable {
         pieces = kept.map { set in
             set.map { string in string.split(separator: 1).map(Array.init) }
         }
-        keys = kept.flatMap { set in set.map { Self.key($0.filter { $0 != 1 }) } }
-        setEnds = kept.reduce(into: []) { ends, set in ends.append((ends.last ?? 0) + set.count) }
+        let keys: [UInt32] = kept.flatMap { (set: [[UInt8]]) -> [UInt32] in
+            set.map { (string: [UInt8]) -> UInt32 in Self.key(string.filter { $0 != 1 }) }
+        }
+        let setEnds = kept.reduce(into: [Int]()) { ends, set in ends.append((ends.last ?? 0) + set.count) }
+        var bucketBase: [Int] = []
+        var bucketStarts: [Int32] = []
+        var bucketMembers: [Int32] = []
+        for (number, end) in setEnds.enumerated() {
+            let start = number == 0 ? 0 : setEnds[number - 1]
+            guard end - start >= Self.bucketedSetSize else { bucketBase.append(-1); continue }
+            bucketBase.append(bucketStarts.count)
+            let firstSlot = { (index: Int) -> Int in Int(keys[index] & 0xFFFF) }
+            let members: [Int] = (start..<end).sorted { (firstSlot($0), $0) < (firstSlot($1), $1) }
+            var next = 0
+            for slot in 0...Self.tableSize {
+                bucketStarts.append(Int32(bucketMembers.count + next))
+                while next < members.count, firstSlot(members[next]) == slot { next += 1 }
+            }
+            bucketMembers += members.map(Int32.init)
+        }
+        self.keys = keys
+        self.setEnds = setEnds
+        self.bucketBase = bucketBase
+        self.bucketStarts = bucketStarts
+        self.bucketMembers = bucketMembers
     }
 
     /// The slots of the string's two pairs least likely to be in a message: letters ranked
@@ -94,22 +125,56 @@ final class LiteralPrefilter: Sendable {
         var start = 0
         for number in setEnds.indices {
             let end = setEnds[number]
-            var index = start
             var found = false
-            while index < end {
-                let key = keys[index]
-                if table[Int(key & 0xFFFF)] == generation, table[Int(key >> 16)] == generation,
-                   sets[number][index - start].allSatisfy({ table[Int($0)] == generation }),
-                   Self.contains(text, all: pieces[number][index - start]) {
-                    found = true
-                    break
+            let base = bucketBase[number]
+            if base >= 0 {
+                // The buckets of the message's own bytes and pairs, in the order it has
+                // them; a pair it has twice reads its bucket twice, which costs less than
+                // listing each once.
+                var previous: UInt8 = 0
+                for (position, byte) in text.enumerated() {
+                    if bucket(base + Int(byte), set: number, from: start, table, generation, text)
+                        || (position > 0 && bucket(base + Self.slot(previous, byte), set: number, from: start, table, generation, text)) {
+                        found = true
+                        break
+                    }
+                    previous = byte
                 }
-                index += 1
+            } else {
+                var index = start
+                while index < end {
+                    let key = keys[index]
+                    if table[Int(key & 0xFFFF)] == generation, table[Int(key >> 16)] == generation,
+                       holds(number, index - start, table, generation, text) {
+                        found = true
+                        break
+                    }
+                    index += 1
+                }
             }
             if !found { return false }
             start = end
         }
         return true
+    }
+
+    /// Whether a string of the bucket at `slot` (offset by its set's base) holds.
+    @inline(__always)
+    private func bucket(_ slot: Int, set: Int, from start: Int, _ table: [UInt8], _ generation: UInt8, _ text: [UInt8]) -> Bool {
+        var member = Int(bucketStarts[slot])
+        let stop = Int(bucketStarts[slot + 1])
+        while member < stop {
+            let index = Int(bucketMembers[member])
+            if table[Int(keys[index] >> 16)] == generation, holds(set, index - start, table, generation, text) { return true }
+            member += 1
+        }
+        return false
+    }
+
+    /// Every pair of the string is marked, and its pieces are in the text.
+    @inline(__always)
+    private func holds(_ set: Int, _ string: Int, _ table: [UInt8], _ generation: UInt8, _ text: [UInt8]) -> Bool {
+        sets[set][string].allSatisfy({ table[Int($0)] == generation }) && Self.contains(text, all: pieces[set][string])
     }
 
     private static func contains(_ text: [UInt8], all pieces: [[UInt8]]) -> Bool {
