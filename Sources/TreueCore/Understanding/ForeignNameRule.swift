@@ -157,13 +157,12 @@ public struct ForeignNameRule: Sendable {
     /// An unknown name opening an English message, doing something to the customer
     /// (`agentVerbs`). The message must not speak to us or carry an order number.
     func findAgent(in folded: String, words: [MessageWord], isOurs: (String) -> Bool) -> Finding? {
-        guard words.count >= 3, !Self.people.contains(words[0].text),
-              !words.contains(where: { Self.addressWords.contains($0.text) || $0.text == "you" || $0.text == "u" || Self.isOrderNumber($0.text) })
-        else { return nil }
+        // The verb first: it rules out nearly every message for one lookup.
+        guard words.count >= 3 else { return nil }
         let verb: String
         if Self.agentVerbs.contains(words[1].text) {
             verb = words[1].text
-        } else if Self.agentNegations.contains(words[1].text), words[2].text == "t" {
+        } else if words[2].text == "t", Self.agentNegations.contains(words[1].text) {
             verb = words[1].text + "'t"
         } else {
             return nil
@@ -171,7 +170,8 @@ public struct ForeignNameRule: Sendable {
         let bytes = Array(folded.utf8)
         // A code ("SPRING20 keeps saying expired") or an opener ("Eish, sent …") is no agent.
         guard bytes[..<words[0].range.lowerBound].allSatisfy({ $0 == 0x20 }), Self.adjacent(words[0], words[1], in: bytes),
-              words[0].text.unicodeScalars.allSatisfy(\.properties.isAlphabetic),
+              words[0].text.unicodeScalars.allSatisfy(\.properties.isAlphabetic), !Self.people.contains(words[0].text),
+              !words.contains(where: { Self.addressWords.contains($0.text) || $0.text == "you" || $0.text == "u" || Self.isOrderNumber($0.text) }),
               isName(words[0], in: bytes, isOurs: isOurs) else { return nil }
         return Finding(name: words[0].text, serviceWord: verb, language: "en")
     }
