@@ -116,6 +116,7 @@ eval: build
 	.build/debug/treue check --eval Intents/labelled/tuning-51.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-52.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-53.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-54.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-55.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-3.tsv --nearest
