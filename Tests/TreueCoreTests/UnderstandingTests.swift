@@ -222,6 +222,7 @@ struct UnderstandingTests {
         "nicht funktioniert, der mixer ist neu",
         "no way to log in, it says wrong password",
         "i know my order number 1234567 but where is it",
+        "hi po, may i know how many points i already have? salamat po",
         // Adding, not ruling out; forgetting as the problem; a no that answers no question.
         "ich will nicht nur umtauschen, sondern auch eine gutschrift",
         "nicht nur die jacke, auch die hose ist zu klein",

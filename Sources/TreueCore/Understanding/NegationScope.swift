@@ -426,7 +426,9 @@ public enum NegationScope {
     /// "I know how many points I have, I need …", "i already know your hours, but …": what
     /// the customer says they know, up to the clause that asks for something else.
     private static func knownAlreadyEnd(at index: Int, _ words: [MessageWord], _ folded: String) -> Int? {
-        guard words[index].text == "i", index + 1 < words.count else { return nil }
+        // "May I know how many points I have?" asks politely; it knows nothing yet.
+        guard words[index].text == "i", index + 1 < words.count,
+              index == 0 || !["may", "can", "could", "might", "shall", "should"].contains(words[index - 1].text) else { return nil }
         var end = index + 1
         if ["already", "do"].contains(words[end].text) { end += 1 }
         guard end < words.count, words[end].text == "know" else { return nil }
