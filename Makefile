@@ -122,6 +122,7 @@ eval: build
 	.build/debug/treue check --eval Intents/labelled/tuning-57.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-58.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-59.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-60.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-61.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-3.tsv --nearest
