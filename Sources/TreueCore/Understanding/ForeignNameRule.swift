@@ -70,6 +70,10 @@ public struct ForeignNameRule: Sendable {
     /// Words that speak to us.
     static let addressWords: Set<String> = ["euch", "eure", "euer", "eurem", "euren", "eurer", "eures", "your", "yours"]
 
+    /// Words that speak to us, "you" too: a message with one may be ours whatever a rule or
+    /// the learned model makes of it ("you cancelled my order and kept the deposit").
+    static let speaksToUs: Set<String> = addressWords.union(["you", "u", "ihr", "ihnen"])
+
     /// Words that make a message ours: it names us, our order or paying for something.
     static let shopWords: Set<String> = addressWords.union([
         "bestellung", "bestellungen", "bestellt", "bestellen", "bestellnummer", "lieferung", "geliefert", "retoure",
@@ -171,7 +175,7 @@ public struct ForeignNameRule: Sendable {
         // A code ("SPRING20 keeps saying expired") or an opener ("Eish, sent …") is no agent.
         guard bytes[..<words[0].range.lowerBound].allSatisfy({ $0 == 0x20 }), Self.adjacent(words[0], words[1], in: bytes),
               words[0].text.unicodeScalars.allSatisfy(\.properties.isAlphabetic), !Self.people.contains(words[0].text),
-              !words.contains(where: { Self.addressWords.contains($0.text) || $0.text == "you" || $0.text == "u" || Self.isOrderNumber($0.text) }),
+              !words.contains(where: { Self.speaksToUs.contains($0.text) || Self.isOrderNumber($0.text) }),
               isName(words[0], in: bytes, isOurs: isOurs) else { return nil }
         return Finding(name: words[0].text, serviceWord: verb, language: "en")
     }

@@ -224,7 +224,7 @@ public struct MessageInterpreter: Sendable {
     private func vetoOtherBusiness(_ result: inout Interpretation, guess: MessageClassifier.Guess, words: [String],
                                    kb: KnowledgeBase, scratch: MatcherScratch) {
         guard stages.contains(.outOfScope), result.decision == .pattern, guess.probability >= learnedVeto,
-              !words.contains(where: { Self.speaksToUs.contains($0) || ForeignNameRule.isOrderNumber($0) }) else { return }
+              !words.contains(where: { ForeignNameRule.speaksToUs.contains($0) || ForeignNameRule.isOrderNumber($0) }) else { return }
         let ranked = kb.understanding.scorer.rank(scratch.terms(of: words, kb: kb))
         guard let first = ranked.first, kb.intents[first.intentIndex].action == .outOfScope,
               (ranked.first { kb.intents[$0.intentIndex].action == nil }?.score ?? 0) < first.score * learnedVetoShare else { return }
@@ -240,10 +240,6 @@ public struct MessageInterpreter: Sendable {
         result.captures = [:]
         result.scores = Array(ranked.prefix(3))
     }
-
-    /// A message with one of these, or an order number, may be ours whatever the model
-    /// thinks: "you cancelled my order and kept the deposit".
-    static let speaksToUs = ForeignNameRule.addressWords.union(["you", "ihr", "ihnen"])
 
     /// The restored word, capitalised when the customer capitalised it (a capital tells
     /// the foreign-name rule a name from a noun; patterns match without case).
