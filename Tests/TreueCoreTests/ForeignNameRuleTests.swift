@@ -85,6 +85,35 @@ struct ForeignNameRuleTests {
         #expect(found(message) == nil)
     }
 
+    /// A trade or business the knowledge base does not know, named by a common noun that
+    /// opens the message, doing something to the customer.
+    @Test(arguments: [
+        ("The thatcher sent me a bill for work he never did", "thatcher", "sent"),
+        ("my locksmith charged me twice for one visit", "locksmith", "charged"),
+        ("Der Kaminkehrer hat mir die Rechnung zweimal geschickt", "kaminkehrer", "geschickt"),
+        ("Unser Hufschmied berechnet die Anfahrt doppelt", "hufschmied", "berechnet"),
+    ])
+    func anUnknownTradeThatDoesSomethingToTheCustomerIsOtherBusiness(_ message: String, _ noun: String, _ verb: String) throws {
+        let finding = try #require(found(message))
+        #expect(finding.name == noun)
+        #expect(finding.serviceWord == verb)
+    }
+
+    @Test(arguments: [
+        "Meine Tante hat mir eine Karte geschickt",               // family, not a trade
+        "Der Paketbote hat das Paket beim Nachbarn vergessen",    // our courier
+        "Die Jacke hat jemand zerkratzt",                         // a word of ours
+        "The thatcher sent your voucher to me",                   // speaks to us
+        "The thatcher sent me 12345678",                          // an order number
+        "The thatcher keeps calling me",                          // products keep doing things too
+        "My accountant wants an invoice with the VAT on it",      // wanting a document from us
+        "Der Kaminkehrer will die Rechnung mit Steuer",
+        "Well the thatcher sent me a bill",                       // not opening the message
+    ])
+    func ourPeopleOurThingsAndRequestsToUsAreNoTrade(_ message: String) {
+        #expect(found(message) == nil)
+    }
+
     @Test func aMisspellingOfOurWordIsNoName() {
         let corrector = SpellingCorrector(words: ["geschenkkarte", "rechnung"])
         let rule = ForeignNameRule(ourWords: ["geschenkkarte", "rechnung"])
@@ -107,6 +136,8 @@ struct ForeignNameRuleTests {
         ("Freeletics Abo läuft weiter", "subscription"),
         ("Strato Passwort zurücksetzen", "account_login"),
         ("Kwikbuy refused to exchange my toaster", "exchange_item"),
+        ("The thatcher sent me the wrong invoice for the roof", "wrong_or_missing_item"),
+        ("Der Kaminkehrer hat mir die Rechnung zweimal geschickt", "invoice"),
     ])
     func onTheShippedKnowledgeBaseEachRowNeedsTheRule(_ message: String, _ withoutRule: String) {
         let result = Self.interpret(message)

@@ -132,6 +132,7 @@ public struct ForeignNameRule: Sendable {
     public func find(in folded: String, words: [MessageWord], corrector: SpellingCorrector? = nil) -> Finding? {
         let isOurs = { (word: String) in self.isOurs(word, corrector: corrector) }
         if let agent = findAgent(in: folded, words: words, isOurs: isOurs) { return agent }
+        if let provider = findProvider(in: folded, words: words, isOurs: isOurs) { return provider }
         guard words.contains(where: { Self.serviceWords[$0.text] != nil }),
               !words.contains(where: { Self.shopWords.contains($0.text) || Self.isOrderNumber($0.text) }) else { return nil }
         let bytes = Array(folded.utf8)
@@ -178,6 +179,64 @@ public struct ForeignNameRule: Sendable {
               !words.contains(where: { Self.speaksToUs.contains($0.text) || Self.isOrderNumber($0.text) }),
               isName(words[0], in: bytes, isOurs: isOurs) else { return nil }
         return Finding(name: words[0].text, serviceWord: verb, language: "en")
+    }
+
+    /// Determiners that open a message naming who acted ("The upholsterer sent …",
+    /// "Der Maler hat … gestrichen"), with the message's language.
+    static let openingDeterminers: [String: String] = [
+        "the": "en", "my": "en", "our": "en",
+        "der": "de", "die": "de", "das": "de", "mein": "de", "meine": "de", "unser": "de", "unsere": "de", "unsre": "de",
+    ]
+    /// What a trade or a business does to a customer, right after it in English.
+    /// Negations and "keeps" are left out: products do those too ("the zip keeps breaking");
+    /// so is wanting: "my accountant wants a document showing the VAT" asks us for an invoice.
+    static let providerVerbs: Set<String> = [
+        "sent", "refused", "refuses", "cancelled", "canceled", "charged", "overcharged", "billed", "invoiced", "declined",
+        "painted", "spelled", "spelt", "resoled", "lost",
+    ]
+    /// The same in German, right after the noun ("Der Kammerjäger berechnet …"); not
+    /// "will" or "verlangt", for the same reason as "wants".
+    static let providerVerbsGerman: Set<String> = ["schuldet", "berechnet", "berechnete", "weigert"]
+    /// Participles that finish "Der X hat …" as something done to the customer.
+    static let providerParticiples: Set<String> = [
+        "geschickt", "berechnet", "abgebucht", "eingezogen", "storniert", "abgesagt", "gekuendigt", "gesperrt",
+        "verschlampt", "verloren", "vergessen", "erhoeht", "gestrichen", "besohlt", "gefaerbt", "montiert", "ausgestellt",
+        "zerkratzt", "verwechselt", "vertauscht",
+    ]
+    /// People a German message opens with: what they do is family business or ours
+    /// ("Meine Tante hat mir eine Geschenkkarte von euch geschenkt"), never a trade's.
+    static let germanPeople: Set<String> = [
+        "mutter", "mama", "vater", "papa", "mann", "frau", "sohn", "tochter", "bruder", "schwester", "oma", "opa", "tante",
+        "onkel", "freund", "freundin", "kumpel", "nachbar", "nachbarin", "kollege", "kollegin", "partner", "partnerin",
+        "cousin", "cousine", "neffe", "nichte", "enkel", "enkelin", "kind", "kinder", "schwiegermutter", "schwiegervater",
+        "paketbote", "postbote", "bote", "fahrer", "zusteller", "kurier",
+    ]
+
+    /// A trade or business named by a common noun the knowledge base does not know, opening
+    /// the message and doing something to the customer: "The upholsterer sent my armchair back
+    /// in mustard", "Der Schuster hat meine Stiefel zerkratzt". Our own people and parts
+    /// (courier, seller, Kundenservice, the app) are words the shop's texts use.
+    func findProvider(in folded: String, words: [MessageWord], isOurs: (String) -> Bool) -> Finding? {
+        guard words.count >= 4, let language = Self.openingDeterminers[words[0].text] else { return nil }
+        let noun = words[1].text
+        let acts: String?
+        if language == "en" {
+            acts = Self.providerVerbs.contains(words[2].text) ? words[2].text : nil
+        } else if Self.providerVerbsGerman.contains(words[2].text) {
+            acts = words[2].text
+        } else if words[2].text == "hat" {
+            acts = words[3...].prefix(10).first { Self.providerParticiples.contains($0.text) }?.text
+        } else {
+            acts = nil
+        }
+        guard let acts else { return nil }
+        let bytes = Array(folded.utf8)
+        guard bytes[..<words[0].range.lowerBound].allSatisfy({ $0 == 0x20 }), Self.adjacent(words[1], words[2], in: bytes),
+              noun.count >= 4, noun.unicodeScalars.allSatisfy(\.properties.isAlphabetic),
+              !Self.people.contains(noun), !Self.germanPeople.contains(noun), !FunctionWords.all.contains(noun),
+              !words.contains(where: { Self.speaksToUs.contains($0.text) || Self.isOrderNumber($0.text) }),
+              !isOurs(noun) else { return nil }
+        return Finding(name: noun, serviceWord: acts, language: language)
     }
 
     /// Written like a name (a capital first letter, or letters and digits mixed like "N26"),
