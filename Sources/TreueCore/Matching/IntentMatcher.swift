@@ -42,6 +42,8 @@ public final class IntentMatcher: Sendable {
     private let guards: [CompiledPattern]
     let priorities: [Int]
     let index: CandidateIndex
+    /// The patterns without a literal to index, as the bit set every message starts from.
+    private let unindexedBits: [UInt64]
     public let limits: MatchLimits
     let maxCaptureGroups: Int
 
@@ -52,6 +54,9 @@ public final class IntentMatcher: Sendable {
         self.limits = limits
         let index = CandidateIndex(requirements: patterns.map(\.requiredLiterals))
         self.index = index
+        var unindexedBits = [UInt64](repeating: 0, count: (patterns.count + 63) / 64)
+        for number in index.unindexed { unindexedBits[Int(number) / 64] |= 1 << UInt64(number % 64) }
+        self.unindexedBits = unindexedBits
         // A set the index looks up word for word needs no second test.
         prefilters = Array(patterns.enumerated()).concurrentMap { number, pattern in
             let sets = index.coversFully(number) ? pattern.requirementSets.filter { $0 != pattern.requiredLiterals } : pattern.requirementSets
@@ -172,29 +177,26 @@ public final class IntentMatcher: Sendable {
     /// Leaves the patterns to run in `scratch.candidates`, in load order.
     private func collectCandidates(for text: FoldedText, scratch: MatcherScratch) {
         scratch.startGuardedMessage()
-        scratch.generation &+= 1
-        if scratch.generation == 0 {
-            for i in scratch.marks.indices { scratch.marks[i] = 0 }
-            scratch.generation = 1
-        }
-        let generation = scratch.generation
         text.lowercasedBytes(into: &scratch.lowered)
-        // Local arrays in the loop: through the class, every mark costs an exclusivity
+        // Local arrays in the loop: through the class, every bit set costs an exclusivity
         // check and a uniqueness check.
-        var marks: [UInt32] = []
+        var bits: [UInt64] = []
         var candidates: [Int32] = []
-        swap(&marks, &scratch.marks)
+        swap(&bits, &scratch.candidateBits)
         swap(&candidates, &scratch.candidates)
-        candidates.removeAll(keepingCapacity: true)
+        for word in bits.indices { bits[word] = unindexedBits[word] }
         index.forEachCandidate(in: scratch.lowered) { number in
-            if marks[Int(number)] != generation {
-                marks[Int(number)] = generation
-                candidates.append(number)
+            bits[Int(number &>> 6)] |= 1 &<< UInt64(number & 63)
+        }
+        candidates.removeAll(keepingCapacity: true)
+        for word in bits.indices {
+            var rest = bits[word]
+            while rest != 0 {
+                candidates.append(Int32(word &<< 6 | rest.trailingZeroBitCount))
+                rest &= rest &- 1
             }
         }
-        candidates.append(contentsOf: index.unindexed)
-        candidates.sort()
-        swap(&marks, &scratch.marks)
+        swap(&bits, &scratch.candidateBits)
         swap(&candidates, &scratch.candidates)
     }
 

@@ -1,12 +1,13 @@
 import PCRE2Swift
 
 /// Per-thread working memory of an `IntentMatcher`: PCRE2's match data and JIT stack,
-/// the marks that keep a candidate from running twice for one message, and the
-/// message's byte pairs for the prefilter.
+/// the bit set of a message's candidate patterns, and the message's byte pairs for the
+/// prefilter.
 public final class MatcherScratch {
     let pcre: MatchScratch
-    var marks: [UInt32]
-    var generation: UInt32 = 0
+    /// One bit per pattern: a candidate is named once however many keys name it, and the
+    /// set bits read out in load order without a sort.
+    var candidateBits: [UInt64]
     var candidates: [Int32] = []
     var lowered: [UInt8] = []
     /// The message's bytes and byte pairs, stamped with `pairGeneration` (see
@@ -38,7 +39,7 @@ public final class MatcherScratch {
 
     init(patternCount: Int, guardCount: Int, maxCaptureGroups: Int, limits: MatchLimits) {
         pcre = MatchScratch(limits: limits, maxCaptureGroups: maxCaptureGroups)
-        marks = Array(repeating: 0, count: patternCount)
+        candidateBits = Array(repeating: 0, count: (patternCount + 63) / 64)
         guardStamps = Array(repeating: 0, count: guardCount)
         guardResults = Array(repeating: false, count: guardCount)
     }
