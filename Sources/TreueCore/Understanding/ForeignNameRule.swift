@@ -192,7 +192,7 @@ public struct ForeignNameRule: Sendable {
     /// so is wanting: "my accountant wants a document showing the VAT" asks us for an invoice.
     static let providerVerbs: Set<String> = [
         "sent", "refused", "refuses", "cancelled", "canceled", "charged", "overcharged", "billed", "invoiced", "declined",
-        "painted", "spelled", "spelt", "resoled", "lost",
+        "painted", "spelled", "spelt", "resoled", "lost", "charge", "charges", "collected", "collect",
     ]
     /// The same in German, right after the noun ("Der Kammerjäger berechnet …"); not
     /// "will" or "verlangt", for the same reason as "wants".
@@ -212,31 +212,65 @@ public struct ForeignNameRule: Sendable {
         "paketbote", "postbote", "bote", "fahrer", "zusteller", "kurier",
     ]
 
+    /// Generic heads of a two-word business name ("mama shop", "bike club"): ours alone,
+    /// another business after a word the knowledge base does not know.
+    static let businessHeads: Set<String> = [
+        "shop", "store", "club", "centre", "center", "studio", "salon", "garage", "company", "service", "stall",
+        "cleaner", "cleaners", "repairer", "laden", "verein", "markt",
+    ]
+    /// Auxiliaries between the business and what it did ("cleaner's charged", "has sent").
+    static let providerAuxiliaries: Set<String> = ["s", "has", "have"]
+    static let germanAuxiliaries: Set<String> = ["hat", "haben", "hot", "hett", "hät"]
+
     /// A trade or business named by a common noun the knowledge base does not know, opening
     /// the message and doing something to the customer: "The upholsterer sent my armchair back
-    /// in mustard", "Der Schuster hat meine Stiefel zerkratzt". Our own people and parts
-    /// (courier, seller, Kundenservice, the app) are words the shop's texts use.
+    /// in mustard", "Der Schuster hat meine Stiefel zerkratzt", "Window cleaner's charged me
+    /// for the back", "Eislaufhalle hat die Pauschale doppelt abgebucht". Our own people and
+    /// parts (courier, seller, Kundenservice, the app) are words the shop's texts use.
     func findProvider(in folded: String, words: [MessageWord], isOurs: (String) -> Bool) -> Finding? {
-        guard words.count >= 4, let language = Self.openingDeterminers[words[0].text] else { return nil }
-        let noun = words[1].text
-        let acts: String?
-        if language == "en" {
-            acts = Self.providerVerbs.contains(words[2].text) ? words[2].text : nil
-        } else if Self.providerVerbsGerman.contains(words[2].text) {
-            acts = words[2].text
-        } else if words[2].text == "hat" {
-            acts = words[3...].prefix(10).first { Self.providerParticiples.contains($0.text) }?.text
-        } else {
-            acts = nil
-        }
-        guard let acts else { return nil }
+        guard words.count >= 4 else { return nil }
         let bytes = Array(folded.utf8)
-        guard bytes[..<words[0].range.lowerBound].allSatisfy({ $0 == 0x20 }), Self.adjacent(words[1], words[2], in: bytes),
-              noun.count >= 4, noun.unicodeScalars.allSatisfy(\.properties.isAlphabetic),
-              !Self.people.contains(noun), !Self.germanPeople.contains(noun), !FunctionWords.all.contains(noun),
-              !words.contains(where: { Self.speaksToUs.contains($0.text) || Self.isOrderNumber($0.text) }),
-              !isOurs(noun) else { return nil }
-        return Finding(name: noun, serviceWord: acts, language: language)
+        guard bytes[..<words[0].range.lowerBound].allSatisfy({ $0 == 0x20 }) else { return nil }
+        let determiner = Self.openingDeterminers[words[0].text]
+        let start = determiner == nil ? 0 : 1
+        // One noun or two; the last before the verb names the business.
+        for head in start...(start + 1) where head + 2 < words.count {
+            guard let (acts, language) = providerAct(after: head, words, determiner: determiner) else { continue }
+            let nouns = words[start...head]
+            // "Eish, sent …": a comma before the verb leaves an opener, no business.
+            guard zip(nouns, nouns.dropFirst()).allSatisfy({ Self.adjacent($0, $1, in: bytes) }),
+                  bytes[words[head].range.upperBound..<words[head + 1].range.lowerBound].allSatisfy({ [0x20, 0x27, 0x80, 0x99, 0xE2].contains($0) }),
+                  nouns.allSatisfy({ noun in
+                      noun.text.count >= 3 && noun.text.unicodeScalars.allSatisfy(\.properties.isAlphabetic)
+                          && !Self.people.contains(noun.text) && !Self.germanPeople.contains(noun.text)
+                          && !FunctionWords.all.contains(noun.text) && !FunctionWords.negators.contains(noun.text)
+                  }),
+                  !words.contains(where: { Self.speaksToUs.contains($0.text) || Self.isOrderNumber($0.text) }) else { return nil }
+            let name = words[head].text
+            let unknown = name.count >= 4 && !isOurs(name)
+                || head > start && Self.businessHeads.contains(name) && !isOurs(words[head - 1].text)
+            guard unknown else { continue }
+            return Finding(name: nouns.map(\.text).joined(separator: " "), serviceWord: acts, language: language)
+        }
+        return nil
+    }
+
+    /// What the business right before `head + 1` did, and the language that says so.
+    private func providerAct(after head: Int, _ words: [MessageWord], determiner: String?) -> (String, String)? {
+        var verb = head + 1
+        if determiner != "de", Self.providerAuxiliaries.contains(words[verb].text), verb + 1 < words.count { verb += 1 }
+        let text = words[verb].text
+        // Without an article the first word may be a product ("Charger sent was the wrong
+        // one"): then the business must have done it to the customer ("sent me").
+        if determiner != "de", Self.providerVerbs.contains(text),
+           determiner != nil || verb + 1 < words.count && ["me", "us", "my", "our"].contains(words[verb + 1].text) {
+            return (text, "en")
+        }
+        guard determiner != "en" else { return nil }
+        if Self.providerVerbsGerman.contains(text) { return (text, "de") }
+        guard Self.germanAuxiliaries.contains(text), verb + 1 < words.count,
+              let participle = words[(verb + 1)...].prefix(10).first(where: { Self.providerParticiples.contains($0.text) }) else { return nil }
+        return (participle.text, "de")
     }
 
     /// Written like a name (a capital first letter, or letters and digits mixed like "N26"),
