@@ -157,6 +157,8 @@ struct ForeignNameRuleTests {
     @Test(arguments: [
         ("Brauch euren Account nich mehr, macht den einfach weg pls", "Brauch den Account nich mehr, macht den einfach weg pls", "account_delete"),
         ("In der Banking-App sehe ich euch doppelt mit 54,90.", "In der Banking-App sehe ich die doppelt mit 54,90.", "payment_problem"),
+        // an order number or "Bestellung" is ours too
+        ("Order 6021177 from last week – nothing showing in my rewards for it.", "Order from last week – nothing showing in my rewards for it.", "loyalty_points"),
     ])
     func aMessageThatSpeaksToUsIsNotTurnedAwayByTheLayersExamples(_ message: String, _ withoutUs: String, _ expected: String) {
         let result = Self.interpret(message)
@@ -164,6 +166,10 @@ struct ForeignNameRuleTests {
         let other = Self.interpret(withoutUs)
         #expect(other.decision == .outOfScope)
         #expect(other.outOfScopeRule == "examples of 'out_of_scope'")
+    }
+
+    @Test func anOrderOfOursIsNotTurnedAwayByTheLayersExamples() {
+        #expect(Self.intent(of: Self.interpret("Bestellung vom Wochenende, aber null Punkte drauf?")) == "loyalty_points")
     }
 
     static func interpret(_ message: String, stages: UnderstandingStages = .all) -> Interpretation {

@@ -337,8 +337,9 @@ public struct MessageInterpreter: Sendable {
         let terms = scratch.terms(of: words, kb: kb)
         var ranked = scorer.rank(terms)
         // The layer's examples only resemble other business; a message that speaks to us
-        // ("bei euch", "euren Shop", "your") is ours, as the layer's patterns hold too.
-        if !stages.contains(.outOfScope) || words.contains(where: ForeignNameRule.addressWords.contains) {
+        // ("bei euch", "euren Shop", "your") or names an order of ours (its number, a
+        // "Bestellung") is ours, as the layer's patterns hold too.
+        if !stages.contains(.outOfScope) || words.contains(where: { ForeignNameRule.addressWords.contains($0) || ForeignNameRule.isOrderNumber($0) || $0 == "bestellung" }) {
             ranked.removeAll { kb.intents[$0.intentIndex].action == .outOfScope }
         }
         result.scores = Array(ranked.prefix(3))
