@@ -27,6 +27,8 @@ struct ForeignNameRuleTests {
         ("my Noom membership", "noom", "membership"),
         ("Duolingo Plus Abo kündigen", "duolingo plus", "abo"),   // two capitalised words, the first unknown
         ("Strato Passwort zurücksetzen", "strato", "passwort"),
+        ("Bei Hetzner komm ich nicht mehr in mein Konto", "hetzner", "konto"),   // "bei" a name, the service word later
+        ("can't open my account at Blinkist since Monday", "blinkist", "account"),
     ])
     func anUnknownNameBeforeAServiceWordIsOtherBusiness(_ message: String, _ name: String, _ serviceWord: String) throws {
         let finding = try #require(found(message))
@@ -52,6 +54,8 @@ struct ForeignNameRuleTests {
         "Frage Rechnung",
         "Re: Konto gesperrt",
         "Question subscription",
+        "Bei Maestro wird die Karte abgelehnt",              // "bei" a word of ours
+        "Bei Euch komm ich nicht ins Konto",                 // "bei" us
     ])
     func ourWordsAndOurOrdersAreNoName(_ message: String) {
         #expect(found(message) == nil)
@@ -142,6 +146,7 @@ struct ForeignNameRuleTests {
         ("Freeletics Abo läuft weiter", "subscription"),
         ("Strato Passwort zurücksetzen", "account_login"),
         ("Kwikbuy refused to exchange my toaster", "exchange_item"),
+        ("Bei Jameda komm ich nicht mehr in mein Konto, Passwort vergessen", "account_login"),
         ("The thatcher sent me the wrong invoice for the roof", "wrong_or_missing_item"),
         ("Der Kaminkehrer hat mir die Rechnung zweimal geschickt", "invoice"),
     ])

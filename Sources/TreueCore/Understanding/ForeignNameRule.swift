@@ -156,8 +156,18 @@ public struct ForeignNameRule: Sendable {
                 return Finding(name: words[index + 2].text, serviceWord: word.text, language: language)
             }
         }
+        // "Bei Doctolib komm ich nicht mehr in mein Konto": the name after "bei", "at" or
+        // "with", the service word elsewhere in the same message.
+        for index in words.indices.dropFirst() where Self.placeWords.contains(words[index - 1].text) {
+            guard isName(words[index], in: bytes, isOurs: isOurs),
+                  let service = words.first(where: { Self.serviceWords[$0.text] != nil }) else { continue }
+            return Finding(name: words[index].text, serviceWord: service.text, language: Self.serviceWords[service.text] ?? nil)
+        }
         return nil
     }
+
+    /// Words before a company's name that place the customer's business with it.
+    static let placeWords: Set<String> = ["bei", "beim", "at", "with"]
 
     /// An unknown name opening an English message, doing something to the customer
     /// (`agentVerbs`). The message must not speak to us or carry an order number.
