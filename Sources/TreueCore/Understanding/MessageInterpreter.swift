@@ -241,6 +241,10 @@ public struct MessageInterpreter: Sendable {
         result.scores = Array(ranked.prefix(3))
     }
 
+    /// Words that name an order with us, beside an order number: the layer's examples do not
+    /// turn such a message away.
+    static let ourOrderWords: Set<String> = ["bestellung", "ordered"]
+
     /// The restored word, capitalised when the customer capitalised it (a capital tells
     /// the foreign-name rule a name from a noun; patterns match without case).
     private static func restoring(_ correction: SpellingCorrector.Correction, in folded: String) -> String {
@@ -339,7 +343,7 @@ public struct MessageInterpreter: Sendable {
         // The layer's examples only resemble other business; a message that speaks to us
         // ("bei euch", "euren Shop", "your") or names an order of ours (its number, a
         // "Bestellung") is ours, as the layer's patterns hold too.
-        if !stages.contains(.outOfScope) || words.contains(where: { ForeignNameRule.addressWords.contains($0) || ForeignNameRule.isOrderNumber($0) || $0 == "bestellung" }) {
+        if !stages.contains(.outOfScope) || words.contains(where: { ForeignNameRule.addressWords.contains($0) || ForeignNameRule.isOrderNumber($0) || Self.ourOrderWords.contains($0) }) {
             ranked.removeAll { kb.intents[$0.intentIndex].action == .outOfScope }
         }
         result.scores = Array(ranked.prefix(3))
