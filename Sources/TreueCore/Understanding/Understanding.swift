@@ -40,7 +40,12 @@ public struct Understanding: Sendable {
             documents[index, default: []].append((phrasing.text, phrasing.language))
             lexicon += MessageWords.words(of: phrasing.text)
         }
-        for entry in vocabulary.entries.values { authored += literalWords(of: entry.pattern, minimumLength: 4) }
+        // An entry that only rules words out where it stands (`not_a_product_en`, a bare
+        // negative lookahead) teaches the spelling stage no word: "booth" is no misspelt
+        // "boots" because the layer names boots as a thing we sell.
+        for entry in vocabulary.entries.values where !entry.pattern.hasPrefix("(?!") {
+            authored += literalWords(of: entry.pattern, minimumLength: 4)
+        }
         // Four-letter names stay out of the lexicon: they would become targets for every
         // four-letter typo. Protected from change they are all the same.
         lexicon += authored.filter { $0.count >= 5 }
