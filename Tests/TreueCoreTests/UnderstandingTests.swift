@@ -190,6 +190,11 @@ struct UnderstandingTests {
         ("mich interessiert weniger, was der versand kostet, als wie schnell es da ist", ["weniger was der versand kostet"]),
         ("meinen punktestand will ich gar nicht wissen, mich interessiert wie das programm funktioniert",
          ["meinen punktestand will ich gar nicht wissen"]),
+        // What is to happen without something rules it out.
+        ("wie kann ich den newsletter abbestellen, ohne meinen account zu loeschen", ["ohne meinen account zu loeschen"]),
+        ("kann ich die adresse noch aendern ohne abzusagen", ["ohne abzusagen"]),
+        ("how do i stop the emails without deleting my account", ["without deleting my account"]),
+        ("can i skip a box without cancelling, i'm away in june", ["without cancelling"]),
     ])
     func negatedSpans(_ text: String, _ expected: [String]) {
         let spans = NegationScope.spans(in: text, words: MessageWords.scan(text))
@@ -231,6 +236,10 @@ struct UnderstandingTests {
         "ich habe mein passwort vergessen, was nun",
         "not only late but also broken, i want a refund",
         "wo ist mein paket? ich warte seit tagen",
+        // Without a thing, not a doing: the complaint itself.
+        "the lamp came without the charger, only the base was there",
+        "the vase came without packaging and is chipped",
+        "kann ich ohne kundenkonto bestellen",
     ])
     func aNegationThatIsTheComplaintStays(_ text: String) {
         #expect(NegationScope.spans(in: text, words: MessageWords.scan(text)).isEmpty)

@@ -42,7 +42,7 @@ public enum NegationScope {
                 continue
             }
             if let end = rejectedLabelEnd(at: index, words, folded) ?? ruledOutEnd(at: index, words, folded)
-                ?? notJustEnd(at: index, words, folded) ?? lessThanEnd(at: index, words, folded) {
+                ?? notJustEnd(at: index, words, folded) ?? lessThanEnd(at: index, words, folded) ?? withoutEnd(at: index, words, folded) {
                 spans.append(span(index..<end, words))
                 index = end
                 continue
@@ -220,6 +220,54 @@ public enum NegationScope {
             if ["mehr", "eher", "more", "sondern", "als"].contains(words[later].text) {
                 return later - index > 1 && breaks(between: words[later - 1], and: words[later], folded) ? later : nil
             }
+            later += 1
+        }
+        return nil
+    }
+
+    /// "den Newsletter abbestellen, ohne das Konto zu löschen", "stop the emails without
+    /// deleting my account": what is to happen without something names what is not wanted.
+    /// German needs the infinitive with "zu" ("ohne … zu löschen", "ohne abzusagen") or
+    /// "ohne dass", English a verb in -ing right after "without" ("without cancelling",
+    /// "without having to"): "came without the charger" is the complaint and stays.
+    /// "abzusagen": a "zu" after the first two letters with three or more after it.
+    private static func hasInnerZu(_ word: String) -> Bool {
+        let bytes = Array(word.utf8)
+        guard bytes.count > 6 else { return false }
+        for i in 2..<(bytes.count - 4) where bytes[i] == UInt8(ascii: "z") && bytes[i + 1] == UInt8(ascii: "u") { return true }
+        return false
+    }
+
+    /// Things, not doings: "came without packaging" is the complaint.
+    private static let ingNouns: Set<String> = [
+        "packaging", "wrapping", "padding", "tracking", "shipping", "billing", "clothing", "bedding", "lighting", "anything",
+        "something", "nothing", "everything", "string", "warning", "booking", "filling", "lining", "stuffing", "housing", "fitting",
+    ]
+
+    private static func withoutEnd(at index: Int, _ words: [MessageWord], _ folded: String) -> Int? {
+        let word = words[index].text
+        guard let first = word.utf8.first, first == UInt8(ascii: "o") || first == UInt8(ascii: "w"),
+              word == "ohne" || word == "without", index > 0, index + 1 < words.count else { return nil }
+        if word == "without" {
+            let next = words[index + 1].text
+            guard next.utf8.count > 4, next.hasSuffix("ing"), !ingNouns.contains(next) else { return nil }
+            var end = index + 2
+            while end < words.count, end - index <= maximumWords, !breaks(between: words[end - 1], and: words[end], folded),
+                  !contrasts(at: end, words) { end += 1 }
+            return end
+        }
+        if words[index + 1].text == "dass" {
+            var end = index + 2
+            while end < words.count, end - index <= maximumWords + 2, !breaks(between: words[end - 1], and: words[end], folded) { end += 1 }
+            return end > index + 2 ? end : nil
+        }
+        var later = index + 1
+        while later < words.count, later - index <= maximumWords + 1 {
+            if later > index + 1, breaks(between: words[later - 1], and: words[later], folded) { return nil }
+            let text = words[later].text
+            if text == "zu", later + 1 < words.count, !breaks(between: words[later], and: words[later + 1], folded) { return later + 2 }
+            // "ohne abzusagen", "ohne zurueckzuschicken": the "zu" inside the verb.
+            if text.utf8.count > 6, text.hasSuffix("n"), hasInnerZu(text) { return later + 1 }
             later += 1
         }
         return nil
