@@ -56,8 +56,8 @@ web: build
 	TREUE=.build/debug/treue scripts/web-demo.sh
 
 ## Accuracy on the shared dev sets, and on held-out sets that are never used for tuning
-## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-14.tsv,
-## written without sight of Intents/). Intents/labelled/tuning-4.tsv to tuning-65.tsv were
+## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-15.tsv,
+## written without sight of Intents/). Intents/labelled/tuning-4.tsv to tuning-68.tsv were
 ## written the same way but are tuned on, and the learned stage trains on them. Add EVAL_FLAGS=--misses to see every miss and why
 ## on the sets that may be looked at. --nearest: how often the nearest intent `treue review`
 ## shows for a gap is the right one (top-1, top-3); --clusters: purity and completeness of
@@ -128,6 +128,9 @@ eval: build
 	.build/debug/treue check --eval Intents/labelled/tuning-63.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-64.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-65.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-66.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-67.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-68.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-3.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-4.tsv --nearest
@@ -141,6 +144,7 @@ eval: build
 	.build/debug/treue check --eval Tests/eval/heldout-12.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-13.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-14.tsv --nearest
+	.build/debug/treue check --eval Tests/eval/heldout-15.tsv --nearest
 	.build/debug/treue check --clusters Tests/eval/gap-corpus.tsv
 	.build/debug/treue check --clusters Tests/eval/gap-corpus-heldout.tsv
 
