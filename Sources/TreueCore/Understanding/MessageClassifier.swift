@@ -97,27 +97,36 @@ public struct MessageClassifier: Sendable {
         Self.topicWords(words).count { postings[Self.hash($0)] == nil }
     }
 
-    /// Each word and each pair of neighbouring words, once. Numbers (order numbers,
-    /// dates, sizes) and single letters say nothing about the topic and are left out.
-    static func features(of words: [String]) -> Set<UInt64> {
-        let words = topicWords(words)
-        var features = Set<UInt64>()
+    /// Each word and each pair of neighbouring words, once, ascending. Numbers (order
+    /// numbers, dates, sizes) and single letters say nothing about the topic and are left
+    /// out. A sorted array, not a set: no hashing per feature, and the scores are summed in
+    /// the same order in every process.
+    static func features(of words: [String]) -> [UInt64] {
+        var features: [UInt64] = []
+        features.reserveCapacity(2 * words.count)
         var previous: UInt64?
-        for word in words {
+        for word in words where isTopicWord(word) {
             let hash = Self.hash(word)
-            features.insert(hash)
-            if let previous { features.insert(previous &* 0x100_0000_01B3 ^ hash &+ 0x9E37_79B9_7F4A_7C15) }
+            features.append(hash)
+            if let previous { features.append(previous &* 0x100_0000_01B3 ^ hash &+ 0x9E37_79B9_7F4A_7C15) }
             previous = hash
         }
+        features.sort()
+        var unique = 0
+        for index in features.indices where unique == 0 || features[unique - 1] != features[index] {
+            features[unique] = features[index]
+            unique += 1
+        }
+        features.removeLast(features.count - unique)
         return features
     }
 
-    /// The words that can say something about the topic: two letters or more, no digits.
-    static func topicWords(_ words: [String]) -> [String] {
-        words.filter { word in
-            word.utf8.count >= 2 && !word.utf8.contains { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        }
+    static func isTopicWord(_ word: String) -> Bool {
+        word.utf8.count >= 2 && !word.utf8.contains { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
+
+    /// The words that can say something about the topic: two letters or more, no digits.
+    static func topicWords(_ words: [String]) -> [String] { words.filter(isTopicWord) }
 
     /// FNV-1a: stable across runs and machines, unlike `Hasher`.
     static func hash(_ word: String) -> UInt64 {
