@@ -72,7 +72,7 @@ public struct ForeignNameRule: Sendable {
 
     /// Words that speak to us, "you" too: a message with one may be ours whatever a rule or
     /// the learned model makes of it ("you cancelled my order and kept the deposit").
-    static let speaksToUs: Set<String> = addressWords.union(["you", "u", "ihr", "ihnen"])
+    static let speaksToUs: Set<String> = addressWords.union(["you", "u", "ihr", "ihnen", "yinz", "youse", "yous", "yall", "ya"])
 
     /// Words that make a message ours: it names us, our order or paying for something.
     static let shopWords: Set<String> = addressWords.union([
