@@ -58,8 +58,13 @@ public final class CompiledPattern: @unchecked Sendable {
         // An empty buffer may have no base address; PCRE2 needs a valid pointer.
         let empty: UInt8 = 0
         let rc: Int32 = withUnsafePointer(to: empty) { fallback in
-            pcre2_match_8(code, subject.baseAddress ?? fallback, subject.count, startOffset, options,
-                          scratch.matchData, scratch.context)
+            // Valid UTF-8 goes straight to the JIT code: pcre2_match's checks are for
+            // subjects that need them (the JIT never checks UTF-8 itself).
+            isJITCompiled && options == PCRE2_NO_UTF_CHECK
+                ? pcre2_jit_match_8(code, subject.baseAddress ?? fallback, subject.count, startOffset, 0,
+                                    scratch.matchData, scratch.context)
+                : pcre2_match_8(code, subject.baseAddress ?? fallback, subject.count, startOffset, options,
+                                scratch.matchData, scratch.context)
         }
         if rc == PCRE2_ERROR_NOMATCH { return .noMatch }
         if rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT
