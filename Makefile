@@ -57,7 +57,7 @@ web: build
 
 ## Accuracy on the shared dev sets, and on held-out sets that are never used for tuning
 ## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-15.tsv,
-## written without sight of Intents/). Intents/labelled/tuning-4.tsv to tuning-71.tsv were
+## written without sight of Intents/). Intents/labelled/tuning-4.tsv to tuning-74.tsv were
 ## written the same way but are tuned on, and the learned stage trains on them. Add EVAL_FLAGS=--misses to see every miss and why
 ## on the sets that may be looked at. --nearest: how often the nearest intent `treue review`
 ## shows for a gap is the right one (top-1, top-3); --clusters: purity and completeness of
@@ -134,6 +134,9 @@ eval: build
 	.build/debug/treue check --eval Intents/labelled/tuning-69.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-70.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-71.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-72.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-73.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-74.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-3.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-4.tsv --nearest
