@@ -17,6 +17,12 @@ public final class KnowledgeBase: Sendable {
     public let directory: String?
     /// Every answer, prompt and message text, parsed once.
     private let templates: [TemplateKey: Template]
+    /// Each pattern's place relative to the folder (`service.yaml:26:11`), made once: every
+    /// reply's evidence names one.
+    private let patternPlaces: [String]
+
+    /// Where pattern `number` of the matcher stands, relative to the knowledge-base folder.
+    public func place(ofPattern number: Int) -> String { patternPlaces[number] }
 
     public var intents: [Intent] { content.intents }
     public var phases: [String] { content.phases }
@@ -52,6 +58,7 @@ public final class KnowledgeBase: Sendable {
         for byLanguage in content.messages.values { byLanguage.values.forEach(add) }
         for byLanguage in SystemMessages.builtIn.values { byLanguage.values.forEach(add) }
         self.templates = templates
+        patternPlaces = matcher.patterns.map { Conversation.relative($0.source.location, to: directory).description }
         var index: [String: Int] = [:]
         for (number, intent) in content.intents.enumerated() where index[intent.id] == nil { index[intent.id] = number }
         indexByID = index
@@ -100,9 +107,17 @@ private struct TemplateKey: Hashable {
 
     init(_ text: String) { self.text = text }
 
+    /// The length, the first 48 bytes and the last 16: answers are hundreds of bytes long, and
+    /// two that agree in all of these still differ for `==`.
     func hash(into hasher: inout Hasher) {
         var text = text
-        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        text.withUTF8 { bytes in
+            hasher.combine(bytes.count)
+            let all = UnsafeRawBufferPointer(bytes)
+            guard all.count > 64 else { return hasher.combine(bytes: all) }
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: all[..<48]))
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: all[(all.count - 16)...]))
+        }
     }
 
     static func == (lhs: TemplateKey, rhs: TemplateKey) -> Bool {

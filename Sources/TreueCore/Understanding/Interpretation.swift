@@ -60,9 +60,9 @@ public struct Interpretation: Sendable {
         if !corrections.isEmpty { parts.append("corrected: " + corrections.map { "\($0.from)→\($0.to)" }.joined(separator: ", ")) }
         switch decision {
         case .pattern:
-            if let hit { parts.append("pattern \(Conversation.relative(kb.matcher.patterns[hit.patternNumber].source.location, to: kb.directory))") }
+            if let hit { parts.append("pattern \(kb.place(ofPattern: hit.patternNumber))") }
             if let overruled {
-                let place = Conversation.relative(kb.matcher.patterns[overruled.patternNumber].source.location, to: kb.directory)
+                let place = kb.place(ofPattern: overruled.patternNumber)
                 let ranked = scores.prefix(3).map { "\(kb.intents[$0.intentIndex].id) \(Self.figure($0.score))" }
                 parts.append("chosen by the examples (\(ranked.joined(separator: ", "))) over the pattern of '\(kb.intents[overruled.intentIndex].id)' at \(place)")
             }
@@ -70,13 +70,13 @@ public struct Interpretation: Sendable {
             let probability = Double(Int(((learned?.probability ?? 0) * 1000).rounded(.down))) / 10
             var said = "learned from \(kb.understanding.classifier.documentCount) labelled messages: \(intentIndex.map { kb.intents[$0].id } ?? "-") \(probability)%"
             if let overruled {
-                said += " over the pattern of '\(kb.intents[overruled.intentIndex].id)' at \(Conversation.relative(kb.matcher.patterns[overruled.patternNumber].source.location, to: kb.directory))"
+                said += " over the pattern of '\(kb.intents[overruled.intentIndex].id)' at \(kb.place(ofPattern: overruled.patternNumber))"
             }
             parts.append(said)
             if !scores.isEmpty { parts.append("examples: " + Self.ranked(scores.prefix(1), kb)) }
         case .examples, .clarify:
             if let overruled {
-                let place = Conversation.relative(kb.matcher.patterns[overruled.patternNumber].source.location, to: kb.directory)
+                let place = kb.place(ofPattern: overruled.patternNumber)
                 parts.append("overruled pattern of '\(kb.intents[overruled.intentIndex].id)' at \(place)")
             }
             parts.append("examples: " + Self.ranked(scores.prefix(3), kb))

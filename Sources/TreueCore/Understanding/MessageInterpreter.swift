@@ -230,7 +230,7 @@ public struct MessageInterpreter: Sendable {
               (ranked.first { kb.intents[$0.intentIndex].action == nil }?.score ?? 0) < first.score * learnedVetoShare else { return }
         var rule = "learned from \(kb.understanding.classifier.documentCount) labelled messages: other business"
         if let hit = result.hit {
-            let place = Conversation.relative(kb.matcher.patterns[hit.patternNumber].source.location, to: kb.directory)
+            let place = kb.place(ofPattern: hit.patternNumber)
             rule += " over the pattern of '\(kb.intents[hit.intentIndex].id)' at \(place)"
         }
         result.decision = .outOfScope
@@ -278,7 +278,7 @@ public struct MessageInterpreter: Sendable {
             result.decision = .outOfScope
             result.language = winner.language
             result.hit = winner
-            result.outOfScopeRule = "pattern \(Conversation.relative(kb.matcher.patterns[winner.patternNumber].source.location, to: kb.directory))"
+            result.outOfScopeRule = "pattern \(kb.place(ofPattern: winner.patternNumber))"
             return true
         }
         accept(winner, into: &result)
