@@ -207,36 +207,42 @@ public struct JSONLineWriter: Sendable {
                 index += 8
                 continue
             }
-            let byte = utf8[index]
-            if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte != 0xE2 {
-                index += 1
-                continue
-            }
-            if byte == 0xE2 {
-                // U+2028 is E2 80 A8, U+2029 is E2 80 A9; any other E2 sequence is plain.
-                guard index + 2 < count, utf8[index + 1] == 0x80, utf8[index + 2] & 0xFE == 0xA8 else {
+            // Eight bytes of which one may need a look go byte by byte, all of them: testing
+            // the overlapping eight again after each byte cost eight tests per dash or
+            // typographic quote (E2 …), which German answers are full of.
+            let windowEnd = min(index + 8, count)
+            while index < windowEnd {
+                let byte = utf8[index]
+                if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte != 0xE2 {
                     index += 1
                     continue
                 }
+                if byte == 0xE2 {
+                    // U+2028 is E2 80 A8, U+2029 is E2 80 A9; any other E2 sequence is plain.
+                    guard index + 2 < count, utf8[index + 1] == 0x80, utf8[index + 2] & 0xFE == 0xA8 else {
+                        index += 1
+                        continue
+                    }
+                    appendRun(utf8, from: runStart, to: index)
+                    appendUnicodeEscape(utf8[index + 2] == 0xA8 ? 0x2028 : 0x2029)
+                    index += 3
+                    runStart = index
+                    continue
+                }
                 appendRun(utf8, from: runStart, to: index)
-                appendUnicodeEscape(utf8[index + 2] == 0xA8 ? 0x2028 : 0x2029)
-                index += 3
+                switch byte {
+                case UInt8(ascii: "\""): appendTwo(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): appendTwo(UInt8(ascii: "\\"))
+                case 0x08: appendTwo(UInt8(ascii: "b"))
+                case 0x09: appendTwo(UInt8(ascii: "t"))
+                case 0x0A: appendTwo(UInt8(ascii: "n"))
+                case 0x0C: appendTwo(UInt8(ascii: "f"))
+                case 0x0D: appendTwo(UInt8(ascii: "r"))
+                default: appendUnicodeEscape(UInt16(byte))
+                }
+                index += 1
                 runStart = index
-                continue
             }
-            appendRun(utf8, from: runStart, to: index)
-            switch byte {
-            case UInt8(ascii: "\""): appendTwo(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): appendTwo(UInt8(ascii: "\\"))
-            case 0x08: appendTwo(UInt8(ascii: "b"))
-            case 0x09: appendTwo(UInt8(ascii: "t"))
-            case 0x0A: appendTwo(UInt8(ascii: "n"))
-            case 0x0C: appendTwo(UInt8(ascii: "f"))
-            case 0x0D: appendTwo(UInt8(ascii: "r"))
-            default: appendUnicodeEscape(UInt16(byte))
-            }
-            index += 1
-            runStart = index
         }
         appendRun(utf8, from: runStart, to: count)
     }
