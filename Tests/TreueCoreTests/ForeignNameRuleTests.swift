@@ -154,7 +154,8 @@ struct ForeignNameRuleTests {
         let result = Self.interpret(message)
         #expect(result.decision == .outOfScope)
         #expect(result.evidence(UnderstandingTests.shipped).contains("unknown name"))
-        #expect(Self.intent(of: Self.interpret(message, stages: UnderstandingStages.all.subtracting(.foreignNames))) == withoutRule)
+        // The learned model turns some of them away too ("Kaminkehrer"), so it is off here.
+        #expect(Self.intent(of: Self.interpret(message, stages: UnderstandingStages.all.subtracting([.foreignNames, .learned]))) == withoutRule)
     }
 
     /// The layer's examples resemble other business, but a message that speaks to us is

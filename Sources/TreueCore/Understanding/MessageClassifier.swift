@@ -1,7 +1,8 @@
 import Foundation
 
 /// Learns from labelled customer messages which intent a message belongs to: a
-/// multinomial naive Bayes model over the message's words and word pairs.
+/// multinomial naive Bayes model over the message's words and word pairs, and over the
+/// letter groups of the words it never saw.
 ///
 /// The examples' BM25 score asks how much of a message an intent's examples explain,
 /// which keeps it careful; this model asks which intent's labelled messages read most like
@@ -42,6 +43,10 @@ public struct MessageClassifier: Sendable {
     private let postings: [UInt64: [(classNumber: Int32, weight: Double)]]
     public let documentCount: Int
     private let documentsByLabel: [Int: Int]
+    /// The same for the letter groups of words (`letterGroups`), and their denominators:
+    /// what a word no labelled text had is read by.
+    private let groupPostings: [UInt64: [(classNumber: Int32, weight: Double)]]
+    private let groupLogDenominator: [Double]
 
     /// How many labelled texts of this intent the model learned from.
     public func documentCount(of intent: Int) -> Int { documentsByLabel[intent] ?? 0 }
@@ -54,12 +59,26 @@ public struct MessageClassifier: Sendable {
         var docs = [Int](repeating: 0, count: labels.count)
         var totals = [Int](repeating: 0, count: labels.count)
         var counts: [UInt64: [Int: Int]] = [:]
+        var groupTotals = [Int](repeating: 0, count: labels.count)
+        var groupCounts: [UInt64: [Int: Int]] = [:]
         for document in documents {
             let number = classNumber[document.label ?? -1]!
-            let features = Self.features(of: MessageWords.words(of: document.text))
+            let words = MessageWords.words(of: document.text)
+            let features = Self.features(of: words)
             docs[number] += 1
             totals[number] += features.count
             for feature in features { counts[feature, default: [:]][number, default: 0] += 1 }
+            for word in words where Self.isTopicWord(word) {
+                for group in Self.letterGroups(of: word) {
+                    groupCounts[group, default: [:]][number, default: 0] += 1
+                    groupTotals[number] += 1
+                }
+            }
+        }
+        let groupVocabulary = Double(groupCounts.count)
+        groupLogDenominator = groupTotals.map { log(Double($0) + Self.smoothing * groupVocabulary) }
+        groupPostings = groupCounts.mapValues { byClass in
+            byClass.sorted { $0.key < $1.key }.map { (Int32($0.key), log((Double($0.value) + Self.smoothing) / Self.smoothing)) }
         }
         let vocabulary = Double(counts.count)
         classLabels = labels
@@ -80,12 +99,29 @@ public struct MessageClassifier: Sendable {
     public func classify(words: [String]) -> Guess? {
         // Features no labelled text had say nothing (the same for every class).
         let seen = Self.features(of: words).compactMap { postings[$0] }
-        guard !seen.isEmpty, !classLabels.isEmpty else { return nil }
+        guard !classLabels.isEmpty else { return nil }
         let count = Double(seen.count)
         var scores = logPrior.indices.map { logPrior[$0] + count * log(Self.smoothing) - count * logDenominator[$0] }
         for classes in seen {
             for (number, weight) in classes { scores[Int(number)] += weight }
         }
+        // A word no labelled text had ("zruckschicke", "Rucksendung") is read by its letter
+        // groups, together worth one word.
+        // Measured in five folds over tuning sets 40 to 74: 13 more answered right, 5 fewer
+        // wrong and 8 more other-business messages turned away than without; groups of
+        // three letters did less.
+        var readByGroups = 0
+        for word in words where Self.isTopicWord(word) && postings[Self.hash(word)] == nil {
+            let groups = Self.letterGroups(of: word).compactMap { groupPostings[$0] }
+            guard !groups.isEmpty else { continue }
+            readByGroups += 1
+            let share = 1 / Double(groups.count)
+            for index in scores.indices { scores[index] += log(Self.smoothing) - groupLogDenominator[index] }
+            for classes in groups {
+                for (number, weight) in classes { scores[Int(number)] += share * weight }
+            }
+        }
+        guard !seen.isEmpty || readByGroups > 0 else { return nil }
         let best = scores.indices.max { (scores[$0], -$0) < (scores[$1], -$1) }!
         var sum = 0.0
         for score in scores { sum += exp(score - scores[best]) }
@@ -119,6 +155,23 @@ public struct MessageClassifier: Sendable {
         }
         features.removeLast(features.count - unique)
         return features
+    }
+
+    static let groupSize = 4
+
+    /// A word's runs of `groupSize` letters, the first and last marked as such; a shorter
+    /// word is one group.
+    static func letterGroups(of word: String) -> [UInt64] {
+        let bytes = [UInt8(ascii: "^")] + Array(word.utf8) + [UInt8(ascii: "$")]
+        guard bytes.count > groupSize else { return [hash(bytes[...])] }
+        return (0...(bytes.count - groupSize)).map { hash(bytes[$0..<($0 + groupSize)]) }
+    }
+
+    /// FNV-1a from another start than words', so a group never shares a word's hash.
+    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0x8422_2325_CBF2_9CE4
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return hash
     }
 
     static func isTopicWord(_ word: String) -> Bool {
