@@ -150,6 +150,25 @@ import Testing
         #expect(UnderstandingTests().understood(text).0 == "exchange_item")
     }
 
+    /// The out-of-scope layer's examples resemble other business; what they turn away the
+    /// model answers when it is certain beyond doubt (0.99999) of an intent.
+    @Test(arguments: [
+        ("Brauch den Account nich mehr, macht den einfach weg pls", "account_delete"),
+        ("Order from last week – nothing showing in my rewards for it.", "loyalty_points"),
+    ])
+    func whatTheLayersExamplesTurnedAwayACertainModelAnswers(_ text: String, _ expected: String) {
+        let tests = UnderstandingTests()
+        let (id, result) = tests.understood(text)
+        #expect(id == expected)
+        #expect(result.learned != nil)
+        let without = ForeignNameRuleTests.interpret(text, stages: UnderstandingStages.all.subtracting(.learned))
+        #expect(without.outOfScopeRule == "examples of 'out_of_scope'")
+        var doubting = MessageInterpreter()
+        doubting.learnedOverExamplesOfOtherBusiness = 2
+        let kb = UnderstandingTests.shipped
+        #expect(doubting.interpret(text, kb: kb, scratch: kb.matcher.makeScratch()).decision == .outOfScope)
+    }
+
     @Test func itNeverOverrulesTheOutOfScopeLayer() {
         let tests = UnderstandingTests()
         for text in ["mein lufthansa flug wurde gestrichen, wie bekomme ich eine erstattung", "wie ändere ich das wlan passwort an meiner fritzbox"] {

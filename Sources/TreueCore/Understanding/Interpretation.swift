@@ -41,6 +41,8 @@ public struct Interpretation: Sendable {
     public var learned: MessageClassifier.Guess?
     /// The out-of-scope layer that decided.
     public var outOfScopeRule: String?
+    /// The out-of-scope layer's examples decided (not its patterns or the foreign-name rule).
+    public var rejectedByExamples = false
 
     /// The stage that decided, as transcripts and `--explain` name it.
     public var stage: String {
