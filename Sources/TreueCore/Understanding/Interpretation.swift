@@ -76,6 +76,17 @@ public struct Interpretation: Sendable {
             }
             parts.append(said)
             if !scores.isEmpty { parts.append("examples: " + Self.ranked(scores.prefix(1), kb)) }
+        case .clarify where learned != nil:
+            let probability = Double(Int(((learned?.probability ?? 0) * 1000).rounded(.down))) / 10
+            let doubted = options.first.map { kb.intents[$0].id } ?? "-"
+            var said = "asked: learned from \(kb.understanding.classifier.documentCount) labelled messages: \(options.last.map { kb.intents[$0].id } ?? "-") \(probability)%"
+            if let overruled {
+                said += " against the pattern of '\(doubted)' at \(kb.place(ofPattern: overruled.patternNumber))"
+            } else {
+                said += " against '\(doubted)'"
+            }
+            parts.append(said)
+            parts.append("examples: " + Self.ranked(scores.prefix(3), kb))
         case .examples, .clarify:
             if let overruled {
                 let place = kb.place(ofPattern: overruled.patternNumber)
