@@ -21,9 +21,9 @@
 ///    fallback whose closest intent it names with confidence (or one of whose first three
 ///    it is all but certain, every word known to it), and any fallback when it is
 ///    certain; it settles a clarifying question, and overrules an answer only when it is
-///    all but certain of another intent. Sure of another intent but not that sure, with the
-///    examples ranking that intent first, it asks the customer which of the two they mean. It turns away a pattern's answer only when it is
-///    all but certain of other business and the message neither speaks to us nor names an
+///    all but certain of another intent; sure of another intent but not that sure, with the
+///    examples ranking that intent first, it asks which of the two is meant. It turns away
+///    a pattern's answer only when it is all but certain of other business and the message neither speaks to us nor names an
 ///    order. It never overrules the out-of-scope layer's patterns or the foreign-name rule,
 ///    and the layer's examples only when it is certain beyond doubt.
 public struct MessageInterpreter: Sendable {
@@ -216,7 +216,10 @@ public struct MessageInterpreter: Sendable {
             guard let chosen = result.intentIndex, chosen != intent,
                   kb.understanding.classifier.documentCount(of: chosen) >= learnedMinimumDocumentsPerIntent else { return }
             guard guess.probability >= learnedOverrule else {
-                askWhenTheOthersDisagree(&result, chosen: chosen, intent: intent, guess: guess, terms: terms(), kb: kb)
+                // The examples are ranked only when the model is sure enough to doubt.
+                if guess.probability >= learnedDoubt {
+                    askWhenTheOthersDisagree(&result, chosen: chosen, intent: intent, guess: guess, terms: terms(), kb: kb)
+                }
                 return
             }
             // Trained on a few thousand texts, the model alone was sure of the wrong intent
@@ -256,8 +259,7 @@ public struct MessageInterpreter: Sendable {
     /// held-out sets 1 to 15, 7 fewer for 1.
     private func askWhenTheOthersDisagree(_ result: inout Interpretation, chosen: Int, intent: Int, guess: MessageClassifier.Guess,
                                           terms: ExampleScorer.Terms, kb: KnowledgeBase) {
-        guard stages.contains(.clarify), guess.probability >= learnedDoubt,
-              kb.intents[chosen].action == nil, kb.intents[intent].action == nil else { return }
+        guard stages.contains(.clarify), kb.intents[chosen].action == nil, kb.intents[intent].action == nil else { return }
         let ranked = kb.understanding.scorer.rank(terms)
         guard ranked.first?.intentIndex == intent else { return }
         if result.decision == .pattern { result.overruled = result.hit }
