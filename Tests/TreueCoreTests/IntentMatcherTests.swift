@@ -111,6 +111,26 @@ struct IntentMatcherTests {
         #expect(ruledOut > messages.count * kb.matcher.patterns.count * 9 / 10)
     }
 
+    /// A guard's lookarounds become its conditions: `(?!.*X)` and `(?=.*X)` a search for `X`
+    /// (a list of alternatives gathered by first letter), anything else kept as written.
+    @Test(arguments: [
+        ("(?!.*(?:\\bbei\\s+euch|\\bvon\\s+euch|\\beuer\\w*|\\beure\\w*|\\bhier|\\bwir|\\bwo))",
+         "(?:\\b(?:bei\\s+euch|von\\s+euch|e(?:uer\\w*|ure\\w*)|hier|w(?:ir|o)))", true, false),
+        ("(?=.*?\\bbestell\\w*)", "\\bbestell\\w*", true, true),
+        // `.*a|b` tests `b` at the start only; `.*+` is possessive; a back reference counts
+        // groups outside the lookaround; a lookaround inside: all kept as written.
+        ("(?!.*abc|xyz)", "^(?!.*abc|xyz)", false, true),
+        ("(?!.*+abc)", "^(?!.*+abc)", false, true),
+        ("(?!.*(a)\\1)", "^(?!.*(a)\\1)", false, true),
+        ("(?!(?![^?]*\\?).*\\bbye\\b)", "^(?!(?![^?]*\\?).*\\bbye\\b)", false, true),
+    ])
+    func guardLookaroundsBecomeConditions(_ lookaround: String, _ source: String, _ searches: Bool, _ mustMatch: Bool) {
+        let condition = MessageGuard.Condition(lookaround: lookaround)
+        #expect(condition.source == source)
+        #expect(condition.searchesAnywhere == searches)
+        #expect(condition.mustMatch == mustMatch)
+    }
+
     /// A pattern split into its guard and its search matches exactly the messages the
     /// whole pattern matched, from the same place to the same end.
     @Test func patternsSplitFromTheirGuardsMatchAsTheWholePattern() throws {
@@ -122,6 +142,10 @@ struct IntentMatcherTests {
         let whole = try split.map { try CompiledPattern(vocabulary.expand(TextFolder.foldPattern(kb.matcher.patterns[$0].source.source))) }
         var messages = kb.content.phrasings.map(\.text)
         messages += ["PayPal hat mein Konto eingeschränkt", "mein Netflix Abo kündigen, nicht bei euch", "Danke", "Danke, wo ist mein Paket?"]
+        // Two requests in one message: what one says about us meets what the other asks.
+        messages += ["mein Netflix Abo kündigen, bei euch bestellt", "PayPal hat mein Konto eingeschränkt #4410293"]
+        let phrasings = kb.content.phrasings.map(\.text)
+        messages += zip(phrasings, phrasings.dropFirst(7)).prefix(600).map { $0 + " " + $1 }
         let scratch = kb.matcher.makeScratch()
         var matched = 0
         for message in messages {

@@ -91,9 +91,12 @@ struct VocabularyFactoringTests {
         ("ab(c|d)|ae|[|x]f|ag|ah|ai", "a(?:b(c|d)|e)|[|x]f|a(?:g|h|i)"),
         // Short lists are left as written.
         ("aldi|amazon|bahn", "aldi|amazon|bahn"),
+        // Neighbours after a word boundary share one (in a guard's search); a plain
+        // neighbour ends their run.
+        ("\\bbei|\\bvon|\\bbis|\\b\\d+|\\bab|\\bam|ax|ay", "\\b(?:b(?:ei|is)|von)|\\b\\d+|\\b(?:a(?:b|m))|a(?:x|y)"),
     ])
     func neighboursShareTheirFirstLetter(_ entry: String, _ expected: String) {
-        #expect(Vocabulary.factored(entry) == expected)
+        #expect(Vocabulary.factored(entry, gatheringBoundaries: true) == expected)
     }
 
     @Test(arguments: ["ich war bei aldi und amazon", "aralstation", "die bahnzeitung", "x b2b", "appletree", "nichts davon"])
@@ -103,5 +106,11 @@ struct VocabularyFactoringTests {
         let factored = try VocabularyInliningTests.matched("\\b(?:\(Vocabulary.factored(entry)))", message)
         #expect(Vocabulary.factored(entry) != entry)
         #expect(plain?.whole == factored?.whole)
+        let bounded = entry.split(separator: "|").map { "\\b" + $0 }.joined(separator: "|")
+        let plainBounded = try VocabularyInliningTests.matched("(?:\(bounded))", message)
+        let factoredBounded = try VocabularyInliningTests.matched("(?:\(Vocabulary.factored(bounded, gatheringBoundaries: true)))", message)
+        #expect(Vocabulary.factored(bounded, gatheringBoundaries: true) != bounded)
+        #expect(Vocabulary.factored(bounded) == bounded)
+        #expect(plainBounded?.whole == factoredBounded?.whole)
     }
 }

@@ -39,6 +39,14 @@ enum KnowledgeBaseCompiler {
 
     static func compilePatterns(of intent: Intent, at intentIndex: Int, vocabulary: Vocabulary) -> CompiledIntent {
         var result = CompiledIntent()
+        // The out-of-scope layer's patterns share a few guard conditions.
+        var conditionCache: [MessageGuard.Condition: CompiledPattern] = [:]
+        func conditionCode(_ condition: MessageGuard.Condition) -> CompiledPattern? {
+            if let known = conditionCache[condition] { return known }
+            let made = compileWithVocabulary(condition.source, vocabulary)
+            conditionCache[condition] = made
+            return made
+        }
         for pattern in intent.patterns {
             guard let (compiled, folded) = compilePattern(pattern.source, at: pattern.location, vocabulary: vocabulary,
                                                           what: "pattern of '\(intent.id)'", &result.diagnostics) else { continue }
@@ -52,10 +60,12 @@ enum KnowledgeBaseCompiler {
             var messageGuard: CompiledIntentPattern.CompiledGuard?
             if let split = MessageGuard.split(folded, vocabulary: vocabulary),
                let searchCompiled = compileWithVocabulary(split.searchSource, vocabulary),
-               let guardCompiled = compileWithVocabulary(split.guardSource, vocabulary),
                ownGroups(searchCompiled) == ownGroups(compiled) {
-                search = searchCompiled
-                messageGuard = .init(key: split.guardSource, compiled: guardCompiled, startsAtMessageStart: split.startsAtMessageStart)
+                let conditions = split.conditions.compactMap { condition in conditionCode(condition).map { (condition, $0) } }
+                if conditions.count == split.conditions.count {
+                    search = searchCompiled
+                    messageGuard = .init(key: split.guardSource, conditions: conditions, startsAtMessageStart: split.startsAtMessageStart)
+                }
             }
             result.patterns.append(CompiledIntentPattern(intentIndex: intentIndex, language: pattern.language, source: pattern,
                                                          compiled: search, captureGroups: search.groupNames.filter { !vocabulary.names.contains($0.name) },

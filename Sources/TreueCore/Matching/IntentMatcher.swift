@@ -19,7 +19,8 @@ public struct CompiledIntentPattern: Sendable {
     struct CompiledGuard: Sendable {
         /// The guard's source: patterns with the same guard share one result per message.
         let key: String
-        let compiled: CompiledPattern
+        /// Its conditions in order (see `MessageGuard`).
+        let conditions: [(condition: MessageGuard.Condition, compiled: CompiledPattern)]
         /// The search's hit is reported from the message's start, as the whole pattern's was.
         let startsAtMessageStart: Bool
     }
@@ -39,7 +40,10 @@ public final class IntentMatcher: Sendable {
     private let prefilters: [LiteralPrefilter]
     /// Per pattern, the number of its guard in `guards`, or -1.
     private let guardNumbers: [Int32]
-    private let guards: [CompiledPattern]
+    /// Per guard, the numbers of its conditions in `conditions`, in order.
+    private let guards: [[Int32]]
+    /// Every guard condition once, however many guards share it.
+    private let conditions: [(condition: MessageGuard.Condition, compiled: CompiledPattern)]
     let priorities: [Int]
     let index: CandidateIndex
     /// The patterns without a literal to index, as the bit set every message starts from.
@@ -64,20 +68,29 @@ public final class IntentMatcher: Sendable {
         }
         maxCaptureGroups = patterns.map(\.compiled.captureCount).max() ?? 0
         var numbers: [String: Int32] = [:]
-        var guards: [CompiledPattern] = []
+        var guards: [[Int32]] = []
+        var conditionNumbers: [MessageGuard.Condition: Int32] = [:]
+        var conditions: [(condition: MessageGuard.Condition, compiled: CompiledPattern)] = []
         guardNumbers = patterns.map { pattern in
             guard let messageGuard = pattern.messageGuard else { return -1 }
             if let number = numbers[messageGuard.key] { return number }
             numbers[messageGuard.key] = Int32(guards.count)
-            guards.append(messageGuard.compiled)
+            guards.append(messageGuard.conditions.map { condition, compiled in
+                if let number = conditionNumbers[condition] { return number }
+                conditionNumbers[condition] = Int32(conditions.count)
+                conditions.append((condition, compiled))
+                return Int32(conditions.count - 1)
+            })
             return Int32(guards.count - 1)
         }
         self.guards = guards
+        self.conditions = conditions
     }
 
     /// Working memory for one thread; never share one between threads.
     public func makeScratch() -> MatcherScratch {
-        MatcherScratch(patternCount: patterns.count, guardCount: guards.count, maxCaptureGroups: maxCaptureGroups, limits: limits)
+        MatcherScratch(patternCount: patterns.count, guardCount: guards.count, conditionCount: conditions.count,
+                       maxCaptureGroups: maxCaptureGroups, limits: limits)
     }
 
     /// Patterns that run for every message because no literal could be found in them.
@@ -140,14 +153,27 @@ public final class IntentMatcher: Sendable {
     private func guardHolds(_ guardNumber: Int, _ folded: String, _ scratch: MatcherScratch) -> Bool {
         if scratch.guardStamps[guardNumber] != scratch.guardGeneration {
             scratch.guardStamps[guardNumber] = scratch.guardGeneration
-            // Only a guard that held lets the hit count; one over its match limit does not.
-            if case .match = guards[guardNumber].firstMatch(in: folded, scratch: scratch.pcre) {
-                scratch.guardResults[guardNumber] = true
-            } else {
-                scratch.guardResults[guardNumber] = false
-            }
+            scratch.guardResults[guardNumber] = guards[guardNumber].allSatisfy { conditionHolds(Int($0), folded, scratch) }
         }
         return scratch.guardResults[guardNumber]
+    }
+
+    /// Only a condition that held lets the hit count; one over its match limit does not.
+    private func conditionHolds(_ number: Int, _ folded: String, _ scratch: MatcherScratch) -> Bool {
+        if scratch.conditionStamps[number] == scratch.guardGeneration { return scratch.conditionResults[number] }
+        let (condition, compiled) = conditions[number]
+        var holds = false
+        switch compiled.firstMatch(in: folded, scratch: scratch.pcre) {
+        case .match:
+            holds = condition.mustMatch
+        case .noMatch:
+            holds = !condition.mustMatch
+        case .limitExceeded, .invalidSubject, .failed:
+            holds = false
+        }
+        scratch.conditionStamps[number] = scratch.guardGeneration
+        scratch.conditionResults[number] = holds
+        return holds
     }
 
     /// The hit when the pattern's guard holds for the message (or it has none), reported

@@ -26,6 +26,9 @@ public final class MatcherScratch {
     /// Per message guard, its result for the message stamped `guardGeneration`.
     var guardStamps: [UInt32]
     var guardResults: [Bool]
+    /// The same for each guard condition (see `MessageGuard`).
+    var conditionStamps: [UInt32]
+    var conditionResults: [Bool]
     var guardGeneration: UInt32 = 1
 
     /// A new message: every guard result so far belongs to an earlier one.
@@ -33,15 +36,18 @@ public final class MatcherScratch {
         guardGeneration &+= 1
         if guardGeneration == 0 {
             for i in guardStamps.indices { guardStamps[i] = 0 }
+            for i in conditionStamps.indices { conditionStamps[i] = 0 }
             guardGeneration = 1
         }
     }
 
-    init(patternCount: Int, guardCount: Int, maxCaptureGroups: Int, limits: MatchLimits) {
+    init(patternCount: Int, guardCount: Int, conditionCount: Int, maxCaptureGroups: Int, limits: MatchLimits) {
         pcre = MatchScratch(limits: limits, maxCaptureGroups: maxCaptureGroups)
         candidateBits = Array(repeating: 0, count: (patternCount + 63) / 64)
         guardStamps = Array(repeating: 0, count: guardCount)
         guardResults = Array(repeating: false, count: guardCount)
+        conditionStamps = Array(repeating: 0, count: conditionCount)
+        conditionResults = Array(repeating: false, count: conditionCount)
     }
 
     /// Stamps the bytes and byte pairs of `lowered` for `admitsPrefilter`.

@@ -13,9 +13,70 @@
 /// lookaround up to the search applies at the start of the message. What it matches stays
 /// the same: the search is anchored there too, unless it began with `.*?`, and then its hit
 /// is reported from the start of the message as before.
+///
+/// The guard runs as its conditions, one lookaround each, in order. A condition
+/// `(?!.*X)` or `(?=.*X)` runs as a search for `X`: PCRE2 skips to where `X` can start,
+/// where the lookaround tried all of `X` at every character (a guard of a few hundred names
+/// cost a long message 140,000 instructions). Conditions shared by several guards run once
+/// per message. Both read a message as one line, as the whole pattern's `.*` does: the
+/// server refuses control bytes, and a tab becomes a space.
 struct MessageGuard: Sendable, Equatable {
+    /// One lookaround of the guard.
+    struct Condition: Sendable, Hashable {
+        /// `X` of `(?!.*X)` or `(?=.*X)` when `searchesAnywhere`, else `^` and the lookaround.
+        let source: String
+        let searchesAnywhere: Bool
+        /// The guard holds only if `source` matches (`(?=.*X)`, or a lookaround as written),
+        /// or only if it does not (`(?!.*X)`).
+        let mustMatch: Bool
+
+        init(source: String, searchesAnywhere: Bool, mustMatch: Bool) {
+            self.source = source
+            self.searchesAnywhere = searchesAnywhere
+            self.mustMatch = mustMatch
+        }
+
+        /// A lookaround as a condition: a search where the lookaround opens with `.*` and
+        /// holds one alternative (`(?!.*a|b)` tests `b` at the start only), else as written.
+        init(lookaround text: String) {
+            let mustMatch = text.hasPrefix("(?=")
+            let inner = String(text.dropFirst(3).dropLast())
+            for opening in [".*?", ".*"] where inner.hasPrefix(opening) {
+                let body = String(inner.dropFirst(opening.count))
+                // `.*+` and `.*{` are other quantifiers; (*ACCEPT) and \K would end or move the
+                // match the search reports; a back reference counts groups outside it.
+                if let first = body.first, !"+?*{".contains(first), !body.contains("(*"), !Self.refersBack(body),
+                   Vocabulary.topLevelAlternatives(inner).count == 1 {
+                    self.init(source: Self.gathered(body), searchesAnywhere: true, mustMatch: mustMatch)
+                    return
+                }
+                break
+            }
+            // As written, the lookaround holds where `^` and it match.
+            self.init(source: "^" + text, searchesAnywhere: false, mustMatch: true)
+        }
+
+        /// A body that is one group of alternatives, its neighbours gathered by first letter
+        /// (see `Vocabulary.factored`): the search tries it at every position.
+        private static func gathered(_ body: String) -> String {
+            let scalars = Substring(body).unicodeScalars[...]
+            guard body.hasPrefix("(?:"), let group = MessageGuard.leadingGroup(scalars), group.count == scalars.count else { return body }
+            return "(?:" + Vocabulary.factored(String(body.dropFirst(3).dropLast()), gatheringBoundaries: true) + ")"
+        }
+
+        private static func refersBack(_ body: String) -> Bool {
+            let bytes = Array(body.utf8)
+            return body.contains("(?P=") || zip(bytes, bytes.dropFirst()).contains { first, second in
+                first == UInt8(ascii: "\\") && (second == UInt8(ascii: "K") || second == UInt8(ascii: "g") || second == UInt8(ascii: "k")
+                    || (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(second))
+            }
+        }
+    }
+
     /// The guard as one pattern: `^` and the lookarounds and guard calls, in order.
     let guardSource: String
+    /// The same guard as conditions, vocabulary calls opened into their lookarounds.
+    let conditions: [Condition]
     /// What the pattern looks for.
     let searchSource: String
     /// The search dropped a leading `.*?`: its hit starts at the message's start.
@@ -27,6 +88,7 @@ struct MessageGuard: Sendable, Equatable {
         guard !folded.contains("\\K"), !folded.contains("(*"), Vocabulary.topLevelAlternatives(folded).count == 1 else { return nil }
         var scalars = Substring(folded).unicodeScalars[...]
         var guardSource = "^"
+        var conditions: [Condition] = []
         var anchored = false
         if scalars.first == "^" {
             scalars = scalars.dropFirst()
@@ -36,9 +98,11 @@ struct MessageGuard: Sendable, Equatable {
             let text = String(Substring(group))
             if text.hasPrefix("(?!") || text.hasPrefix("(?=") {
                 guard anchored else { return nil }
+                conditions.append(Condition(lookaround: text))
             } else if text.hasPrefix("(?&"), let entry = vocabulary.entries[String(text.dropFirst(3).dropLast())],
                       isAnchoredGuard(entry.pattern) {
                 anchored = true
+                conditions += lookarounds(ofGuard: entry.pattern).map(Condition.init(lookaround:))
             } else {
                 break
             }
@@ -50,7 +114,18 @@ struct MessageGuard: Sendable, Equatable {
         let lazyStart = search.hasPrefix(".*?")
         if lazyStart { search.removeFirst(3) } else { search = "^" + search }
         guard !search.isEmpty, search != "^" else { return nil }
-        return MessageGuard(guardSource: guardSource, searchSource: search, startsAtMessageStart: lazyStart)
+        return MessageGuard(guardSource: guardSource, conditions: conditions, searchSource: search, startsAtMessageStart: lazyStart)
+    }
+
+    /// The lookarounds of an entry `isAnchoredGuard` accepts, in order.
+    static func lookarounds(ofGuard pattern: String) -> [String] {
+        var scalars = Substring(pattern).unicodeScalars.dropFirst()
+        var found: [String] = []
+        while let group = leadingGroup(scalars) {
+            found.append(String(Substring(group)))
+            scalars = scalars.dropFirst(group.count)
+        }
+        return found
     }
 
     /// An entry that is `^` and lookarounds only: a condition on the whole message.
