@@ -13,6 +13,29 @@ struct TextFolderTests {
         #expect(TextFolder.fold(input).folded == expected)
     }
 
+    /// Lower case over bytes is lower case scalar by scalar: for every scalar Unicode has,
+    /// between letters that change and letters that do not, the bytes are those of
+    /// `lowercaseMapping` with PCRE2's extra caseless pairs.
+    @Test func lowerCaseOverBytesAgreesWithUnicodeForEveryScalar() {
+        func reference(_ text: String) -> [UInt8] {
+            var result = String.UnicodeScalarView()
+            for scalar in text.unicodeScalars {
+                for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+                    result.append(CaselessText.sameLetter[lower.value].flatMap(Unicode.Scalar.init) ?? lower)
+                }
+            }
+            return Array(String(result).utf8)
+        }
+        var differing: [UInt32] = []
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = "Ab" + String(scalar) + "Zß"
+            if Array(CaselessText.lowercased(text).utf8) != reference(text) { differing.append(value) }
+        }
+        #expect(differing.isEmpty, "\(differing.prefix(20).map { String($0, radix: 16) })")
+        #expect(CaselessText.lowercased("„ÄRGER“ mit ſ, ΣΑΣ und İ 🎁") == "„ärger“ mit s, σασ und i\u{0307} 🎁")
+    }
+
     @Test func capturesMapBackToTheOriginalSpelling() {
         let text = TextFolder.fold("Grüße von Müller")
         let folded = Array(text.folded.utf8)

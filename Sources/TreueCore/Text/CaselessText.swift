@@ -6,23 +6,52 @@
 /// Only letters map to letters, so words stay words.
 enum CaselessText {
     static func lowercased(_ text: String) -> String {
-        // Scalar by scalar, as `lowercased()` does, but ASCII without a property lookup
-        // and without a second pass for PCRE2's extra pairs.
-        var result = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if scalar.isASCII {
-                result.append(scalar.value >= 65 && scalar.value <= 90 ? Unicode.Scalar(UInt8(scalar.value) | 0x20) : scalar)
-                continue
-            }
-            for lower in scalar.properties.lowercaseMapping.unicodeScalars {
-                result.append(sameLetter[lower.value].flatMap(Unicode.Scalar.init) ?? lower)
+        var bytes: [UInt8] = []
+        appendLowercased(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `text` lower-cased, its UTF-8 appended to `bytes`. Scalar by scalar, as
+    /// `lowercased()` does, but over the bytes: ASCII without a property lookup, and a
+    /// scalar that lower case leaves alone (a quote, an emoji, an `ä`) copied as it is,
+    /// since building its lower-case mapping as a string cost three hundred instructions.
+    static func appendLowercased(_ text: String, to bytes: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { utf8 in
+            bytes.reserveCapacity(bytes.count + utf8.count)
+            var index = 0
+            while index < utf8.count {
+                let lead = utf8[index]
+                if lead < 0x80 {
+                    bytes.append(lead >= 65 && lead <= 90 ? lead | 0x20 : lead)
+                    index += 1
+                    continue
+                }
+                // Valid UTF-8 (a String's own storage): the lead byte gives the length.
+                let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+                var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                for offset in 1..<length { value = value << 6 | UInt32(utf8[index + offset] & 0x3F) }
+                let scalar = Unicode.Scalar(value)!
+                if let same = sameLetter[value] {
+                    append(Unicode.Scalar(same)!, to: &bytes)
+                } else if scalar.properties.changesWhenLowercased {
+                    for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+                        append(sameLetter[lower.value].flatMap(Unicode.Scalar.init) ?? lower, to: &bytes)
+                    }
+                } else {
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[index..<index + length]))
+                }
+                index += length
             }
         }
-        return String(result)
+    }
+
+    private static func append(_ scalar: Unicode.Scalar, to bytes: inout [UInt8]) {
+        UTF8.encode(scalar) { bytes.append($0) }
     }
 
     /// PCRE2's caseless sets (pcre2_ucd.c) beyond what `lowercased()` already unifies.
-    private static let sameLetter: [UInt32: UInt32] = [
+    static let sameLetter: [UInt32: UInt32] = [
         0x017F: 0x0073,  // ſ → s
         0x00B5: 0x03BC,  // µ → μ
         0x03C2: 0x03C3,  // ς → σ

@@ -24,7 +24,7 @@ public struct FoldedText: Sendable {
         }
         if !ascii {
             bytes.removeAll(keepingCapacity: true)
-            bytes.append(contentsOf: CaselessText.lowercased(folded).utf8)
+            CaselessText.appendLowercased(folded, to: &bytes)
         }
     }
 

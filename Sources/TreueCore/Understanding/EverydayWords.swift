@@ -3,7 +3,7 @@
 /// "schlafen" is never read as the shop's "schaden", nor "Kassel" as "Kasse" or "realised"
 /// as "raised". They are still scored by the example stage like any word.
 enum EverydayWords {
-    static let german: Set<String> = [
+    static let german: WordSet = [
         "mitte", "ander", "andere", "anderen", "anderer", "anderes", "alter", "sauber", "anger", "digga",
         // doing and being
         "schlafen", "schlaf", "schlafe", "essen", "esse", "isst", "trinken", "kochen", "koche", "backen", "arbeiten", "arbeite",
@@ -30,7 +30,7 @@ enum EverydayWords {
         "wien", "graz", "linz", "salzburg", "innsbruck", "zuerich", "bern", "basel", "genf", "luzern",
     ]
 
-    static let english: Set<String> = [
+    static let english: WordSet = [
         "sleep", "sleeping", "asleep", "eat", "eating", "drink", "drinking", "cook", "cooking", "bake", "baking", "work",
         "working", "play", "playing", "read", "reading", "learn", "learning", "travel", "travelling", "drive", "driving", "run",
         "running", "sing", "singing", "dance", "dancing", "swim", "swimming", "hike", "hiking", "paint", "painting", "clean",
@@ -49,5 +49,5 @@ enum EverydayWords {
         "london", "manchester", "leeds", "liverpool", "birmingham", "glasgow", "edinburgh", "bristol", "dublin", "paris",
     ]
 
-    static let all: Set<String> = german.union(english)
+    static let all: WordSet = german.union(english)
 }

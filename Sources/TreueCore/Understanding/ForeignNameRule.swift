@@ -36,10 +36,13 @@ public struct ForeignNameRule: Sendable {
         "rewards": "en", "booking": "en", "appointment": "en", "insurance": "en", "points": "en", "invoice": "en",
         "account": nil, "login": nil, "premium": nil, "card": nil,
     ]
+    /// The service words as a set: most messages have none, and the set says so without
+    /// hashing each word.
+    static let serviceWordSet = WordSet(serviceWords.keys)
 
     /// Words that announce a topic ("Thema Abo kündigen", "Frage Rechnung", "Re: Konto"):
     /// capitalised like a name, never one.
-    static let topicWords: Set<String> = [
+    static let topicWords: WordSet = [
         "thema", "betreff", "betr", "bzgl", "bezueglich", "frage", "fragen", "anliegen", "problem", "probleme",
         "info", "infos", "hilfe", "wegen", "stichwort", "topic", "subject", "question", "re", "regarding", "issue", "help",
     ]
@@ -48,15 +51,15 @@ public struct ForeignNameRule: Sendable {
     /// English message ("Takealot sent me the wrong charger", "Kmart won't give me back
     /// …"): the customer tells us about business with that company. Words of delivering
     /// and saying are left out: an unknown courier does those with our parcels.
-    static let agentVerbs: Set<String> = [
+    static let agentVerbs: WordSet = [
         "sent", "refused", "refuses", "refusing", "cancelled", "canceled", "charged", "overcharged", "billed", "kept",
         "keeps", "took", "declined", "blocked", "suspended", "closed", "increased", "raised",
     ]
     /// Negated auxiliaries before the apostrophe ("won't" is scanned as "won", "t").
-    static let agentNegations: Set<String> = ["won", "wouldn", "didn", "hasn", "haven", "doesn", "don"]
+    static let agentNegations: WordSet = ["won", "wouldn", "didn", "hasn", "haven", "doesn", "don"]
     /// People a customer names at the start of a message: never a company, whatever the
     /// knowledge base knows of them ("Grandma sent me a gift card").
-    static let people: Set<String> = [
+    static let people: WordSet = [
         "mum", "mom", "mam", "mummy", "mommy", "dad", "daddy", "grandma", "grandpa", "granny", "gran", "nan", "nana",
         "grandad", "granddad", "wife", "husband", "hubby", "partner", "boyfriend", "girlfriend", "fiance", "fiancee",
         "friend", "mate", "sister", "brother", "sis", "bro", "son", "daughter", "aunt", "auntie", "uncle", "cousin",
@@ -65,17 +68,17 @@ public struct ForeignNameRule: Sendable {
     ]
 
     /// Words between a service word and the name after it ("Rechnung von Hetzner").
-    static let linkWords: Set<String> = ["von", "vom", "bei", "beim", "from", "with", "at"]
+    static let linkWords: WordSet = ["von", "vom", "bei", "beim", "from", "with", "at"]
 
     /// Words that speak to us.
-    static let addressWords: Set<String> = ["euch", "eure", "euer", "eurem", "euren", "eurer", "eures", "your", "yours"]
+    static let addressWords: WordSet = ["euch", "eure", "euer", "eurem", "euren", "eurer", "eures", "your", "yours"]
 
     /// Words that speak to us, "you" too: a message with one may be ours whatever a rule or
     /// the learned model makes of it ("you cancelled my order and kept the deposit").
-    static let speaksToUs: Set<String> = addressWords.union(["you", "u", "ihr", "ihnen", "yinz", "youse", "yous", "yall", "ya"])
+    static let speaksToUs: WordSet = addressWords.union(["you", "u", "ihr", "ihnen", "yinz", "youse", "yous", "yall", "ya"])
 
     /// Words that make a message ours: it names us, our order or paying for something.
-    static let shopWords: Set<String> = addressWords.union([
+    static let shopWords: WordSet = addressWords.union([
         "bestellung", "bestellungen", "bestellt", "bestellen", "bestellnummer", "lieferung", "geliefert", "retoure",
         "ruecksendung", "warenkorb", "zahlen", "bezahlen", "kaufen",
         "order", "orders", "ordered", "delivery", "delivered", "return", "returned", "checkout", "cart", "pay", "buy", "shop",
@@ -133,7 +136,7 @@ public struct ForeignNameRule: Sendable {
         let isOurs = { (word: String) in self.isOurs(word, corrector: corrector) }
         if let agent = findAgent(in: folded, words: words, isOurs: isOurs) { return agent }
         if let provider = findProvider(in: folded, words: words, isOurs: isOurs) { return provider }
-        guard words.contains(where: { Self.serviceWords[$0.text] != nil }),
+        guard words.contains(where: { Self.serviceWordSet.contains($0.text) }),
               !words.contains(where: { Self.shopWords.contains($0.text) || Self.isOrderNumber($0.text) }) else { return nil }
         let bytes = Array(folded.utf8)
         for (index, word) in words.enumerated() {
@@ -167,7 +170,7 @@ public struct ForeignNameRule: Sendable {
     }
 
     /// Words before a company's name that place the customer's business with it.
-    static let placeWords: Set<String> = ["bei", "beim", "at", "with"]
+    static let placeWords: WordSet = ["bei", "beim", "at", "with"]
 
     /// An unknown name opening an English message, doing something to the customer
     /// (`agentVerbs`). The message must not speak to us or carry an order number.
@@ -200,22 +203,22 @@ public struct ForeignNameRule: Sendable {
     /// What a trade or a business does to a customer, right after it in English.
     /// Negations and "keeps" are left out: products do those too ("the zip keeps breaking");
     /// so is wanting: "my accountant wants a document showing the VAT" asks us for an invoice.
-    static let providerVerbs: Set<String> = [
+    static let providerVerbs: WordSet = [
         "sent", "refused", "refuses", "cancelled", "canceled", "charged", "overcharged", "billed", "invoiced", "declined",
         "painted", "spelled", "spelt", "resoled", "lost", "charge", "charges", "collected", "collect",
     ]
     /// The same in German, right after the noun ("Der Kammerjäger berechnet …"); not
     /// "will" or "verlangt", for the same reason as "wants".
-    static let providerVerbsGerman: Set<String> = ["schuldet", "berechnet", "berechnete", "weigert"]
+    static let providerVerbsGerman: WordSet = ["schuldet", "berechnet", "berechnete", "weigert"]
     /// Participles that finish "Der X hat …" as something done to the customer.
-    static let providerParticiples: Set<String> = [
+    static let providerParticiples: WordSet = [
         "geschickt", "berechnet", "abgebucht", "eingezogen", "storniert", "abgesagt", "gekuendigt", "gesperrt",
         "verschlampt", "verloren", "vergessen", "erhoeht", "gestrichen", "besohlt", "gefaerbt", "montiert", "ausgestellt",
         "zerkratzt", "verwechselt", "vertauscht",
     ]
     /// People a German message opens with: what they do is family business or ours
     /// ("Meine Tante hat mir eine Geschenkkarte von euch geschenkt"), never a trade's.
-    static let germanPeople: Set<String> = [
+    static let germanPeople: WordSet = [
         "mutter", "mama", "vater", "papa", "mann", "frau", "sohn", "tochter", "bruder", "schwester", "oma", "opa", "tante",
         "onkel", "freund", "freundin", "kumpel", "nachbar", "nachbarin", "kollege", "kollegin", "partner", "partnerin",
         "cousin", "cousine", "neffe", "nichte", "enkel", "enkelin", "kind", "kinder", "schwiegermutter", "schwiegervater",
@@ -224,13 +227,13 @@ public struct ForeignNameRule: Sendable {
 
     /// Generic heads of a two-word business name ("mama shop", "bike club"): ours alone,
     /// another business after a word the knowledge base does not know.
-    static let businessHeads: Set<String> = [
+    static let businessHeads: WordSet = [
         "shop", "store", "club", "centre", "center", "studio", "salon", "garage", "company", "service", "stall",
         "cleaner", "cleaners", "repairer", "laden", "verein", "markt",
     ]
     /// Auxiliaries between the business and what it did ("cleaner's charged", "has sent").
-    static let providerAuxiliaries: Set<String> = ["s", "has", "have"]
-    static let germanAuxiliaries: Set<String> = ["hat", "haben", "hot", "hett", "hät"]
+    static let providerAuxiliaries: WordSet = ["s", "has", "have"]
+    static let germanAuxiliaries: WordSet = ["hat", "haben", "hot", "hett", "hät"]
 
     /// A trade or business named by a common noun the knowledge base does not know, opening
     /// the message and doing something to the customer: "The upholsterer sent my armchair back
@@ -268,7 +271,7 @@ public struct ForeignNameRule: Sendable {
     }
 
     /// Every word that can follow the business: verbs and auxiliaries of both languages.
-    static let providerWords: Set<String> = providerVerbs.union(providerVerbsGerman).union(providerAuxiliaries).union(germanAuxiliaries)
+    static let providerWords: WordSet = providerVerbs.union(providerVerbsGerman).union(providerAuxiliaries).union(germanAuxiliaries)
 
     /// What the business right before `head + 1` did, and the language that says so.
     private func providerAct(after head: Int, _ words: [MessageWord], determiner: String?) -> (String, String)? {

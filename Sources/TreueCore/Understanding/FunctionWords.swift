@@ -2,7 +2,7 @@
 /// politeness), in their folded form. They are never corrected and never scored; an
 /// intent is told apart by what remains.
 enum FunctionWords {
-    static let german: Set<String> = [
+    static let german: WordSet = [
         // Common words and months a customer writes in passing: read as written, never as a
         // shop word one letter away ("selten" is no "selben", "februar" no "february").
         "selten", "oft", "manchmal", "januar", "februar", "maerz", "april", "mai", "juni", "juli", "august", "september",
@@ -23,7 +23,7 @@ enum FunctionWords {
         "irgendwie", "irgendwas", "zusammen", "sondern", "leute", "alle", "allerseits", "ihr", "moin", "na", "eigentlich", "einfach", "wieder", "immer", "etwas", "was", "ne", "nee", "jo",
     ]
 
-    static let english: Set<String> = [
+    static let english: WordSet = [
         "the", "a", "an", "i", "me", "my", "mine", "you", "your", "yours", "he", "she", "it", "its", "we", "us", "our", "they",
         "them", "their", "this", "that", "these", "those", "is", "are", "was", "were", "be", "been", "being", "am", "im", "s",
         "do", "does", "did", "have", "has", "had", "having", "will", "would", "shall", "should", "can", "could", "may", "might",
@@ -34,10 +34,10 @@ enum FunctionWords {
         "get", "gonna", "wanna", "everyone", "there", "all", "want", "need", "like", "id", "ok", "okay", "oh", "um", "well", "anyone", "someone", "again",
     ]
 
-    static let all: Set<String> = german.union(english)
+    static let all: WordSet = german.union(english)
 
     /// Words that open a negated span ("nicht stornieren, nur …").
-    static let negators: Set<String> = [
+    static let negators: WordSet = [
         "nicht", "net", "ned", "nich", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nichts", "nix",
         "not", "no", "dont", "didnt", "doesnt", "isnt", "wasnt", "never",
         // Scots: "this isnae about the address", "I dinnae want a refund".
@@ -45,15 +45,15 @@ enum FunctionWords {
     ]
 
     /// Words after which the negated thing is replaced ("statt Geld zurück").
-    static let insteadOf: Set<String> = ["statt", "anstatt", "anstelle", "instead", "rather"]
+    static let insteadOf: WordSet = ["statt", "anstatt", "anstelle", "instead", "rather"]
 
     /// Words that start the part a customer actually wants.
-    static let contrast: Set<String> = [
+    static let contrast: WordSet = [
         "sondern", "but", "nur", "bloss", "just", "only", "lieber", "stattdessen", "vielmehr", "rather", "instead", "gegenteil", "contrary",
     ]
 
     /// Two-word openings that say what is wanted instead ("ich brauche", "i want").
-    static let wanting: Set<String> = [
+    static let wanting: WordSet = [
         "ich brauche", "ich brauch", "ich moechte", "ich mochte", "ich will", "ich haette", "ich suche",
         "i want", "i need", "i d", "i would", "id like", "i just", "we need", "we want", "ich wollte",
         "ich mein", "ich meine", "mich interessiert", "interessiert mich", "sag mir", "sagen sie", "tell me", "i mean",

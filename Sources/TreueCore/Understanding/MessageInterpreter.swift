@@ -311,7 +311,7 @@ public struct MessageInterpreter: Sendable {
 
     /// Words that name an order with us, beside an order number: the layer's examples do not
     /// turn such a message away.
-    static let ourOrderWords: Set<String> = ["bestellung", "ordered"]
+    static let ourOrderWords: WordSet = ["bestellung", "ordered"]
 
     /// The restored word, capitalised when the customer capitalised it (a capital tells
     /// the foreign-name rule a name from a noun; patterns match without case).

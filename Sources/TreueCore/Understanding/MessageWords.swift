@@ -5,7 +5,16 @@ public struct MessageWord: Sendable, Equatable {
     public let range: Range<Int>
 
     /// Letters only: numbers, codes and mixed tokens are never corrected or stemmed.
-    public var isAlphabetic: Bool { text.unicodeScalars.allSatisfy { $0.properties.isAlphabetic } }
+    public let isAlphabetic: Bool
+
+    /// `isAlphabetic` known from the scan (an ASCII word without a digit), or looked up
+    /// scalar by scalar: the stages ask it of every word, and a property lookup per letter
+    /// cost more than the question was worth.
+    init(text: String, range: Range<Int>, isAlphabetic: Bool? = nil) {
+        self.text = text
+        self.range = range
+        self.isAlphabetic = isAlphabetic ?? text.unicodeScalars.allSatisfy { $0.properties.isAlphabetic }
+    }
 }
 
 /// Splits folded text into words. Apostrophes split too (`don't` → `don`, `t`), the same
@@ -15,8 +24,12 @@ public enum MessageWords {
         var folded = folded
         return folded.withUTF8 { bytes in
             var words: [MessageWord] = []
+            // Room for a word every five bytes and a long word: growing them cost as much as the scan.
+            words.reserveCapacity(bytes.count / 5 + 1)
             var current: [UInt8] = []
+            current.reserveCapacity(32)
             var ascii = true
+            var digits = false
             var start = 0
             var offset = 0
             while offset <= bytes.count {
@@ -34,6 +47,7 @@ public enum MessageWords {
                             isWord = true
                             if current.isEmpty { start = offset }
                             current.append(byte)
+                            digits = true
                         }
                     } else {
                         width = min(byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2, bytes.count - offset)
@@ -50,9 +64,11 @@ public enum MessageWords {
                 if !isWord, !current.isEmpty {
                     // ASCII, most of every word, is lower-cased byte by byte; the rest by Unicode.
                     let text = String(decoding: current, as: UTF8.self)
-                    words.append(MessageWord(text: ascii ? text : text.lowercased(), range: start..<offset))
+                    words.append(ascii ? MessageWord(text: text, range: start..<offset, isAlphabetic: !digits)
+                                       : MessageWord(text: text.lowercased(), range: start..<offset))
                     current.removeAll(keepingCapacity: true)
                     ascii = true
+                    digits = false
                 }
                 offset += width
             }

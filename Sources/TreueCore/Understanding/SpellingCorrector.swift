@@ -8,7 +8,7 @@
 /// changed or two neighbours swapped. Ties go to the word the knowledge base uses most,
 /// then to the alphabetically first, so the result never depends on load order. Numbers,
 /// codes, e-mail addresses and words under five letters are never changed.
-public struct SpellingCorrector: Sendable {
+public final class SpellingCorrector: Sendable {
     /// A word the corrector changed.
     public struct Correction: Sendable, Equatable {
         public let from: String
@@ -119,7 +119,7 @@ public struct SpellingCorrector: Sendable {
     /// The corrections for a message's words (only unknown alphabetic words change).
     /// - Parameter suggest: `suggestion(for:)`, perhaps through a cache (`MatcherScratch`).
     public func corrections(for words: [MessageWord], suggest: ((String) -> String?)? = nil) -> [Correction] {
-        let suggest = suggest ?? { suggestion(for: $0) }
+        let suggest = suggest ?? { self.suggestion(for: $0) }
         var result: [Correction] = []
         for word in words where (Self.minimumLength...Self.maximumLength).contains(word.text.count) && word.isAlphabetic && !isKnown(word.text)
             && !authored.contains(word.text) {
@@ -141,7 +141,7 @@ public struct SpellingCorrector: Sendable {
     /// - Parameter suggest: `suggestion(for:)`, perhaps through a cache (`MatcherScratch`).
     public func restorations(for words: [MessageWord], spelling: Bool = true, wordForms: Bool = true,
                              suggest: ((String) -> String?)? = nil) -> [Correction] {
-        let suggest = suggest ?? { suggestion(for: $0) }
+        let suggest = suggest ?? { self.suggestion(for: $0) }
         var result: [Correction] = []
         if wordForms, !forms.isEmpty {
             for word in words where word.range.count >= 3 {
@@ -149,14 +149,20 @@ public struct SpellingCorrector: Sendable {
             }
         }
         guard spelling else { return result }
+        // Each word's uses looked up once: a string key is hashed whole at every lookup, and
+        // the loops below ask up to three times.
+        let uses = words.map { $0.range.count >= 4 && $0.range.count <= Self.maximumLength ? frequency[$0.text] : nil }
         let listed = result.count
-        for word in words where word.range.count >= 4 && word.range.count < Self.maximumLength
+        for (number, word) in words.enumerated() where word.range.count >= 4 && word.range.count < Self.maximumLength
             && !result[..<listed].contains(where: { $0.range == word.range }) {
-            let typed = frequency[word.text] ?? 0
-            guard typed < 3 else { continue }
-            let letters = Array(word.text.unicodeScalars)
-            guard letters.allSatisfy({ ("a"..."z").contains($0) }), let candidates = restorable[Self.hash(letters)],
+            let typed = uses[number] ?? 0
+            // The letters' hash from the bytes (ASCII: a byte is its scalar); the letters
+            // themselves only for the few words that have restorable neighbours.
+            guard typed < 3, let hash = Self.plainLetters(word.text, { bytes in
+                bytes.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
+            }), let candidates = restorable[hash],
                   !FunctionWords.all.contains(word.text), !authored.contains(word.text) else { continue }
+            let letters = Array(word.text.unicodeScalars)
             var best: (word: String, count: Int)?
             for candidate in candidates where Self.isRestoration(of: letters, as: Array(candidate.unicodeScalars)) {
                 let count = frequency[candidate] ?? 0
@@ -169,21 +175,31 @@ public struct SpellingCorrector: Sendable {
             result.append(Correction(from: word.text, to: split, range: word.range))
         }
         // Four letters suffice for a swap ("gfit"): a swap of a four-letter word is rarely another.
-        for word in words where word.range.count >= 4 && word.range.count < Self.maximumLength && (frequency[word.text] ?? 0) < 3 {
+        for (number, word) in words.enumerated() where word.range.count >= 4 && word.range.count < Self.maximumLength && (uses[number] ?? 0) < 3 {
             guard !result.contains(where: { $0.range == word.range }), let meant = transposition(of: word.text) else { continue }
             result.append(Correction(from: word.text, to: meant, range: word.range))
         }
         // Any other typo of a word the knowledge base uses often ("refind", "ersattung",
         // "abgelent") is read before the patterns too, for the same reason.
         // Cheap tests first: this runs for every message, not only for those no pattern matched.
-        for word in words where word.range.count >= Self.minimumLength && word.range.count <= Self.maximumLength
-            && frequency[word.text] == nil && !authored.contains(word.text) {
+        for (number, word) in words.enumerated() where word.range.count >= Self.minimumLength && word.range.count <= Self.maximumLength
+            && uses[number] == nil && !authored.contains(word.text) {
             // The suggestion is cached per thread; the stem `isKnown` needs is not, so it goes last.
             guard !result.contains(where: { $0.range == word.range }), word.isAlphabetic, let meant = suggest(word.text),
                   (frequency[meant] ?? 0) >= Self.earlyReadingUses, !isKnown(word.text) else { continue }
             result.append(Correction(from: word.text, to: meant, range: word.range))
         }
         return result.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    }
+
+    /// `body` over the word's bytes when they are letters a to z only. The bytes are read in
+    /// place: iterating a string's UTF-8 view step by step cost more than the test.
+    private static func plainLetters<Result>(_ word: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+        func run(_ bytes: UnsafeBufferPointer<UInt8>) -> Result? {
+            bytes.allSatisfy { $0 >= 0x61 && $0 <= 0x7A } ? body(bytes) : nil
+        }
+        if let outcome = word.utf8.withContiguousStorageIfAvailable(run) { return outcome }
+        return Array(word.utf8).withUnsafeBufferPointer(run)
     }
 
     static let minimumGluedLength = 6
@@ -197,9 +213,8 @@ public struct SpellingCorrector: Sendable {
     /// for a word it does not know in any inflection. Read before the patterns, because a
     /// pattern that matched another word ("meine Punkte") would keep the spelling stage away.
     func transposition(of word: String) -> String? {
-        let utf8 = word.utf8
-        guard utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }), anagrams.contains(Self.signature(utf8)) else { return nil }
-        var letters = Array(utf8)
+        guard let signature = Self.plainLetters(word, { Self.signature($0) }), anagrams.contains(signature) else { return nil }
+        var letters = Array(word.utf8)
         guard !authored.contains(word), !FunctionWords.all.contains(word) else { return nil }
         // Customers' phrasings hold such typos too ("retrun"): a word used less than three
         // times becomes the word used more often.
@@ -225,7 +240,7 @@ public struct SpellingCorrector: Sendable {
     }
 
     /// Words a customer runs into the next one when a space is missed.
-    static let gluedFirstWords: Set<String> = [
+    static let gluedFirstWords: WordSet = [
         "der", "die", "das", "den", "dem", "des", "eine", "einen", "einem", "einer", "mein", "meine", "meinen", "meinem",
         "meiner", "dein", "deine", "euer", "eure", "euren", "ihr", "ihre", "ihren", "unser", "unsere", "ich", "wir", "ist",
         "sind", "hab", "habe", "habt", "hat", "kann", "will", "wie", "wo", "wann", "was", "warum", "am", "im", "zum", "zur",
