@@ -20,6 +20,27 @@ struct UnderstandingTests {
         #expect(WordStemmer.stem(a) != WordStemmer.stem(b))
     }
 
+    /// The stemmer over bytes stems every ASCII word as the stemmer over scalars does: every
+    /// word of five letters or fewer made of the letters its rules look at, and every word
+    /// of the evaluation sets.
+    @Test func stemmingOverBytesAgreesWithStemmingOverScalars() throws {
+        let alphabet = Array("schgeindtmry").map(String.init)
+        var words = [""]
+        var layer = [""]
+        for _ in 1...5 {
+            layer = layer.flatMap { prefix in alphabet.map { prefix + $0 } }
+            words += layer
+        }
+        for file in try FileManager.default.contentsOfDirectory(atPath: "Tests/eval") where file.hasSuffix("-tagged.tsv") {
+            let text = try String(contentsOfFile: "Tests/eval/" + file, encoding: .utf8)
+            words += MessageWords.scan(TextFolder.fold(text).folded).map(\.text)
+        }
+        #expect(words.count > 400_000)
+        let differing = words.filter { WordStemmer.stem($0) != WordStemmer.stemScalars($0) }
+        #expect(differing.isEmpty, "\(differing.prefix(20))")
+        #expect(WordStemmer.stem("geschickt") == "schick" && WordStemmer.stem("zurück") == WordStemmer.stemScalars("zurück"))
+    }
+
     // MARK: - Spelling: one edit (two for long words) from a known word, never numbers or known words.
 
     let corrector = SpellingCorrector(words: ["ruecksendung", "zurueck", "bestellung", "rechnung", "gutschein", "password", "refund", "paket"])
