@@ -166,7 +166,13 @@ public struct ExampleScorer: Sendable {
         var unique: [Int32] = []
         unique.reserveCapacity(known.count)
         for number in known where unique.last != number { unique.append(number) }
-        return Terms(known: unique, unknownCount: unknown.count < 2 ? unknown.count : Set(unknown).count)
+        // A message has a handful of unknown terms: comparing them pairwise costs less than
+        // hashing them into a set, up to a few dozen (a pasted text keeps the set).
+        guard unknown.count <= 32 else { return Terms(known: unique, unknownCount: Set(unknown).count) }
+        var distinct: [String] = []
+        distinct.reserveCapacity(unknown.count)
+        for term in unknown where !distinct.contains(term) { distinct.append(term) }
+        return Terms(known: unique, unknownCount: distinct.count)
     }
 
     /// How much a term tells intents apart (its inverse document frequency; a term no

@@ -126,7 +126,8 @@ public struct MessageInterpreter: Sendable {
         var result = Interpretation(decision: .none, report: kb.matcher.match(folded: working, scratch: scratch))
         result.negated = negated
         result.corrections = restored
-        let active = words.filter { word in !negated.contains { $0.range.contains(word.range.lowerBound) } }
+        // Without a negated span the words are shared as they are: filtering them grew a new array word by word.
+        let active = negated.isEmpty ? words : words.filter { word in !negated.contains { $0.range.contains(word.range.lowerBound) } }
         let activeWords = active.map(\.text)
         if decideByForeignName(&result, folded: working.folded, words: active, kb: kb) { return result }
         if decideByPattern(&result, kb) {
