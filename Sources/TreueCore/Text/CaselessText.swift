@@ -27,11 +27,13 @@ enum CaselessText {
                     index += 1
                     continue
                 }
-                // Valid UTF-8 (a String's own storage): the lead byte gives the length.
-                let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-                var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-                for offset in 1..<length { value = value << 6 | UInt32(utf8[index + offset] & 0x3F) }
-                let scalar = Unicode.Scalar(value)!
+                // Valid UTF-8 (a String's own storage): a character starts at every step.
+                guard let decoded = UTF8Scalar.decode(utf8, at: index), let scalar = Unicode.Scalar(decoded.value) else {
+                    bytes.append(lead)
+                    index += 1
+                    continue
+                }
+                let (value, length) = decoded
                 if let same = sameLetter[value] {
                     append(Unicode.Scalar(same)!, to: &bytes)
                 } else if scalar.properties.changesWhenLowercased {
