@@ -56,9 +56,10 @@ web: build
 	TREUE=.build/debug/treue scripts/web-demo.sh
 
 ## Accuracy on the shared dev sets, and on held-out sets that are never used for tuning
-## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-19.tsv,
+## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-20.tsv,
 ## written without sight of Intents/). Intents/labelled/tuning-4.tsv to tuning-74.tsv were
-## written the same way but are tuned on, and the learned stage trains on them. Add EVAL_FLAGS=--misses to see every miss and why
+## written the same way but are tuned on, and the learned stage trains on them.
+## Tests/eval/tuning-75.tsv and tuning-76.tsv are tuned on but not trained on. Add EVAL_FLAGS=--misses to see every miss and why
 ## on the sets that may be looked at. --nearest: how often the nearest intent `treue review`
 ## shows for a gap is the right one (top-1, top-3); --clusters: purity and completeness of
 ## the gap clusters on generated gaps of known topics (gap-corpus-heldout.tsv only measured).
@@ -137,6 +138,8 @@ eval: build
 	.build/debug/treue check --eval Intents/labelled/tuning-72.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-73.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-74.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Tests/eval/tuning-75.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Tests/eval/tuning-76.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-3.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-4.tsv --nearest
@@ -155,6 +158,7 @@ eval: build
 	.build/debug/treue check --eval Tests/eval/heldout-17.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-18.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-19.tsv --nearest
+	.build/debug/treue check --eval Tests/eval/heldout-20.tsv --nearest
 	.build/debug/treue check --clusters Tests/eval/gap-corpus.tsv
 	.build/debug/treue check --clusters Tests/eval/gap-corpus-heldout.tsv
 

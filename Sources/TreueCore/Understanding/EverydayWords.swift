@@ -23,6 +23,9 @@ enum EverydayWords {
         "nudeln", "suppe", "salat", "wochenende", "leben", "liebe", "welt", "baum", "blume", "blumen", "meer", "berg", "berge",
         "strand", "nacht", "gedicht", "geschichte", "witz", "witze", "tipp", "tipps", "idee", "hobby", "computer", "fernseher",
         "roter", "rote", "rotes", "blauer", "gruener", "gelber", "schwarzer", "weisser",
+        // "the same one" and linking words: "derselben" is no "der selben", "während" no "wählen"
+        "derselbe", "derselben", "dieselbe", "dieselben", "dasselbe", "denselben", "demselben", "desselben",
+        "waehrend", "obwohl",
         // cities
         "berlin", "hamburg", "muenchen", "koeln", "frankfurt", "stuttgart", "duesseldorf", "dortmund", "leipzig", "bremen",
         "dresden", "hannover", "nuernberg", "duisburg", "bochum", "wuppertal", "bielefeld", "bonn", "muenster", "karlsruhe",
@@ -45,7 +48,7 @@ enum EverydayWords {
         "breakfast", "lunch", "dinner", "coffee", "tea", "beer", "wine", "water", "pizza", "recipe", "cake", "bread", "pasta",
         "soup", "salad", "weekend", "life", "love", "world", "tree", "flower", "flowers", "sea", "mountain", "lake", "beach",
         "night", "poem", "story", "idea", "hobby", "computer", "realise", "realised", "realize", "realized", "colour",
-        "favourite", "favorite", "honestly", "literally", "basically",
+        "favourite", "favorite", "honestly", "literally", "basically", "chance", "chances",
         "london", "manchester", "leeds", "liverpool", "birmingham", "glasgow", "edinburgh", "bristol", "dublin", "paris",
     ]
 

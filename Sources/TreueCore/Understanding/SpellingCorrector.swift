@@ -161,7 +161,7 @@ public final class SpellingCorrector: Sendable {
             guard typed < 3, let hash = Self.plainLetters(word.text, { bytes in
                 bytes.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
             }), let candidates = restorable[hash],
-                  !FunctionWords.all.contains(word.text), !authored.contains(word.text) else { continue }
+                  !FunctionWords.all.contains(word.text), !EverydayWords.all.contains(word.text), !authored.contains(word.text) else { continue }
             let letters = Array(word.text.unicodeScalars)
             var best: (word: String, count: Int)?
             for candidate in candidates where Self.isRestoration(of: letters, as: Array(candidate.unicodeScalars)) {
@@ -215,7 +215,8 @@ public final class SpellingCorrector: Sendable {
     func transposition(of word: String) -> String? {
         guard let signature = Self.plainLetters(word, { Self.signature($0) }), anagrams.contains(signature) else { return nil }
         var letters = Array(word.utf8)
-        guard !authored.contains(word), !FunctionWords.all.contains(word) else { return nil }
+        // Two everyday words never stand for each other: "Wein" is no misspelt "Wien".
+        guard !authored.contains(word), !FunctionWords.all.contains(word), !EverydayWords.all.contains(word) else { return nil }
         // Customers' phrasings hold such typos too ("retrun"): a word used less than three
         // times becomes the word used more often.
         let typed = frequency[word] ?? 0
