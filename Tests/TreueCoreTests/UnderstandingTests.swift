@@ -187,6 +187,7 @@ struct UnderstandingTests {
         ("nicht nur newsletter abbestellen, ich will den ganzen account loeschen", ["nicht nur newsletter abbestellen"]),
         ("not just the newsletter. close the whole account please", ["not just the newsletter"]),
         ("umtausch? nee, ich hab doch storniert", ["umtausch nee"]),
+        ("exchange? no thanks - the shirt is too big, how do i send it back", ["exchange no"]),
         ("mir geht's weniger um die versandkosten, mehr um die dauer", ["weniger um die versandkosten"]),
         ("kaputt ist nichts, aber ich hab einen grauen rucksack bekommen", ["kaputt ist nichts"]),
         ("ich will gar nicht wissen, wie lange ihr braucht - nur wo mein paket ist", ["nicht wissen wie lange ihr braucht"]),

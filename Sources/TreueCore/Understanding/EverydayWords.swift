@@ -25,7 +25,7 @@ enum EverydayWords {
         "roter", "rote", "rotes", "blauer", "gruener", "gelber", "schwarzer", "weisser",
         // "the same one" and linking words: "derselben" is no "der selben", "während" no "wählen"
         "derselbe", "derselben", "dieselbe", "dieselben", "dasselbe", "denselben", "demselben", "desselben",
-        "waehrend", "obwohl",
+        "waehrend", "obwohl", "sommer", "herbst", "fruehling",
         // cities
         "berlin", "hamburg", "muenchen", "koeln", "frankfurt", "stuttgart", "duesseldorf", "dortmund", "leipzig", "bremen",
         "dresden", "hannover", "nuernberg", "duisburg", "bochum", "wuppertal", "bielefeld", "bonn", "muenster", "karlsruhe",
@@ -48,7 +48,8 @@ enum EverydayWords {
         "breakfast", "lunch", "dinner", "coffee", "tea", "beer", "wine", "water", "pizza", "recipe", "cake", "bread", "pasta",
         "soup", "salad", "weekend", "life", "love", "world", "tree", "flower", "flowers", "sea", "mountain", "lake", "beach",
         "night", "poem", "story", "idea", "hobby", "computer", "realise", "realised", "realize", "realized", "colour",
-        "favourite", "favorite", "honestly", "literally", "basically", "chance", "chances",
+        "favourite", "favorite", "honestly", "literally", "basically", "chance", "chances", "slower",
+        "faster", "quicker", "litter",
         "london", "manchester", "leeds", "liverpool", "birmingham", "glasgow", "edinburgh", "bristol", "dublin", "paris",
     ]
 

@@ -303,12 +303,19 @@ public enum NegationScope {
         return end > index + 2 ? end : nil
     }
 
-    /// "Umtausch? Nee, ich hab doch storniert": a question of a word or two answered with a
-    /// no names what is not meant. The start of the question, when a clause follows.
+    /// "Umtausch? Nee, ich hab doch storniert", "Exchange? No thanks – …": a question of a
+    /// word or two answered with a no names what is not meant. The start of the question,
+    /// when a clause follows.
     private static func rejectedQuestionStart(at index: Int, _ words: [MessageWord], _ folded: String) -> Int? {
         guard words[index].text.utf8.first == UInt8(ascii: "n"), index > 0, index + 1 < words.count,
-              ["nee", "nein", "no", "nope", "noe"].contains(words[index].text),
-              breaks(between: words[index], and: words[index + 1], folded) else { return nil }
+              ["nee", "nein", "no", "nope", "noe"].contains(words[index].text) else { return nil }
+        // "no thanks", "nein danke", "no thank you": the polite no ends where the clause breaks.
+        var last = index
+        if ["thanks", "danke", "thank"].contains(words[last + 1].text) {
+            last += 1
+            if words[last].text == "thank", last + 1 < words.count, words[last + 1].text == "you" { last += 1 }
+        }
+        guard last + 1 < words.count, breaks(between: words[last], and: words[last + 1], folded) else { return nil }
         let utf8 = folded.utf8
         let gap = utf8[utf8.index(utf8.startIndex, offsetBy: words[index - 1].range.upperBound)..<utf8.index(utf8.startIndex, offsetBy: words[index].range.lowerBound)]
         guard gap.contains(UInt8(ascii: "?")) else { return nil }
