@@ -49,7 +49,7 @@ enum EverydayWords {
         "soup", "salad", "weekend", "life", "love", "world", "tree", "flower", "flowers", "sea", "mountain", "lake", "beach",
         "night", "poem", "story", "idea", "hobby", "computer", "realise", "realised", "realize", "realized", "colour",
         "favourite", "favorite", "honestly", "literally", "basically", "chance", "chances", "slower",
-        "faster", "quicker", "litter",
+        "faster", "quicker", "litter", "fault", "writer",
         "london", "manchester", "leeds", "liverpool", "birmingham", "glasgow", "edinburgh", "bristol", "dublin", "paris",
     ]
 
