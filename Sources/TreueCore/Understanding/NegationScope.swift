@@ -405,6 +405,10 @@ public enum NegationScope {
                 while end < min(words.count - 1, verb + 4), !FunctionWords.negators.contains(words[end].text) { end += 1 }
                 guard FunctionWords.negators.contains(words[end].text) else { continue }
                 knowing = false
+            } else if text.utf8.count <= 5, dismissingAuxiliaries.contains(text), let last = dismissalEnd(after: verb, words) {
+                // "My tier doesn't interest me much, …", "Unsubscribing isn't enough for me – …":
+                // the thing named before is not what is asked for.
+                (knowing, end) = (false, last)
             } else if text.utf8.count <= 7, keepingAuxiliaries.contains(text), let last = keepingEnd(after: verb, words) {
                 // "Mein Spar-Abo soll weiterlaufen, nur …": what stays is not the request.
                 (knowing, end) = (false, last)
@@ -444,7 +448,7 @@ public enum NegationScope {
                     || startsWanting(at: end, words) else { continue }
             // "…, weiß ich" and "…, ist mir egal" name the thing in the clause before.
             var crossings = settled.contains(text) || text == "nicht" || text == "interessiert" || (knowing && end == verb + 2) ? 1 : 0
-            if (text == "ist" || text == "isch" || text == "war") && !knowing { crossings = 0 }
+            if (text == "ist" || text == "isch" || text == "war" || dismissingAuxiliaries.contains(text)) && !knowing { crossings = 0 }
             var start = verb
             while start > 0, verb - start < 7, !contrasts(at: start - 1, words) {
                 if breaks(between: words[start - 1], and: words[start], folded) {
@@ -461,6 +465,47 @@ public enum NegationScope {
             found.append(start..<end)
         }
         return found
+    }
+
+    /// English verbs before "n't" or "not" that wave the thing before them aside.
+    private static let dismissingAuxiliaries: WordSet = ["doesn", "does", "isn", "is"]
+
+    /// The last word of "doesn't interest me (much, at all)", "doesn't matter (to me)",
+    /// "isn't enough (for me)", "isn't the problem/issue/point", "isn't what I want/need/mean",
+    /// after the auxiliary at `verb`; nil for anything else.
+    private static func dismissalEnd(after verb: Int, _ words: [MessageWord]) -> Int? {
+        let auxiliary = words[verb].text
+        let negated = auxiliary.hasSuffix("n") ? words[verb + 1].text == "t" : words[verb + 1].text == "not"
+        let first = verb + 2
+        guard negated, first < words.count else { return nil }
+        func word(_ index: Int) -> String? { index < words.count ? words[index].text : nil }
+        var end: Int
+        if auxiliary.hasPrefix("does") {
+            if word(first) == "interest", word(first + 1) == "me" {
+                end = first + 1
+            } else if word(first) == "matter" {
+                end = first
+            } else {
+                return nil
+            }
+        } else if word(first) == "enough" {
+            end = first
+        } else if word(first) == "the", let thing = word(first + 1), ["problem", "issue", "point", "question"].contains(thing) {
+            end = first + 1
+        } else if word(first) == "what", word(first + 1) == "i", let verb = word(first + 2), ["want", "need", "mean", "meant"].contains(verb) {
+            end = first + 2
+        } else {
+            return nil
+        }
+        // "… to me", "… for me", "… much", "… at all", "… right now"
+        if word(end + 1) == "to" || word(end + 1) == "for", word(end + 2) == "me" {
+            end += 2
+        } else if word(end + 1) == "at", word(end + 2) == "all" {
+            end += 2
+        } else if let next = word(end + 1), ["much", "anymore", "really"].contains(next) {
+            end += 1
+        }
+        return end
     }
 
     /// Known, done or of no matter: "ist mir egal", "ist mir klar", "ist erledigt".
