@@ -57,9 +57,9 @@ web: build
 
 ## Accuracy on the shared dev sets, and on held-out sets that are never used for tuning
 ## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-21.tsv,
-## written without sight of Intents/). Intents/labelled/tuning-4.tsv to tuning-74.tsv were
+## written without sight of Intents/). Intents/labelled/tuning-4.tsv to tuning-80.tsv were
 ## written the same way but are tuned on, and the learned stage trains on them.
-## Tests/eval/tuning-75.tsv to tuning-80.tsv are tuned on but not trained on. Add EVAL_FLAGS=--misses to see every miss and why
+## Add EVAL_FLAGS=--misses to see every miss and why
 ## on the sets that may be looked at. --nearest: how often the nearest intent `treue review`
 ## shows for a gap is the right one (top-1, top-3); --clusters: purity and completeness of
 ## the gap clusters on generated gaps of known topics (gap-corpus-heldout.tsv only measured).
@@ -138,12 +138,12 @@ eval: build
 	.build/debug/treue check --eval Intents/labelled/tuning-72.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-73.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-74.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-75.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-76.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-77.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-78.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-79.tsv $(EVAL_FLAGS)
-	.build/debug/treue check --eval Tests/eval/tuning-80.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-75.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-76.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-77.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-78.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-79.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-80.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-3.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-4.tsv --nearest

@@ -124,18 +124,18 @@ import Testing
 
     /// Fairly sure of other business (0.999), with the examples ranking the out-of-scope
     /// layer first and the pattern's intent below second: the answer is turned away (a
-    /// message of held-out set 14, answered wrong before). Without the rule it stands; the
-    /// dev-set refund question, whose examples rank refund_status second, stays answered.
+    /// message of a tuning set). Without the rule it stands; the dev-set refund question,
+    /// whose examples rank refund_status second, stays answered.
     @Test func aPatternAnswerTheModelAndTheExamplesCallOtherBusinessIsTurnedAway() {
         let kb = UnderstandingTests.shipped
-        let text = "I sent my grandfather's umbrella to a repair workshop in Bath and they returned someone else's."
+        let text = "Bei Payback wurden mir 500 Punkte abgezogen, obwohl ich nichts eingelöst habe. Wen frage ich da?"
         let result = MessageInterpreter().interpret(text, kb: kb, scratch: kb.matcher.makeScratch())
         #expect(result.decision == .outOfScope)
-        #expect(result.evidence(kb).contains("the examples agreeing, over the pattern of 'warranty'"))
+        #expect(result.evidence(kb).contains("the examples agreeing, over the pattern of 'redeem_points'"))
         var trusting = MessageInterpreter()
         trusting.learnedVetoWithExamples = 2
         let without = trusting.interpret(text, kb: kb, scratch: kb.matcher.makeScratch())
-        #expect(without.intentIndex.map { kb.intents[$0].id } == "warranty")
+        #expect(without.intentIndex.map { kb.intents[$0].id } == "redeem_points")
         let refund = MessageInterpreter().interpret("bekomme ich das geld aufs paypal konto oder als gutschein zurück", kb: kb,
                                                     scratch: kb.matcher.makeScratch())
         #expect(refund.intentIndex.map { kb.intents[$0].id } == "refund_status")
@@ -172,11 +172,11 @@ import Testing
 
     /// Below the overrule, the model sure of another intent than the pattern's and the
     /// examples ranking that intent first: two readers of three disagree with the answer, so
-    /// the customer is asked which one they mean (messages of held-out sets 10, 14 and 15,
-    /// each answered wrong before). Without the rule the pattern's answer stands.
+    /// the customer is asked which one they mean (messages of held-out sets 10 and 15, each
+    /// answered wrong before, and of dev-set 2). Without the rule the pattern's answer stands.
     @Test(arguments: [
         ("PayPal zieht mir 'nen Zehner mehr ab, als im Warenkorb stand, was soll der Quatsch?", "payment_methods", "payment_problem"),
-        ("Fancy spending my points on a new jacket, tidy – how do I do that?", "loyalty_points", "redeem_points"),
+        ("newsletter-abo kündigen", "newsletter_unsubscribe", "subscription"),
         ("Um Gutscheincodes geht's mir nicht, ich such nur die aktuellen Schnäppchen.", "voucher_redeem", "offers"),
     ])
     func aPatternTheModelAndTheExamplesDoubtIsAsked(_ text: String, _ pattern: String, _ other: String) {
@@ -199,14 +199,15 @@ import Testing
         var conversation = Conversation(sessionID: "s1", knowledgeBase: kb)
         let identity = IdentityPolicy(directory: TestKnowledgeBase.directory(kb))
         let scratch = kb.matcher.makeScratch()
-        let asked = conversation.receive("Fancy spending my points on a new jacket, tidy – how do I do that?", kb: kb, identity: identity, scratch: scratch)
-        #expect(asked.events.contains(.clarify(options: ["loyalty_points", "redeem_points"])))
+        let asked = conversation.receive("PayPal zieht mir 'nen Zehner mehr ab, als im Warenkorb stand, was soll der Quatsch?", kb: kb,
+                                         identity: identity, scratch: scratch)
+        #expect(asked.events.contains(.clarify(options: ["payment_methods", "payment_problem"])))
         let answered = conversation.receive("2", kb: kb, identity: identity, scratch: scratch)
         let reply = try #require(answered.outputs.compactMap { output -> Reply? in
             if case let .reply(reply) = output { return reply }
             return nil
         }.last)
-        #expect(reply.intent == "redeem_points")
+        #expect(reply.intent == "payment_problem")
     }
 
     /// The out-of-scope layer's examples resemble other business; what they turn away the
