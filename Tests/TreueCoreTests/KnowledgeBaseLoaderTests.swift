@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TreueCore
 
@@ -74,4 +75,23 @@ struct KnowledgeBaseLoaderTests {
         #expect(kb != nil)
         #expect(diagnostics.filter { $0.severity == .error }.isEmpty)
     }
+
+    @Test func dictionaryFilesAreReadFoldedAndChecked() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("treue-dictionary-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/dictionary", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "dictionary_words:\n  - dictionary/*.txt\n".write(toFile: folder + "/kb.yaml", atomically: true, encoding: .utf8)
+        try "# words of the language\nSchwanger\n\nÖfen\nzwei Wörter\n".write(toFile: folder + "/dictionary/de.txt", atomically: true, encoding: .utf8)
+        try "project\n".write(toFile: folder + "/dictionary/en.txt", atomically: true, encoding: .utf8)
+        let (content, diagnostics) = KnowledgeBaseLoader.load(directory: folder)
+        #expect(content.dictionaryWords == ["schwanger", "oefen", "project"])
+        let error = try #require(diagnostics.first { $0.message.contains("expected one word per line") })
+        #expect(error.location?.file.hasSuffix("dictionary/de.txt") == true)
+        #expect(error.location?.line == 5)
+
+        try "dictionary_words: [missing/*.txt]\n".write(toFile: folder + "/kb.yaml", atomically: true, encoding: .utf8)
+        let (_, missing) = KnowledgeBaseLoader.load(directory: folder)
+        #expect(missing.contains { $0.message.contains("no file matches 'missing/*.txt'") })
+    }
 }
+

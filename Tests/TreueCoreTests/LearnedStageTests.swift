@@ -148,7 +148,8 @@ import Testing
         ("Bought loads from you this year — how many reward thingies have I got saved?", "loyalty_points", "-"),
         ("Wer kriegt bei eich eigentlich mei Kontonummer z'sehe?", "data_privacy", "-"),
         ("The sawmill still hasn't delivered the boards they cut from my oak tree, it's been five weeks.", "-", "delivery_delay"),
-        ("Der Schuster hat meine Sandalen neu besohlt, aber in der falschen Farbe – was mach ich jetzt?", "-", "wrong_or_missing_item"),
+        ("Im Parkhaus am Hauptbahnhof hab ich das Ticket verloren und soll jetzt den Tagessatz von 30 Euro zahlen, obwohl ich nur zwei Stunden drin stand.",
+         "-", "wrong_or_missing_item"),
         ("Code from the magazine isn't taking, is it broken or am I doing it wrong?", "voucher_redeem", "damaged_item"),
     ])
     func aModelCertainAloneDecides(_ text: String, _ expected: String, _ withoutModel: String) {

@@ -113,6 +113,30 @@ struct UnderstandingTests {
         #expect(corrector.transposition(of: "wein") == nil)
     }
 
+    @Test func wordsOfTheLanguageAreNeverReadAsShopWords() {
+        // "schwanger" is one letter from "schwager", "project" one from "protect", "ofen" a
+        // double letter short of "offen"; "zahlen" lacks an umlaut, which is still put back.
+        let words = ["schwager", "schwager", "protect", "protect", "offen", "offen", "offen",
+                     "zaehlen", "zaehlen", "zaehlen", "bestellung"]
+        let scanned = MessageWords.scan("schwanger project ofen zahlen bestelung")
+        let corrector = SpellingCorrector(words: words, dictionary: ["schwanger", "project", "ofen", "zahlen"])
+        #expect(corrector.corrections(for: scanned).map { "\($0.from)>\($0.to)" } == ["bestelung>bestellung"])
+        #expect(corrector.restorations(for: scanned).map { "\($0.from)>\($0.to)" } == ["zahlen>zaehlen", "bestelung>bestellung"])
+        #expect(corrector.suggestion(for: "schwanger") == nil)
+        let unprotected = SpellingCorrector(words: words)
+        #expect(unprotected.corrections(for: scanned).map { "\($0.from)>\($0.to)" }
+            == ["schwanger>schwager", "project>protect", "zahlen>zaehlen", "bestelung>bestellung"])
+        #expect(unprotected.restorations(for: scanned).map { "\($0.from)>\($0.to)" } == ["ofen>offen", "zahlen>zaehlen", "bestelung>bestellung"])
+    }
+
+    /// The shipped dictionary (`Intents/dictionary/words.txt`): a cooking question is no
+    /// question about opening hours, and a word of the language reaches the other stages as typed.
+    @Test func theShippedDictionaryKeepsWordsOfTheLanguage() {
+        let (id, result) = understood("Wie lange muss eine Lasagne in den Ofen?")
+        #expect(id == "-")
+        #expect(!result.corrections.contains { $0.from == "ofen" })
+    }
+
     @Test func aWordAnAuthorWroteIsNeverRestored() {
         // "Wolt" is a delivery service a pattern names, not a misspelt "wollt".
         let corrector = SpellingCorrector(words: ["wolt", "wollt", "wollt", "wollt"], authored: ["wolt", "wollt"])

@@ -24,6 +24,12 @@ public struct KnowledgeBaseContent: Sendable {
     /// Other spellings of a word, read as that word before any pattern runs (dialect,
     /// colloquial forms): `form` → `meant`, folded, in the order written.
     public var wordForms: [(form: String, meant: String, location: SourceLocation)] = []
+    /// Files of words of the language that are no typos (one per line, `#` starts a
+    /// comment), relative to the knowledge base folder, `*` as in `labelledFiles`.
+    public var dictionaryFiles: [(path: String, location: SourceLocation)] = []
+    /// The words those files hold, folded like a message: the spelling stage never reads
+    /// one of them as another word ("schwanger" is no misspelt "Schwager").
+    public var dictionaryWords: Set<String> = []
     /// Answers from order facts: intent id → answers keyed by order status (`delayed`,
     /// a status name, `default`), then language.
     public var orderAnswers: [String: AnswerSet] = [:]

@@ -38,6 +38,7 @@ public struct KnowledgeBaseLoader {
             loader.add(yaml: text, file: path)
         }
         loader.readLabelledFiles(in: directory)
+        loader.readDictionaryFiles(in: directory)
         return (loader.content, loader.diagnostics)
     }
 
@@ -94,6 +95,12 @@ public struct KnowledgeBaseLoader {
                         content.labelledFiles.append((path, reader.location(item)))
                     }
                 }
+            case "dictionary_words":
+                for item in reader.sequence(value, what: "dictionary_words", into: &diagnostics) ?? [] {
+                    if let path = reader.scalar(item, what: "a dictionary_words file", into: &diagnostics) {
+                        content.dictionaryFiles.append((path, reader.location(item)))
+                    }
+                }
             case "messages": readMessages(value, reader)
             case "fallback": readFallback(value, reader)
             case "orders": readOrderAnswers(value, reader)
@@ -103,7 +110,7 @@ public struct KnowledgeBaseLoader {
                 for node in list { if let intent = readIntent(node, reader) { content.intents.append(intent) } }
             default:
                 diagnostics.append(Diagnostic(.error, "schema",
-                    "unknown top-level key '\(key)' (expected settings, languages, phases, vocabulary, messages, fallback, orders, proactive, intents, phrasings, labelled_messages or word_forms)",
+                    "unknown top-level key '\(key)' (expected settings, languages, phases, vocabulary, messages, fallback, orders, proactive, intents, phrasings, labelled_messages, dictionary_words or word_forms)",
                     at: location))
             }
         }
@@ -143,26 +150,31 @@ public struct KnowledgeBaseLoader {
         }
     }
 
+    /// The files a `labelled_messages` or `dictionary_words` entry names: `*` in the file
+    /// name matches any run of characters; no match is an error at the entry.
+    private mutating func files(matching pattern: String, in directory: String, at location: SourceLocation) -> [String] {
+        let full = (directory as NSString).appendingPathComponent(pattern)
+        let folder = (full as NSString).deletingLastPathComponent
+        let name = (full as NSString).lastPathComponent
+        let names: [String]
+        if name.contains("*") {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            names = entries.filter { fnmatch(name, $0, 0) == 0 }.sorted()
+        } else {
+            names = [name]
+        }
+        if names.isEmpty {
+            diagnostics.append(Diagnostic(.error, "io", "no file matches '\(pattern)'", at: location))
+        }
+        return names.map { (folder as NSString).appendingPathComponent($0) }
+    }
+
     /// Reads the files `labelled_messages` names. A row with an intent the knowledge base
     /// does not have is reported and left out; the rest still teach.
     mutating func readLabelledFiles(in directory: String) {
         let known = Set(content.intents.map(\.id))
         for (pattern, location) in content.labelledFiles {
-            let full = (directory as NSString).appendingPathComponent(pattern)
-            let folder = (full as NSString).deletingLastPathComponent
-            let name = (full as NSString).lastPathComponent
-            let names: [String]
-            if name.contains("*") {
-                let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-                names = entries.filter { fnmatch(name, $0, 0) == 0 }.sorted()
-            } else {
-                names = [name]
-            }
-            if names.isEmpty {
-                diagnostics.append(Diagnostic(.error, "io", "no file matches '\(pattern)'", at: location))
-            }
-            for file in names {
-                let path = (folder as NSString).appendingPathComponent(file)
+            for path in files(matching: pattern, in: directory, at: location) {
                 guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
                     diagnostics.append(Diagnostic(.error, "io", "cannot read labelled messages '\(path)'", at: location))
                     continue
@@ -184,6 +196,30 @@ public struct KnowledgeBaseLoader {
                         continue
                     }
                     content.labelled.append((row.intent, row.lang, row.text, here))
+                }
+            }
+        }
+    }
+
+    /// Reads the files `dictionary_words` names: one word per line, folded like a message;
+    /// blank lines and `#` comments are skipped, a line of more than one word is an error.
+    mutating func readDictionaryFiles(in directory: String) {
+        for (pattern, location) in content.dictionaryFiles {
+            for path in files(matching: pattern, in: directory, at: location) {
+                guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                    diagnostics.append(Diagnostic(.error, "io", "cannot read dictionary words '\(path)'", at: location))
+                    continue
+                }
+                for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    let entry = line.trimmingCharacters(in: .whitespaces)
+                    guard !entry.isEmpty, !entry.hasPrefix("#") else { continue }
+                    let words = MessageWords.words(of: entry)
+                    guard words.count == 1, let word = words.first else {
+                        diagnostics.append(Diagnostic(.error, "schema", "expected one word per line, found '\(entry)'",
+                                                      at: SourceLocation(file: path, line: number + 1, column: 1)))
+                        continue
+                    }
+                    content.dictionaryWords.insert(word)
                 }
             }
         }

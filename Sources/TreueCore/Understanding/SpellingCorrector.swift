@@ -7,7 +7,10 @@
 /// away (two for words of eight letters or more), starting with the same letter, where an edit is a letter dropped, added,
 /// changed or two neighbours swapped. Ties go to the word the knowledge base uses most,
 /// then to the alphabetically first, so the result never depends on load order. Numbers,
-/// codes, e-mail addresses and words under five letters are never changed.
+/// codes, e-mail addresses and words under five letters are never changed, nor is a word of
+/// the language the knowledge base lists under `dictionary_words` ("Ofen" is no misspelt
+/// "offen", "project" no "protect"), except for a left-out umlaut or double letter
+/// ("konnte" typed for "könnte").
 public final class SpellingCorrector: Sendable {
     /// A word the corrector changed.
     public struct Correction: Sendable, Equatable {
@@ -18,6 +21,8 @@ public final class SpellingCorrector: Sendable {
 
     private let frequency: [String: Int]
     private let authored: Set<String>
+    /// Words of the language that are no typos: never changed by an edit, split or swap.
+    private let dictionary: Set<String>
     private let forms: WordForms
     private let stems: Set<String>
     /// Deletion neighbourhoods (symmetric delete): a string with one or two letters left
@@ -46,8 +51,10 @@ public final class SpellingCorrector: Sendable {
     ///   restored to a neighbour.
     /// - Parameter forms: other spellings the author listed (`word_forms`), read as the
     ///   word they mean before the patterns run.
-    public init(words: [String], authored: Set<String> = [], forms: WordForms = WordForms([])) {
+    /// - Parameter dictionary: words of the language (`dictionary_words`), folded.
+    public init(words: [String], authored: Set<String> = [], forms: WordForms = WordForms([]), dictionary: Set<String> = []) {
         self.authored = authored
+        self.dictionary = dictionary
         self.forms = forms
         var frequency: [String: Int] = [:]
         for word in words where word.count >= 2 && word.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic }) {
@@ -122,7 +129,7 @@ public final class SpellingCorrector: Sendable {
         let suggest = suggest ?? { self.suggestion(for: $0) }
         var result: [Correction] = []
         for word in words where (Self.minimumLength...Self.maximumLength).contains(word.text.count) && word.isAlphabetic && !isKnown(word.text)
-            && !authored.contains(word.text) {
+            && !authored.contains(word.text) && !dictionary.contains(word.text) {
             if let best = suggest(word.text) { result.append(Correction(from: word.text, to: best, range: word.range)) }
         }
         return result
@@ -163,20 +170,24 @@ public final class SpellingCorrector: Sendable {
             }), let candidates = restorable[hash],
                   !FunctionWords.all.contains(word.text), !EverydayWords.all.contains(word.text), !authored.contains(word.text) else { continue }
             let letters = Array(word.text.unicodeScalars)
+            // A word of the language keeps its single letter ("Ofen" is no "offen"); an umlaut
+            // left out is still put back ("konnte" typed for "könnte" is far more often meant).
+            let umlautsOnly = dictionary.contains(word.text)
             var best: (word: String, count: Int)?
-            for candidate in candidates where Self.isRestoration(of: letters, as: Array(candidate.unicodeScalars)) {
+            for candidate in candidates where Self.isRestoration(of: letters, as: Array(candidate.unicodeScalars), umlautsOnly: umlautsOnly) {
                 let count = frequency[candidate] ?? 0
                 if count > typed, count > best?.count ?? 0 { best = (candidate, count) }
             }
             if let best { result.append(Correction(from: word.text, to: best.word, range: word.range)) }
         }
         for word in words where word.range.count >= Self.minimumGluedLength && word.range.count < Self.maximumLength {
-            guard !result.contains(where: { $0.range == word.range }), let split = split(word.text) else { continue }
+            guard !result.contains(where: { $0.range == word.range }), !dictionary.contains(word.text), let split = split(word.text) else { continue }
             result.append(Correction(from: word.text, to: split, range: word.range))
         }
         // Four letters suffice for a swap ("gfit"): a swap of a four-letter word is rarely another.
         for (number, word) in words.enumerated() where word.range.count >= 4 && word.range.count < Self.maximumLength && (uses[number] ?? 0) < 3 {
-            guard !result.contains(where: { $0.range == word.range }), let meant = transposition(of: word.text) else { continue }
+            guard !result.contains(where: { $0.range == word.range }), !dictionary.contains(word.text),
+                  let meant = transposition(of: word.text) else { continue }
             result.append(Correction(from: word.text, to: meant, range: word.range))
         }
         // Any other typo of a word the knowledge base uses often ("refind", "ersattung",
@@ -185,7 +196,8 @@ public final class SpellingCorrector: Sendable {
         for (number, word) in words.enumerated() where word.range.count >= Self.minimumLength && word.range.count <= Self.maximumLength
             && uses[number] == nil && !authored.contains(word.text) {
             // The suggestion is cached per thread; the stem `isKnown` needs is not, so it goes last.
-            guard !result.contains(where: { $0.range == word.range }), word.isAlphabetic, let meant = suggest(word.text),
+            guard !result.contains(where: { $0.range == word.range }), word.isAlphabetic, !dictionary.contains(word.text),
+                  let meant = suggest(word.text),
                   (frequency[meant] ?? 0) >= Self.earlyReadingUses, !isKnown(word.text) else { continue }
             result.append(Correction(from: word.text, to: meant, range: word.range))
         }
@@ -274,16 +286,17 @@ public final class SpellingCorrector: Sendable {
         by: { $0[0] })
 
     /// True when `meant` is `typed` with one restorable letter put back (the hash may collide).
-    private static func isRestoration(of typed: [Unicode.Scalar], as meant: [Unicode.Scalar]) -> Bool {
+    private static func isRestoration(of typed: [Unicode.Scalar], as meant: [Unicode.Scalar], umlautsOnly: Bool = false) -> Bool {
         guard meant.count == typed.count + 1 else { return false }
         var index = 0
         while index < typed.count, typed[index] == meant[index] { index += 1 }
-        return index > 0 && isRestorable(meant, at: index) && typed[index...].elementsEqual(meant[(index + 1)...])
+        return index > 0 && isRestorable(meant, at: index) && (!umlautsOnly || meant[index] == "e")
+            && typed[index...].elementsEqual(meant[(index + 1)...])
     }
 
     /// The known word closest to `word`, if one is close enough.
     public func suggestion(for word: String) -> String? {
-        guard word.count <= Self.maximumLength else { return nil }
+        guard word.count <= Self.maximumLength, !dictionary.contains(word) else { return nil }
         let limit = word.count >= Self.twoEditLength ? 2 : 1
         let source = Array(word.unicodeScalars)
         var candidates = Set<String>()

@@ -54,7 +54,10 @@ public struct Understanding: Sendable {
         let forms = WordForms(content.wordForms.map { ($0.form, $0.meant) })
         for meant in forms.meanings { lexicon += MessageWords.words(of: meant) }
         let classifier = BackgroundBuild { learnedClassifier(content, indexByID: indexByID) }
-        let corrector = BackgroundBuild { [lexicon, authored, forms] in SpellingCorrector(words: lexicon, authored: Set(authored), forms: forms) }
+        let dictionary = content.dictionaryWords
+        let corrector = BackgroundBuild { [lexicon, authored, forms] in
+            SpellingCorrector(words: lexicon, authored: Set(authored), forms: forms, dictionary: dictionary)
+        }
         let candidates = Set(lexicon).filter { $0.count >= 3 && !FunctionWords.all.contains($0) && !FunctionWords.negators.contains($0) }.sorted()
         // Each vocabulary entry tried on every word, entries spread over the cores.
         let members = vocabulary.order.concurrentMap(leastPerChunk: 1) { name -> [String] in
