@@ -94,10 +94,15 @@ import Testing
     }
 
     /// A word the model never saw may be the topic itself: a new question ("gift wrap")
-    /// must fall back, so the gap review finds it, however sure the model is of its other words.
+    /// must fall back, so the gap review finds it, when the model is only all but certain
+    /// (0.99) of its other words. Certain beyond 0.999 it answers alone (see
+    /// `learnedAloneConfidence`: requiring every word known there lost 60 right answers over
+    /// the held-out sets), so that rule is set aside here.
     @Test func aMessageWithAWordTheModelNeverSawIsNotAnsweredOnCertaintyAlone() {
         let kb = UnderstandingTests.shipped
-        let result = MessageInterpreter().interpret("Bietet ihr Geschenkverpackung an?", kb: kb, scratch: kb.matcher.makeScratch())
+        var careful = MessageInterpreter()
+        careful.learnedAloneConfidence = 2
+        let result = careful.interpret("Bietet ihr Geschenkverpackung an?", kb: kb, scratch: kb.matcher.makeScratch())
         #expect(result.decision == .none)
         let guess = kb.understanding.classifier.classify("Bietet ihr Geschenkverpackung an?")
         #expect((guess?.probability ?? 0) >= 0.99)
@@ -128,14 +133,14 @@ import Testing
     /// whose examples rank refund_status second, stays answered.
     @Test func aPatternAnswerTheModelAndTheExamplesCallOtherBusinessIsTurnedAway() {
         let kb = UnderstandingTests.shipped
-        let text = "Bei Payback wurden mir 500 Punkte abgezogen, obwohl ich nichts eingelöst habe. Wen frage ich da?"
+        let text = "Jio sim not working since morning, whom to contact?"
         let result = MessageInterpreter().interpret(text, kb: kb, scratch: kb.matcher.makeScratch())
         #expect(result.decision == .outOfScope)
-        #expect(result.evidence(kb).contains("the examples agreeing, over the pattern of 'redeem_points'"))
+        #expect(result.evidence(kb).contains("the examples agreeing, over the pattern of 'contact'"))
         var trusting = MessageInterpreter()
         trusting.learnedVetoWithExamples = 2
         let without = trusting.interpret(text, kb: kb, scratch: kb.matcher.makeScratch())
-        #expect(without.intentIndex.map { kb.intents[$0].id } == "redeem_points")
+        #expect(without.intentIndex.map { kb.intents[$0].id } == "contact")
         let refund = MessageInterpreter().interpret("bekomme ich das geld aufs paypal konto oder als gutschein zurück", kb: kb,
                                                     scratch: kb.matcher.makeScratch())
         #expect(refund.intentIndex.map { kb.intents[$0].id } == "refund_status")
@@ -173,10 +178,11 @@ import Testing
 
     /// Below the overrule, the model sure of another intent than the pattern's and the
     /// examples ranking that intent first: two readers of three disagree with the answer, so
-    /// the customer is asked which one they mean (messages of held-out sets 10 and 15, each
-    /// answered wrong before, and of dev-set 2). Without the rule the pattern's answer stands.
+    /// the customer is asked which one they mean (a letter of dev-set 2 that the model
+    /// overruled wrongly before, and messages of held-out set 14 and dev-set 2). Without the
+    /// rule the pattern's answer stands.
     @Test(arguments: [
-        ("PayPal zieht mir 'nen Zehner mehr ab, als im Warenkorb stand, was soll der Quatsch?", "payment_methods", "payment_problem"),
+        (Self.warrantyLetter, "warranty", "delivery_delay"),
         ("newsletter-abo kündigen", "newsletter_unsubscribe", "subscription"),
         ("Um Gutscheincodes geht's mir nicht, ich such nur die aktuellen Schnäppchen.", "voucher_redeem", "offers"),
     ])
@@ -194,21 +200,22 @@ import Testing
         #expect(without.intentIndex.map { kb.intents[$0].id } == pattern)
     }
 
+    static let warrantyLetter = "Sehr geehrte Damen und Herren, im März 2023 habe ich bei Ihnen einen Staubsauger (Bestellnr. 2201938) erworben. Seit einigen Tagen lässt sich das Gerät nicht mehr einschalten. Da die gesetzliche Frist noch läuft, bitte ich um Mitteilung, wie ich es zur Reparatur einsenden kann. Mit freundlichen Grüßen, Dr. M. Albrecht"
+
     /// The same question in a conversation: both intents offered, a digit answers it.
     @Test func theCustomerAnswersTheDoubtWithADigit() throws {
         let kb = UnderstandingTests.shipped
         var conversation = Conversation(sessionID: "s1", knowledgeBase: kb)
         let identity = IdentityPolicy(directory: TestKnowledgeBase.directory(kb))
         let scratch = kb.matcher.makeScratch()
-        let asked = conversation.receive("PayPal zieht mir 'nen Zehner mehr ab, als im Warenkorb stand, was soll der Quatsch?", kb: kb,
-                                         identity: identity, scratch: scratch)
-        #expect(asked.events.contains(.clarify(options: ["payment_methods", "payment_problem"])))
-        let answered = conversation.receive("2", kb: kb, identity: identity, scratch: scratch)
+        let asked = conversation.receive(Self.warrantyLetter, kb: kb, identity: identity, scratch: scratch)
+        #expect(asked.events.contains(.clarify(options: ["warranty", "delivery_delay"])))
+        let answered = conversation.receive("1", kb: kb, identity: identity, scratch: scratch)
         let reply = try #require(answered.outputs.compactMap { output -> Reply? in
             if case let .reply(reply) = output { return reply }
             return nil
         }.last)
-        #expect(reply.intent == "payment_problem")
+        #expect(reply.intent == "warranty")
     }
 
     /// The out-of-scope layer's examples resemble other business; what they turn away the
