@@ -200,7 +200,7 @@ public struct MessageInterpreter: Sendable {
         switch result.decision {
         case .none:
             guard guess.probability >= learnedConfidence else { return }
-            if guess.probability >= learnedAloneConfidence { break }
+            if guess.probability >= learnedAloneConfidence, !topicMostlyUnknown(readAs ?? words, kb: kb) { break }
             guard let closest = result.scores.first else { return }
             // The examples must share two words with the message, as they must to answer
             // themselves: one shared word ("do you sell wholesale" and "do you sell my data")
@@ -278,6 +278,17 @@ public struct MessageInterpreter: Sendable {
         result.scores = Array(ranked.prefix(3))
         result.captures = [:]
         result.hit = nil
+    }
+
+    /// A third or more of the message's words that say something (no function words) are
+    /// words no labelled text had: the unknown one may be the topic itself, a question the
+    /// knowledge base has no intent for ("Bietet ihr Geschenkverpackung an?" is sure of
+    /// "bietet ihr … an" alone). A long message with one word the model never saw is still
+    /// read by the rest.
+    private func topicMostlyUnknown(_ words: [String], kb: KnowledgeBase) -> Bool {
+        let topical = words.filter { !FunctionWords.all.contains($0) }
+        let unknown = kb.understanding.classifier.unknownWords(in: topical.filter { $0.utf8.count >= 8 })
+        return unknown > 0 && 2 * unknown >= topical.count
     }
 
     /// A pattern answered, and the model is all but certain the message is other business:
