@@ -78,7 +78,8 @@ public struct MessageInterpreter: Sendable {
     /// A fallback is answered at this probability whatever the examples say. Measured in five
     /// folds over tuning sets 40 to 74 (the model trained without the fold it answers): of 360
     /// fallbacks, 200 answered right and 2 wrong, and 4 of 649 other-business messages
-    /// answered; at 0.99, 22 more right for 8 more wrong and 7 more other business.
+    /// answered; at 0.99, 22 more right for 8 more wrong and 7 more other business. A new
+    /// topic the model never read keeps it from answering alone (`topicMostlyUnknown`).
     public var learnedAloneConfidence = 0.999
     /// The model's probability of other business needed to turn away what a pattern
     /// answered. Measured with the model trained without the sets measured: 0.99 and 0.999
