@@ -56,8 +56,8 @@ web: build
 	TREUE=.build/debug/treue scripts/web-demo.sh
 
 ## Accuracy on the shared dev sets, and on held-out sets that are never used for tuning
-## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-24.tsv,
-## written without sight of Intents/). Intents/labelled/tuning-4.tsv to tuning-98.tsv were
+## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-25.tsv,
+## written without sight of Intents/). Intents/labelled/tuning-4.tsv to tuning-116.tsv were
 ## written the same way but are tuned on, and the learned stage trains on them.
 ## Add EVAL_FLAGS=--misses to see every miss and why
 ## on the sets that may be looked at. --nearest: how often the nearest intent `treue review`
@@ -144,6 +144,42 @@ eval: build
 	.build/debug/treue check --eval Intents/labelled/tuning-78.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-79.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-80.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-81.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-82.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-83.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-84.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-85.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-86.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-87.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-88.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-89.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-90.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-91.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-92.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-93.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-94.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-95.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-96.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-97.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-98.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-99.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-100.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-101.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-102.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-103.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-104.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-105.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-106.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-107.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-108.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-109.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-110.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-111.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-112.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-113.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-114.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-115.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-116.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-3.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-4.tsv --nearest
@@ -167,6 +203,7 @@ eval: build
 	.build/debug/treue check --eval Tests/eval/heldout-22.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-23.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-24.tsv --nearest
+	.build/debug/treue check --eval Tests/eval/heldout-25.tsv --nearest
 	.build/debug/treue check --clusters Tests/eval/gap-corpus.tsv
 	.build/debug/treue check --clusters Tests/eval/gap-corpus-heldout.tsv
 
