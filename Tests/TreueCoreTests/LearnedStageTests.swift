@@ -127,18 +127,18 @@ import Testing
 
     /// Fairly sure of other business (0.999), with the examples ranking the out-of-scope
     /// layer first and the pattern's intent below second: the answer is turned away (a
-    /// message of a tuning set). Without the rule it stands; the dev-set refund question,
-    /// whose examples rank refund_status second, stays answered.
+    /// message of a tuning set: a cinema's bonus card). Without the rule it stands; the
+    /// dev-set refund question, whose examples rank refund_status second, stays answered.
     @Test func aPatternAnswerTheModelAndTheExamplesCallOtherBusinessIsTurnedAway() {
         let kb = UnderstandingTests.shipped
-        let text = "Bei Payback wurden mir 500 Punkte abgezogen, obwohl ich nichts eingelöst habe. Wen frage ich da?"
+        let text = "Wie viele Punkte brauche ich auf der CinemaxX-Bonuskarte für ein Freiticket?"
         let result = MessageInterpreter().interpret(text, kb: kb, scratch: kb.matcher.makeScratch())
         #expect(result.decision == .outOfScope)
-        #expect(result.evidence(kb).contains("the examples agreeing, over the pattern of 'redeem_points'"))
+        #expect(result.evidence(kb).contains("the examples agreeing, over the pattern of 'loyalty_points'"))
         var trusting = MessageInterpreter()
         trusting.learnedVetoWithExamples = 2
         let without = trusting.interpret(text, kb: kb, scratch: kb.matcher.makeScratch())
-        #expect(without.intentIndex.map { kb.intents[$0].id } == "redeem_points")
+        #expect(without.intentIndex.map { kb.intents[$0].id } == "loyalty_points")
         let refund = MessageInterpreter().interpret("bekomme ich das geld aufs paypal konto oder als gutschein zurück", kb: kb,
                                                     scratch: kb.matcher.makeScratch())
         #expect(refund.intentIndex.map { kb.intents[$0].id } == "refund_status")
@@ -176,13 +176,11 @@ import Testing
 
     /// Below the overrule, the model sure of another intent than the pattern's and the
     /// examples ranking that intent first: two readers of three disagree with the answer, so
-    /// the customer is asked which one they mean (a letter of dev-set 2 that the model
-    /// overruled wrongly before, and two more of dev-set 2). Without the
+    /// the customer is asked which one they mean (two messages of dev-set 2). Without the
     /// rule the pattern's answer stands.
     @Test(arguments: [
-        (Self.warrantyLetter, "warranty", "delivery_delay"),
+        (Self.lateBirthdayBonus, "birthday_bonus", "voucher_redeem"),
         ("newsletter-abo kündigen", "newsletter_unsubscribe", "subscription"),
-        ("Ich interessiere mich für Ihr Kundenbindungsprogramm. Welche Vorteile habe ich als Mitglied?", "loyalty_program", "member_tiers"),
     ])
     func aPatternTheModelAndTheExamplesDoubtIsAsked(_ text: String, _ pattern: String, _ other: String) {
         let kb = UnderstandingTests.shipped
@@ -198,7 +196,23 @@ import Testing
         #expect(without.intentIndex.map { kb.intents[$0].id } == pattern)
     }
 
-    static let warrantyLetter = "Sehr geehrte Damen und Herren, im März 2023 habe ich bei Ihnen einen Staubsauger (Bestellnr. 2201938) erworben. Seit einigen Tagen lässt sich das Gerät nicht mehr einschalten. Da die gesetzliche Frist noch läuft, bitte ich um Mitteilung, wie ich es zur Reparatur einsenden kann. Mit freundlichen Grüßen, Dr. M. Albrecht"
+    static let lateBirthdayBonus = "geburtstagsbonus nachträglich einlösen geht das noch"
+
+    /// The model learns a labelled message as it reads one when answering: without what the
+    /// customer rules out. An exchange that turns a refund down teaches no refund words to
+    /// exchanges; a message without a negation is learned whole.
+    @Test func theModelLearnsWithoutWhatTheCustomerRulesOut() {
+        let exchange = MessageWords.words(of: Understanding.readable("Geld zurück will ich nicht, lieber die Hose eine Nummer größer"))
+        #expect(!exchange.contains("geld") && !exchange.contains("zurueck"))
+        #expect(exchange.contains("hose") && exchange.contains("groesser"))
+        let refund = "wann bekomme ich mein Geld zurück"
+        #expect(Understanding.readable(refund) == refund)
+        // Trained on the raw texts, the shipped model was sure that this counter-example of
+        // exchange_item is an exchange, and overruled the refund pattern with it.
+        let kb = UnderstandingTests.shipped
+        let result = MessageInterpreter().interpret("ich möchte die hose zurückgeben und das geld zurück", kb: kb, scratch: kb.matcher.makeScratch())
+        #expect(result.intentIndex.map { kb.intents[$0].id } != "exchange_item")
+    }
 
     /// The same question in a conversation: both intents offered, a digit answers it.
     @Test func theCustomerAnswersTheDoubtWithADigit() throws {
@@ -206,14 +220,14 @@ import Testing
         var conversation = Conversation(sessionID: "s1", knowledgeBase: kb)
         let identity = IdentityPolicy(directory: TestKnowledgeBase.directory(kb))
         let scratch = kb.matcher.makeScratch()
-        let asked = conversation.receive(Self.warrantyLetter, kb: kb, identity: identity, scratch: scratch)
-        #expect(asked.events.contains(.clarify(options: ["warranty", "delivery_delay"])))
+        let asked = conversation.receive(Self.lateBirthdayBonus, kb: kb, identity: identity, scratch: scratch)
+        #expect(asked.events.contains(.clarify(options: ["birthday_bonus", "voucher_redeem"])))
         let answered = conversation.receive("1", kb: kb, identity: identity, scratch: scratch)
         let reply = try #require(answered.outputs.compactMap { output -> Reply? in
             if case let .reply(reply) = output { return reply }
             return nil
         }.last)
-        #expect(reply.intent == "warranty")
+        #expect(reply.intent == "birthday_bonus")
     }
 
     /// The out-of-scope layer's examples resemble other business; what they turn away the

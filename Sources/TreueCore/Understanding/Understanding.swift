@@ -88,10 +88,20 @@ public struct Understanding: Sendable {
             if let index = indexByID[phrasing.intent] { documents.append(.init(text: phrasing.text, label: label(index))) }
         }
         for message in content.labelled {
-            if message.intent == "-" { documents.append(.init(text: message.text, label: nil)) }
-            else if let index = indexByID[message.intent] { documents.append(.init(text: message.text, label: label(index))) }
+            if message.intent == "-" { documents.append(.init(text: readable(message.text), label: nil)) }
+            else if let index = indexByID[message.intent] { documents.append(.init(text: readable(message.text), label: label(index))) }
         }
         return MessageClassifier(documents: documents)
+    }
+
+    /// A labelled message as the model reads it when it answers: without what the customer
+    /// rules out. "Zurückgeben und Geld zurück will ich nicht, lieber eine Nummer größer" is
+    /// an exchange, and learning its refund words for exchanges made the model sure that
+    /// "ich möchte die hose zurückgeben und das geld zurück" is one.
+    static func readable(_ text: String) -> String {
+        let folded = TextFolder.fold(text).folded
+        let spans = NegationScope.spans(in: folded, words: MessageWords.scan(folded))
+        return spans.isEmpty ? text : NegationScope.blank(folded, spans)
     }
 
     static func conceptName(_ name: String) -> String {
