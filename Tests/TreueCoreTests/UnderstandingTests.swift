@@ -256,6 +256,10 @@ struct UnderstandingTests {
         ("kann ich die adresse noch aendern ohne abzusagen", ["ohne abzusagen"]),
         ("how do i stop the emails without deleting my account", ["without deleting my account"]),
         ("can i skip a box without cancelling, i'm away in june", ["without cancelling"]),
+        // The customer says the delivery is not late, and asks something else.
+        ("nothing's late, the estimate says thursday - which depot is order 7712095411 at", ["nothing s late"]),
+        ("it's not overdue yet, i'd just like to know where it is", ["not overdue yet"]),
+        ("nichts ist verspaetet, ich will nur wissen wo das paket gerade ist", ["nichts ist verspaetet"]),
     ])
     func negatedSpans(_ text: String, _ expected: [String]) {
         let spans = NegationScope.spans(in: text, words: MessageWords.scan(text))
@@ -323,6 +327,10 @@ struct UnderstandingTests {
         "the lamp came without the charger, only the base was there",
         "the vase came without packaging and is chipped",
         "kann ich ohne kundenkonto bestellen",
+        // Not keeping a thing is the wish to send it back; something not arrived is no "late" ruled out.
+        "den pullover moechte ich nicht behalten, wie schicke ich ihn zurueck",
+        "i don't want to keep the lamp, how do i send it back",
+        "nothing's arrived, it was due on monday",
     ])
     func aNegationThatIsTheComplaintStays(_ text: String) {
         #expect(NegationScope.spans(in: text, words: MessageWords.scan(text)).isEmpty)

@@ -31,7 +31,7 @@ public enum NegationScope {
     /// "know". A new shape adds its words here, or the gate test fails.
     static let triggers: WordSet = FunctionWords.negators.union(contractions).union(FunctionWords.insteadOf).union(settled)
         .union(keepingAuxiliaries).union(knowingVerbs).union(ruleOutVerbs)
-        .union(["know", "weniger", "less", "ohne", "without", "nee", "nein", "no", "nope", "noe", "isn", "never"])
+        .union(["know", "weniger", "less", "ohne", "without", "nee", "nein", "no", "nope", "noe", "isn", "never", "nothing"])
 
     /// - Parameter gated: off only for the test that proves the gate changes nothing.
     public static func spans(in folded: String, words: [MessageWord], gated: Bool = true) -> [Span] {
@@ -131,7 +131,7 @@ public enum NegationScope {
                 end += 1
             }
             if refused, !declined && !(end < words.count && breaks(between: words[end - 1], and: words[end], folded))
-                || words[index..<end].contains(where: { cessation.contains($0.text) })
+                || words[index..<end].contains(where: { cessation.contains($0.text) || keepVerbs.contains($0.text) })
                 || opening && words[index..<end].contains(where: { reportsFailure.contains($0.text) || reportsAbsence.contains($0.text) }) {
                 index += 1
                 continue
@@ -353,6 +353,8 @@ public enum NegationScope {
 
     /// "ich will keine Werbung mehr": a wish to stop something, which is itself the request.
     private static let cessation: WordSet = ["mehr", "laenger", "anymore", "longer", "more"]
+    /// Not keeping a thing is the wish to send it back, not a thing ruled out.
+    private static let keepVerbs: WordSet = ["behalten", "behalte", "keep", "keeping"]
     private static let haltedShipping: WordSet = [
         "losschicken", "abschicken", "verschicken", "rausschicken", "versenden", "ship", "dispatch", "send",
     ]
@@ -425,6 +427,8 @@ public enum NegationScope {
                     guard FunctionWords.negators.contains(words[end].text) else { continue }
                     // "Meinen Punktestand will ich gar nicht wissen, …"
                     end = closingVerb(after: end, words, folded, endings: ["en"])
+                    // "Den Pullover möchte ich nicht behalten": not keeping it is the wish to return it.
+                    guard !keepVerbs.contains(words[end].text) else { continue }
                     knowing = false
                 } else if knowingVerbs.contains(text) {
                     if ["schon", "bereits", "ja"].contains(words[end].text) {
@@ -576,8 +580,11 @@ public enum NegationScope {
         let afterContraction = index + 2 < words.count ? words[index + 2].text : ""
         let englishContracted = word == "isn" && next == "t" && ["a", "an", "about"].contains(afterContraction)
             && (index == 0 || ["it", "this", "that"].contains(before))
-        guard german || aboutGerman || english || englishContracted else { return nil }
-        var end = index + (englishContracted ? 2 : 1)
+        // "Nothing's late, …", "it's not overdue yet – …", "nichts ist verspätet, …": the
+        // customer says the delivery is not late, and asks something else.
+        let lateLabel = lateLabelLength(at: index, words)
+        guard german || aboutGerman || english || englishContracted || lateLabel > 0 else { return nil }
+        var end = index + (englishContracted ? 2 : lateLabel > 0 ? lateLabel : 1)
         // "it's not a promo code I'm after – …": the label may run a little longer.
         while end < words.count, end - index <= maximumWords + 2 {
             if breaks(between: words[end - 1], and: words[end], folded) { return end - index > 1 ? end : nil }
@@ -591,6 +598,27 @@ public enum NegationScope {
             return end
         }
         return nil
+    }
+
+    /// Words that call a delivery late.
+    private static let lateWords: WordSet = ["late", "overdue", "delayed", "verspaetet", "ueberfaellig", "spaet"]
+
+    /// The words of a rejected "late" at `index` ("nothing s late", "not overdue",
+    /// "nichts ist zu spät", "nicht verspätet"), or 0.
+    private static func lateLabelLength(at index: Int, _ words: [MessageWord]) -> Int {
+        func text(_ offset: Int) -> String { index + offset < words.count ? words[index + offset].text : "" }
+        let word = words[index].text
+        var label = 1
+        switch word {
+        case "nothing", "nichts": label = ["s", "is", "ist"].contains(text(1)) ? 2 : 0
+        case "not", "nicht": label = 1
+        case "isn": label = text(1) == "t" ? 2 : 0
+        default: return 0
+        }
+        guard label > 0 else { return 0 }
+        if ["noch", "yet"].contains(text(label)) { label += 1 }
+        if text(label) == "zu", text(label + 1) == "spaet" { return label + 2 }
+        return text(label) != "spaet" && lateWords.contains(text(label)) ? label + 1 : 0
     }
 
     /// The folded text with the negated spans blanked out (bytes become spaces, so every
