@@ -56,8 +56,8 @@ web: build
 	TREUE=.build/debug/treue scripts/web-demo.sh
 
 ## Accuracy on the shared dev sets, and on held-out sets that are never used for tuning
-## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-25.tsv,
-## written without sight of Intents/). Intents/labelled/tuning-4.tsv to tuning-116.tsv were
+## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-26.tsv,
+## written without sight of Intents/). Intents/labelled/tuning-4.tsv to tuning-129.tsv were
 ## written the same way but are tuned on, and the learned stage trains on them.
 ## Add EVAL_FLAGS=--misses to see every miss and why
 ## on the sets that may be looked at. --nearest: how often the nearest intent `treue review`
@@ -180,6 +180,19 @@ eval: build
 	.build/debug/treue check --eval Intents/labelled/tuning-114.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-115.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Intents/labelled/tuning-116.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-117.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-118.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-119.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-120.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-121.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-122.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-123.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-124.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-125.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-126.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-127.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-128.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Intents/labelled/tuning-129.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-3.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-4.tsv --nearest
@@ -204,6 +217,7 @@ eval: build
 	.build/debug/treue check --eval Tests/eval/heldout-23.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-24.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-25.tsv --nearest
+	.build/debug/treue check --eval Tests/eval/heldout-26.tsv --nearest
 	.build/debug/treue check --clusters Tests/eval/gap-corpus.tsv
 	.build/debug/treue check --clusters Tests/eval/gap-corpus-heldout.tsv
 
