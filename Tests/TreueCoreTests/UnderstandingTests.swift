@@ -260,6 +260,7 @@ struct UnderstandingTests {
         ("nothing's late, the estimate says thursday - which depot is order 7712095411 at", ["nothing s late"]),
         ("it's not overdue yet, i'd just like to know where it is", ["not overdue yet"]),
         ("nichts ist verspaetet, ich will nur wissen wo das paket gerade ist", ["nichts ist verspaetet"]),
+        ("verspaetet ist da noch gar nichts, die frist laeuft bis freitag - ist es schon unterwegs", ["verspaetet ist da noch gar nichts"]),
     ])
     func negatedSpans(_ text: String, _ expected: [String]) {
         let spans = NegationScope.spans(in: text, words: MessageWords.scan(text))
@@ -344,6 +345,30 @@ struct UnderstandingTests {
         #expect(blanked.utf8.count == folded.utf8.count)
         #expect(blanked.hasSuffix(", nur Strasse aendern"))
         #expect(!blanked.contains("stornieren"))
+    }
+
+    // MARK: - The language of the answer is the language the customer wrote in.
+
+    /// A German pattern that names the programme matches the English question, and the
+    /// model answers a question whose nearest example is German: both are answered in
+    /// English. A message without clear function words keeps the decider's language.
+    @Test(arguments: [
+        ("How do I join your loyalty programme?", "loyalty_program", "en"),
+        ("Is anything added on top if my basket is only £18?", "shipping_costs", "en"),
+        ("wie trete ich eurem Kundenclub bei", "loyalty_program", "de"),
+        ("Treuepunkte?", "loyalty_points", "de"),
+    ])
+    func theAnswerIsInTheLanguageTheCustomerWrote(_ text: String, _ intent: String, _ language: String) {
+        let (id, result) = understood(text)
+        #expect(id == intent)
+        #expect(result.language == language)
+    }
+
+    @Test func functionWordsNameALanguageOnlyWhenTheyAreClear() {
+        #expect(FunctionWords.language(of: ["how", "do", "i", "join", "your", "club"]) == "en")
+        #expect(FunctionWords.language(of: ["meine", "order", "ist", "overdue"]) == "de")
+        #expect(FunctionWords.language(of: ["treuepunkte"]) == nil)
+        #expect(FunctionWords.language(of: ["the", "und", "is", "ist"]) == nil)
     }
 
     // MARK: - The shipped knowledge base, stage by stage: each row fails with its stage off.

@@ -36,6 +36,24 @@ enum FunctionWords {
 
     static let all: WordSet = german.union(english)
 
+    /// Function words of one language only ("ist", "the"): what a message is written in.
+    static let onlyGerman = WordSet(german.filter { !english.contains($0) })
+    static let onlyEnglish = WordSet(english.filter { !german.contains($0) })
+
+    /// The language a message's function words clearly belong to (at least two of them,
+    /// twice as many as of the other language), else nil. An answer chosen by examples or
+    /// the model otherwise takes the language of the nearest example, which may share a
+    /// single word with the message and be written in the other language.
+    static func language(of words: [String]) -> String? {
+        var german = 0, english = 0
+        for word in words {
+            if onlyGerman.contains(word) { german += 1 } else if onlyEnglish.contains(word) { english += 1 }
+        }
+        if german >= 2, german >= 2 * english { return "de" }
+        if english >= 2, english >= 2 * german { return "en" }
+        return nil
+    }
+
     /// Words that open a negated span ("nicht stornieren, nur …").
     static let negators: WordSet = [
         "nicht", "net", "ned", "nich", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nichts", "nix",

@@ -109,6 +109,13 @@ public struct MessageInterpreter: Sendable {
     public init(stages: UnderstandingStages = .all) { self.stages = stages }
 
     public func interpret(_ message: String, kb: KnowledgeBase, scratch: MatcherScratch) -> Interpretation {
+        var words: [String] = []
+        var result = interpretStages(message, kb: kb, scratch: scratch, activeWords: &words)
+        answerInSpokenLanguage(&result, words: words, kb: kb)
+        return result
+    }
+
+    private func interpretStages(_ message: String, kb: KnowledgeBase, scratch: MatcherScratch, activeWords spoken: inout [String]) -> Interpretation {
         var folded = TextFolder.fold(message)
         var words = MessageWords.scan(folded.folded)
         // Umlauts left out ("Ruckerstattung") and double letters typed single ("Erstatung")
@@ -130,6 +137,7 @@ public struct MessageInterpreter: Sendable {
         // Without a negated span the words are shared as they are: filtering them grew a new array word by word.
         let active = negated.isEmpty ? words : words.filter { word in !negated.contains { $0.range.contains(word.range.lowerBound) } }
         let activeWords = active.map(\.text)
+        spoken = activeWords
         if decideByForeignName(&result, folded: working.folded, words: active, kb: kb) { return result }
         if decideByPattern(&result, kb) {
             // Both read the examples' scores of the same words: they are ranked once.
@@ -255,7 +263,7 @@ public struct MessageInterpreter: Sendable {
         result.hit = nil
         // The language of the intent's example nearest to the message, as the example stage does.
         if let nearest = kb.understanding.scorer.nearestExample(of: intent, to: terms()) {
-            result.language = result.language ?? nearest.example.language
+            result.language = result.language ?? spokenLanguage(readAs ?? words, kb) ?? nearest.example.language
             result.nearest = nearest.example.text
             result.sharedTerms = nearest.shared
         }
@@ -279,6 +287,21 @@ public struct MessageInterpreter: Sendable {
         result.scores = Array(ranked.prefix(3))
         result.captures = [:]
         result.hit = nil
+    }
+
+    /// A pattern answers in the language of its list, and a German list may match an English
+    /// message ("How do I join your loyalty programme?" names the programme as both do); an
+    /// example shares a word or two: the customer is answered in the language they clearly
+    /// wrote in, whatever decided.
+    private func answerInSpokenLanguage(_ result: inout Interpretation, words: [String], kb: KnowledgeBase) {
+        guard let spoken = spokenLanguage(words, kb) else { return }
+        result.language = spoken
+    }
+
+    /// The language the message's function words are written in, when the knowledge base
+    /// answers in it.
+    private func spokenLanguage(_ words: [String], _ kb: KnowledgeBase) -> String? {
+        FunctionWords.language(of: words).flatMap { kb.languages.contains($0) ? $0 : nil }
     }
 
     /// A third or more of the message's words that say something (no function words) are
@@ -435,7 +458,7 @@ public struct MessageInterpreter: Sendable {
         let nearest = scorer.nearestExample(of: best.intentIndex, to: terms)
         result.nearest = nearest?.example.text
         result.sharedTerms = nearest?.shared ?? []
-        result.language = nearest?.example.language
+        result.language = spokenLanguage(words, kb) ?? nearest?.example.language
         if kb.intents[best.intentIndex].action == .outOfScope {
             result.decision = .outOfScope
             result.rejectedByExamples = true

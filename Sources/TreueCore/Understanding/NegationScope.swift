@@ -359,6 +359,16 @@ public enum NegationScope {
         "losschicken", "abschicken", "verschicken", "rausschicken", "versenden", "ship", "dispatch", "send",
     ]
 
+    /// Words that may stand between "ist" and "nichts" ("ist da noch gar nichts").
+    private static let fillers: WordSet = ["da", "noch", "gar", "bisher", "ja", "hier", "eigentlich", "ueberhaupt", "doch"]
+
+    /// The index of "nichts" at `start` or after up to three fillers, else nil.
+    private static func nothingAfterFillers(_ start: Int, _ words: [MessageWord]) -> Int? {
+        var index = start
+        while index < words.count, index < start + 3, fillers.contains(words[index].text) { index += 1 }
+        return index < words.count && ["nichts", "nix"].contains(words[index].text) ? index : nil
+    }
+
     /// Verbs of wanting that German puts before "ich nicht": "Umtauschen will ich nicht".
     private static let refusingVerbs: WordSet = [
         "will", "moechte", "mochte", "moecht", "mag", "brauch", "brauche", "wollte", "wuerde", "brauchen", "frage", "frag", "meine", "mein",
@@ -397,9 +407,9 @@ public enum NegationScope {
             } else if let first = text.utf8.first, first == UInt8(ascii: "i") || first == UInt8(ascii: "w"),
                       text == "ist" || text == "isch" || text == "war",
                       let last = words[verb + 1].text == "es" && verb + 2 < words.count && FunctionWords.negators.contains(words[verb + 2].text)
-                        ? verb + 2 : ["nichts", "nix"].contains(words[verb + 1].text) ? verb + 1 : nil {
-                // "Umtausch wegen Nichtgefallen ist es nicht. …", "Kaputt ist nichts, aber …":
-                // nothing of the kind in the clause before.
+                        ? verb + 2 : nothingAfterFillers(verb + 1, words) {
+                // "Umtausch wegen Nichtgefallen ist es nicht. …", "Kaputt ist nichts, aber …",
+                // "Verspätet ist da noch gar nichts, …": nothing of the kind in the clause before.
                 (knowing, end) = (false, last)
             } else if text == "interessiert", words[verb + 1].text == "mich" {
                 // "Mein Punktestand interessiert mich gerade nicht, …"
