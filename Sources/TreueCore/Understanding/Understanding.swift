@@ -87,9 +87,10 @@ public struct Understanding: Sendable {
         for phrasing in content.phrasings {
             if let index = indexByID[phrasing.intent] { documents.append(.init(text: phrasing.text, label: label(index))) }
         }
-        for message in content.labelled {
-            if message.intent == "-" { documents.append(.init(text: readable(message.text), label: nil)) }
-            else if let index = indexByID[message.intent] { documents.append(.init(text: readable(message.text), label: label(index))) }
+        let texts = content.labelled.concurrentMap(leastPerChunk: 256) { readable($0.text) }
+        for (message, text) in zip(content.labelled, texts) {
+            if message.intent == "-" { documents.append(.init(text: text, label: nil)) }
+            else if let index = indexByID[message.intent] { documents.append(.init(text: text, label: label(index))) }
         }
         return MessageClassifier(documents: documents)
     }
