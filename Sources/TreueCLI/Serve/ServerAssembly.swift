@@ -9,6 +9,13 @@ import TreueServer
 /// `CommandFailure` that names what and where.
 enum ServerAssembly {
     static func services(_ configuration: ServerConfiguration, logger: Logger, metrics: ServerMetrics) throws(CommandFailure) -> ChatServices {
+        // The settings that take no time to check come before the knowledge base, whose
+        // load takes a second or more: a blank secret or a broken rules file is reported at
+        // once. The agent listener's secret is checked before anything listens: no
+        // listener without one (SPEC 4a).
+        let secrets = try LoginSecrets.load(file: configuration.loginSecretFile)
+        let agentSetup = try agentSetup(configuration)
+        let redactor = try redactor(rules: configuration.redactionRules)
         let (loaded, diagnostics) = KnowledgeBase.load(directory: configuration.intents, limits: .init(matchLimit: configuration.matchLimit))
         guard let kb = loaded else {
             throw .knowledgeBase(path: configuration.intents, errors: diagnostics.filter { $0.severity == .error })
@@ -22,10 +29,6 @@ enum ServerAssembly {
         } catch {
             throw .customers(error)
         }
-        let secrets = try LoginSecrets.load(file: configuration.loginSecretFile)
-        // The agent listener's secret is checked before anything listens: no listener
-        // without one (SPEC 4a).
-        let agentSetup = try agentSetup(configuration)
         let orderExport: OrderExportStore?
         do {
             orderExport = try configuration.orders.map { path throws(OrderExportError) in try OrderExportStore(path: path) }
@@ -39,7 +42,6 @@ enum ServerAssembly {
         if identity.isDemoMode {
             FileHandle.standardError.write(Data((LoginSecrets.demoModeWarning + "\n").utf8))
         }
-        let redactor = try redactor(rules: configuration.redactionRules)
         let writer: TranscriptWriter
         do {
             writer = try TranscriptWriter(configuration: .init(directory: configuration.transcripts, instance: configuration.instance,
