@@ -46,6 +46,27 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
+        // The files to measure on are read before the load and the conversation tests, so a
+        // wrong path or stage name is reported at once.
+        let evalText = try eval.map { path in
+            guard let tsv = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw CommandFailure.unreadable(what: "the evaluation file", path: path)
+            }
+            return tsv
+        }
+        let clustersText = try clusters.map { path in
+            guard let tsv = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw CommandFailure.unreadable(what: "the gap file", path: path)
+            }
+            return tsv
+        }
+        var stages = UnderstandingStages.all
+        for name in withoutStages {
+            guard let stage = UnderstandingStages.names.first(where: { $0.0 == name })?.1 else {
+                throw ValidationError("unknown stage '\(name)' (expected \(UnderstandingStages.names.map(\.0).joined(separator: ", ")))")
+            }
+            stages.remove(stage)
+        }
         let (kb, loadDiagnostics) = KnowledgeBase.load(directory: options.intents)
         var diagnostics = loadDiagnostics
         var evaluation: EvaluationReport?
@@ -66,17 +87,7 @@ struct CheckCommand: ParsableCommand {
             testCount = conversationTests.count
             diagnostics += testDiagnostics
             diagnostics += KnowledgeBaseChecker(kb: kb, directory: directory).check(tests: conversationTests)
-            if let eval {
-                guard let tsv = try? String(contentsOfFile: eval, encoding: .utf8) else {
-                    throw CommandFailure.unreadable(what: "the evaluation file", path: eval)
-                }
-                var stages = UnderstandingStages.all
-                for name in withoutStages {
-                    guard let stage = UnderstandingStages.names.first(where: { $0.0 == name })?.1 else {
-                        throw ValidationError("unknown stage '\(name)' (expected \(UnderstandingStages.names.map(\.0).joined(separator: ", ")))")
-                    }
-                    stages.remove(stage)
-                }
+            if let eval, let tsv = evalText {
                 let messages: LabelledMessages
                 do {
                     messages = try LabelledMessages(tsv: tsv)
@@ -86,10 +97,7 @@ struct CheckCommand: ParsableCommand {
                 evaluation = EvaluationReport.evaluate(messages.rows, kb: kb, stages: stages)
                 if nearest { nearestEvaluation = NearestIntentEvaluation.evaluate(messages.rows, kb: kb) }
             }
-            if let clusters {
-                guard let tsv = try? String(contentsOfFile: clusters, encoding: .utf8) else {
-                    throw CommandFailure.unreadable(what: "the gap file", path: clusters)
-                }
+            if let tsv = clustersText {
                 clusterQuality = ClusterQuality.evaluate(tsv: tsv, kb: kb)
             }
         }

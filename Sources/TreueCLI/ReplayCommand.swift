@@ -69,6 +69,12 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let reader = try TranscriptSelection.reader(directories: directories, since: since, until: until)
+        // A missing transcript folder is reported before the two loads, not after them.
+        do throws(TranscriptReader.Failure) {
+            _ = try reader.files()
+        } catch {
+            throw CommandFailure.replay(.transcripts(error))
+        }
         let limits = MatchLimits(matchLimit: matchLimit)
         let current = try Self.load(baseline, limits: limits)
         let edited = try Self.load(intents, limits: limits)

@@ -99,6 +99,12 @@ struct ReviewCommand: ParsableCommand {
                 throw CommandFailure.orders(error)
             }
         }
+        // A missing transcript folder is reported before the knowledge base's load.
+        do {
+            _ = try reader.files()
+        } catch {
+            throw CommandFailure.transcriptsUnreadable(error.description)
+        }
         var clusterer: GapClusterer?
         if let kb = try loadKnowledgeBase() {
             var gaps = GapClusterer(kb: kb)
