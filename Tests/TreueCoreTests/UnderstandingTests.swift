@@ -470,6 +470,24 @@ struct UnderstandingTests {
         #expect(understood(text, without: .spelling).0 != "refund_status")
     }
 
+    /// A thread keeps each word's reading for the next message (customers repeat their
+    /// words): the kept reading must be the one of the stages that run now.
+    @Test func aWordsReadingKeptByTheThreadFollowsTheStagesThatRun() {
+        let kb = Self.shipped
+        let scratch = kb.matcher.makeScratch()
+        let text = "wo bleibt meine Ruckerstattung, die Retoure ist seit 10 Tagen bei euch"
+        var withoutSpelling = UnderstandingStages.all
+        withoutSpelling.remove(.spelling)
+        withoutSpelling.remove(.learned)
+        let first = MessageInterpreter().interpret(text, kb: kb, scratch: scratch)
+        let without = MessageInterpreter(stages: withoutSpelling).interpret(text, kb: kb, scratch: scratch)
+        let again = MessageInterpreter().interpret("und die Ruckerstattung?", kb: kb, scratch: scratch)
+        #expect(first.corrections.map(\.to) == ["rueckerstattung"])
+        #expect(without.corrections.isEmpty)
+        #expect(again.corrections.map(\.to) == ["rueckerstattung"])
+        #expect(again.corrections.first?.range == MessageWords.scan("und die ruckerstattung?")[2].range)
+    }
+
     @Test func spellingCorrectionFindsThePattern() {
         let (id, result) = understood("wo ist meine sendnug 1234567")
         #expect(id == "order_status")

@@ -95,5 +95,24 @@ public final class MatcherScratch {
         return suggestion
     }
 
+    /// What each word is read as before the patterns (`SpellingCorrector.restoration`), by
+    /// the same rule: the rules read a word alone, and customers repeat their words. An
+    /// empty string stands for "as typed".
+    private var restorations: [String: String] = [:]
+    private var restorationsOwner: (kb: ObjectIdentifier, spelling: Bool, wordForms: Bool)?
+
+    func restoration(of word: MessageWord, kb: KnowledgeBase, spelling: Bool, wordForms: Bool) -> String? {
+        if restorationsOwner?.kb != ObjectIdentifier(kb) || restorationsOwner?.spelling != spelling || restorationsOwner?.wordForms != wordForms {
+            restorations.removeAll()
+            restorationsOwner = (ObjectIdentifier(kb), spelling, wordForms)
+        }
+        if let cached = restorations[word.text] { return cached.isEmpty ? nil : cached }
+        let meant = kb.understanding.corrector.restoration(of: word, spelling: spelling, wordForms: wordForms,
+                                                           suggest: { suggestion(for: $0, kb: kb) })
+        if restorations.count >= Self.wordTermsLimit { restorations.removeAll(keepingCapacity: true) }
+        restorations[word.text] = meant ?? ""
+        return meant
+    }
+
     func admits(_ prefilter: LiteralPrefilter) -> Bool { prefilter.admits(pairs, generation: pairGeneration, text: lowered) }
 }

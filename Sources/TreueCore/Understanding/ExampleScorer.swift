@@ -54,6 +54,10 @@ public struct ExampleScorer: Sendable {
     /// Whether the intent has anything the examples can judge it by.
     func knows(_ intent: Int) -> Bool { examples[intent]?.isEmpty == false }
 
+    /// A knowledge base without examples ranks nothing: its messages skip the ranking
+    /// stages instead of looking up every word for no term.
+    public var hasExamples: Bool { !termNames.isEmpty }
+
     /// Concepts of known words, from the vocabulary.
     let concepts: [String: [String]]
     /// The term numbers of every word the examples use, worked out once: a message's words

@@ -122,8 +122,9 @@ public struct MessageInterpreter: Sendable {
         // are put back before any pattern runs: a pattern that matched another word of the
         // message would keep the spelling stage away.
         let restored = stages.isDisjoint(with: [.spelling, .wordForms]) ? []
-            : kb.understanding.corrector.restorations(for: words, spelling: stages.contains(.spelling), wordForms: stages.contains(.wordForms),
-                                                      suggest: { scratch.suggestion(for: $0, kb: kb) })
+            : kb.understanding.corrector.restorations(for: words) {
+                scratch.restoration(of: $0, kb: kb, spelling: stages.contains(.spelling), wordForms: stages.contains(.wordForms))
+            }
         if !restored.isEmpty {
             folded = folded.replacing(restored.map { ($0.range, Self.restoring($0, in: folded.folded)) })
             words = MessageWords.scan(folded.folded)
@@ -142,7 +143,7 @@ public struct MessageInterpreter: Sendable {
         if decideByPattern(&result, kb) {
             // Both read the examples' scores of the same words: they are ranked once.
             if result.decision == .pattern, let chosen = result.intentIndex, kb.intents[chosen].action == nil,
-               !stages.isDisjoint(with: [.arbitration, .crossCheck]) {
+               !stages.isDisjoint(with: [.arbitration, .crossCheck]), kb.understanding.scorer.hasExamples {
                 let terms = scratch.terms(of: activeWords, kb: kb)
                 let ranked = kb.understanding.scorer.rank(terms)
                 if stages.contains(.arbitration) { arbitrate(&result, ranked: ranked, kb: kb) }
@@ -170,7 +171,8 @@ public struct MessageInterpreter: Sendable {
                 if let winner = report.winner, kb.intents[winner.intentIndex].action != .outOfScope {
                     result.report = report
                     if decideByPattern(&result, kb) {
-                        if stages.contains(.arbitration), let chosen = result.intentIndex, kb.intents[chosen].action == nil {
+                        if stages.contains(.arbitration), kb.understanding.scorer.hasExamples, let chosen = result.intentIndex,
+                           kb.intents[chosen].action == nil {
                             arbitrate(&result, ranked: kb.understanding.scorer.rank(scratch.terms(of: scoredWords, kb: kb)), kb: kb)
                         }
                         learn(&result, words: activeWords, kb: kb, scratch: scratch)
@@ -180,7 +182,7 @@ public struct MessageInterpreter: Sendable {
             }
         }
         guard stages.contains(.examples) else { return result }
-        decideByExamples(&result, words: scoredWords, kb: kb, scratch: scratch)
+        if kb.understanding.scorer.hasExamples { decideByExamples(&result, words: scoredWords, kb: kb, scratch: scratch) }
         learn(&result, words: activeWords, readAs: scoredWords, kb: kb, scratch: scratch)
         return result
     }

@@ -149,59 +149,63 @@ public final class SpellingCorrector: Sendable {
     public func restorations(for words: [MessageWord], spelling: Bool = true, wordForms: Bool = true,
                              suggest: ((String) -> String?)? = nil) -> [Correction] {
         let suggest = suggest ?? { self.suggestion(for: $0) }
+        return restorations(for: words) { restoration(of: $0, spelling: spelling, wordForms: wordForms, suggest: suggest) }
+    }
+
+    /// The same through `reading`: `restoration(of:…)`, perhaps through a cache
+    /// (`MatcherScratch`). Each rule reads one word alone, so a word is read the same in
+    /// every message.
+    public func restorations(for words: [MessageWord], reading: (MessageWord) -> String?) -> [Correction] {
         var result: [Correction] = []
-        if wordForms, !forms.isEmpty {
-            for word in words where word.range.count >= 3 {
-                if let meant = forms.reading(word.text) { result.append(Correction(from: word.text, to: meant, range: word.range)) }
-            }
+        for word in words where word.range.count >= 3 {
+            if let meant = reading(word) { result.append(Correction(from: word.text, to: meant, range: word.range)) }
         }
-        guard spelling else { return result }
-        // Each word's uses looked up once: a string key is hashed whole at every lookup, and
-        // the loops below ask up to three times.
-        let uses = words.map { $0.range.count >= 4 && $0.range.count <= Self.maximumLength ? frequency[$0.text] : nil }
-        let listed = result.count
-        for (number, word) in words.enumerated() where word.range.count >= 4 && word.range.count < Self.maximumLength
-            && !result[..<listed].contains(where: { $0.range == word.range }) {
-            let typed = uses[number] ?? 0
-            // The letters' hash from the bytes (ASCII: a byte is its scalar); the letters
-            // themselves only for the few words that have restorable neighbours.
-            guard typed < 3, let hash = Self.plainLetters(word.text, { bytes in
-                bytes.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
-            }), let candidates = restorable[hash],
-                  !FunctionWords.all.contains(word.text), !EverydayWords.all.contains(word.text), !authored.contains(word.text) else { continue }
-            let letters = Array(word.text.unicodeScalars)
-            // A word of the language keeps its single letter ("Ofen" is no "offen"); an umlaut
-            // left out is still put back ("konnte" typed for "könnte" is far more often meant).
-            let umlautsOnly = dictionary.contains(word.text)
-            var best: (word: String, count: Int)?
-            for candidate in candidates where Self.isRestoration(of: letters, as: Array(candidate.unicodeScalars), umlautsOnly: umlautsOnly) {
-                let count = frequency[candidate] ?? 0
-                if count > typed, count > best?.count ?? 0 { best = (candidate, count) }
-            }
-            if let best { result.append(Correction(from: word.text, to: best.word, range: word.range)) }
+        return result
+    }
+
+    /// What one word is read as before the patterns: the first rule that applies, in this
+    /// order: a listed word form, a restored umlaut or double letter, two words glued
+    /// together, two letters swapped, any other typo of a word the knowledge base uses often.
+    public func restoration(of word: MessageWord, spelling: Bool, wordForms: Bool, suggest: (String) -> String?) -> String? {
+        let length = word.range.count
+        if wordForms, !forms.isEmpty, length >= 3, let meant = forms.reading(word.text) { return meant }
+        guard spelling, length >= 4, length <= Self.maximumLength else { return nil }
+        let typed = frequency[word.text]
+        let inDictionary = dictionary.contains(word.text)
+        if length < Self.maximumLength, (typed ?? 0) < 3, let restored = restoredLetter(of: word.text, typed: typed ?? 0, inDictionary: inDictionary) {
+            return restored
         }
-        for word in words where word.range.count >= Self.minimumGluedLength && word.range.count < Self.maximumLength {
-            guard !result.contains(where: { $0.range == word.range }), !dictionary.contains(word.text), let split = split(word.text) else { continue }
-            result.append(Correction(from: word.text, to: split, range: word.range))
-        }
+        if length >= Self.minimumGluedLength, length < Self.maximumLength, !inDictionary, let split = split(word.text) { return split }
         // Four letters suffice for a swap ("gfit"): a swap of a four-letter word is rarely another.
-        for (number, word) in words.enumerated() where word.range.count >= 4 && word.range.count < Self.maximumLength && (uses[number] ?? 0) < 3 {
-            guard !result.contains(where: { $0.range == word.range }), !dictionary.contains(word.text),
-                  let meant = transposition(of: word.text) else { continue }
-            result.append(Correction(from: word.text, to: meant, range: word.range))
-        }
+        if length < Self.maximumLength, (typed ?? 0) < 3, !inDictionary, let meant = transposition(of: word.text) { return meant }
         // Any other typo of a word the knowledge base uses often ("refind", "ersattung",
         // "abgelent") is read before the patterns too, for the same reason.
-        // Cheap tests first: this runs for every message, not only for those no pattern matched.
-        for (number, word) in words.enumerated() where word.range.count >= Self.minimumLength && word.range.count <= Self.maximumLength
-            && uses[number] == nil && !authored.contains(word.text) {
-            // The suggestion is cached per thread; the stem `isKnown` needs is not, so it goes last.
-            guard !result.contains(where: { $0.range == word.range }), word.isAlphabetic, !dictionary.contains(word.text),
-                  let meant = suggest(word.text),
-                  (frequency[meant] ?? 0) >= Self.earlyReadingUses, !isKnown(word.text) else { continue }
-            result.append(Correction(from: word.text, to: meant, range: word.range))
+        // The suggestion is cached per thread; the stem `isKnown` needs is not, so it goes last.
+        if length >= Self.minimumLength, typed == nil, !authored.contains(word.text), word.isAlphabetic, !inDictionary,
+           let meant = suggest(word.text), (frequency[meant] ?? 0) >= Self.earlyReadingUses, !isKnown(word.text) {
+            return meant
         }
-        return result.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        return nil
+    }
+
+    /// The umlaut or double letter put back: the word the knowledge base uses most that
+    /// the typed word becomes, when it uses it more often than what was typed.
+    private func restoredLetter(of word: String, typed: Int, inDictionary: Bool) -> String? {
+        // The letters' hash from the bytes (ASCII: a byte is its scalar); the letters
+        // themselves only for the few words that have restorable neighbours.
+        guard let hash = Self.plainLetters(word, { bytes in
+            bytes.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
+        }), let candidates = restorable[hash],
+              !FunctionWords.all.contains(word), !EverydayWords.all.contains(word), !authored.contains(word) else { return nil }
+        let letters = Array(word.unicodeScalars)
+        // A word of the language keeps its single letter ("Ofen" is no "offen"); an umlaut
+        // left out is still put back ("konnte" typed for "könnte" is far more often meant).
+        var best: (word: String, count: Int)?
+        for candidate in candidates where Self.isRestoration(of: letters, as: Array(candidate.unicodeScalars), umlautsOnly: inDictionary) {
+            let count = frequency[candidate] ?? 0
+            if count > typed, count > best?.count ?? 0 { best = (candidate, count) }
+        }
+        return best?.word
     }
 
     /// `body` over the word's bytes when they are letters a to z only. The bytes are read in
