@@ -26,8 +26,7 @@ public enum MessageWords {
             var words: [MessageWord] = []
             // Room for a word every five bytes and a long word: growing them cost as much as the scan.
             words.reserveCapacity(bytes.count / 5 + 1)
-            var current: [UInt8] = []
-            current.reserveCapacity(32)
+            var inWord = false
             var ascii = true
             var digits = false
             var start = 0
@@ -41,32 +40,40 @@ public enum MessageWords {
                         let lower = byte | 0x20
                         if lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") {
                             isWord = true
-                            if current.isEmpty { start = offset }
-                            current.append(lower)
                         } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
                             isWord = true
-                            if current.isEmpty { start = offset }
-                            current.append(byte)
                             digits = true
                         }
                     } else {
                         width = min(byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2, bytes.count - offset)
-                        let piece = UnsafeBufferPointer(rebasing: bytes[offset..<(offset + width)])
-                        if let scalar = String(decoding: piece, as: UTF8.self).unicodeScalars.first,
+                        if let scalar = Self.scalar(in: bytes, at: offset, width: width),
                            scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
                             isWord = true
-                            if current.isEmpty { start = offset }
-                            current.append(contentsOf: piece)
                             ascii = false
                         }
                     }
+                    if isWord, !inWord {
+                        inWord = true
+                        start = offset
+                    }
                 }
-                if !isWord, !current.isEmpty {
-                    // ASCII, most of every word, is lower-cased byte by byte; the rest by Unicode.
-                    let text = String(decoding: current, as: UTF8.self)
-                    words.append(ascii ? MessageWord(text: text, range: start..<offset, isAlphabetic: !digits)
-                                       : MessageWord(text: text.lowercased(), range: start..<offset))
-                    current.removeAll(keepingCapacity: true)
+                if !isWord, inWord {
+                    // The word's bytes are read in place: ASCII, most of every word, is
+                    // lower-cased straight into the new string; the rest by Unicode.
+                    let piece = UnsafeBufferPointer(rebasing: bytes[start..<offset])
+                    if ascii {
+                        let text = String(unsafeUninitializedCapacity: piece.count) { target in
+                            for index in piece.indices {
+                                let byte = piece[index]
+                                target[index] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                            }
+                            return piece.count
+                        }
+                        words.append(MessageWord(text: text, range: start..<offset, isAlphabetic: !digits))
+                    } else {
+                        words.append(MessageWord(text: String(decoding: piece, as: UTF8.self).lowercased(), range: start..<offset))
+                    }
+                    inWord = false
                     ascii = true
                     digits = false
                 }
@@ -74,6 +81,19 @@ public enum MessageWords {
             }
             return words
         }
+    }
+
+    /// The scalar of a multi-byte sequence, decoded in place (the text is valid UTF-8).
+    private static func scalar(in bytes: UnsafeBufferPointer<UInt8>, at offset: Int, width: Int) -> Unicode.Scalar? {
+        let lead = UInt32(bytes[offset])
+        var value: UInt32
+        switch width {
+        case 2: value = lead & 0x1F
+        case 3: value = lead & 0x0F
+        default: value = lead & 0x07
+        }
+        for index in (offset + 1)..<(offset + width) { value = value << 6 | UInt32(bytes[index] & 0x3F) }
+        return Unicode.Scalar(value)
     }
 
     /// Every word of an example or a text written by an author, folded first.
