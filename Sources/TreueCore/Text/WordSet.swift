@@ -14,6 +14,9 @@ struct WordSet: Sendable, Sequence, ExpressibleByArrayLiteral {
     private let lengths: UInt64
     /// Bit b of the two words: a member that starts with the ASCII byte b.
     private let initials: (UInt64, UInt64)
+    /// The ASCII members by their bytes: a word that passes the bit tests is looked up
+    /// without `Hasher` (seeding and finalizing it cost more than the word's bytes).
+    private let ascii: ASCIIWords
 
     init<Words: Sequence>(_ words: Words) where Words.Element == String {
         members = Set(words)
@@ -25,19 +28,21 @@ struct WordSet: Sendable, Sequence, ExpressibleByArrayLiteral {
         }
         self.lengths = lengths
         self.initials = (initials[0], initials[1])
+        ascii = ASCIIWords(members.filter { $0.utf8.allSatisfy { $0 < 0x80 } })
     }
 
     init(arrayLiteral words: String...) { self.init(words) }
 
     func contains(_ word: String) -> Bool {
-        let turnedAway = word.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard let first = bytes.first, first < 0x80 else { return false }
+        let decided = word.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            guard let first = bytes.first, first < 0x80 else { return nil }
+            for byte in bytes where byte >= 0x80 { return nil }
             let row = first < 64 ? initials.0 : initials.1
-            guard lengths & (1 << UInt64(Swift.min(bytes.count, 63))) == 0 || row & (1 << UInt64(first & 63)) == 0 else { return false }
-            for byte in bytes where byte >= 0x80 { return false }
-            return true
+            if lengths & (1 << UInt64(Swift.min(bytes.count, 63))) == 0 || row & (1 << UInt64(first & 63)) == 0 { return false }
+            return ascii.contains(bytes)
         }
-        return turnedAway != true && members.contains(word)
+        if let decided, let answer = decided { return answer }
+        return members.contains(word)
     }
 
     func union<Words: Sequence>(_ other: Words) -> WordSet where Words.Element == String { WordSet(members.union(other)) }
@@ -45,4 +50,56 @@ struct WordSet: Sendable, Sequence, ExpressibleByArrayLiteral {
     var count: Int { members.count }
 
     func makeIterator() -> Set<String>.Iterator { members.makeIterator() }
+}
+
+/// ASCII words in one open-addressed table, hashed with FNV-1a over their bytes.
+private struct ASCIIWords: Sendable {
+    /// Index into `starts` per slot, -1 when empty; a power of two, at most half full.
+    private let slots: [Int32]
+    private let starts: [Int32]
+    private let bytes: [UInt8]
+
+    init<Words: Collection>(_ words: Words) where Words.Element == String {
+        var capacity = 8
+        while capacity < 2 * words.count { capacity *= 2 }
+        var slots = [Int32](repeating: -1, count: capacity)
+        var starts: [Int32] = [0]
+        var bytes: [UInt8] = []
+        for word in words {
+            let number = Int32(starts.count - 1)
+            bytes.append(contentsOf: word.utf8)
+            starts.append(Int32(bytes.count))
+            var slot = Int(truncatingIfNeeded: Self.hash(Array(word.utf8))) & (capacity - 1)
+            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = number
+        }
+        self.slots = slots
+        self.starts = starts
+        self.bytes = bytes
+    }
+
+    static func hash<Bytes: Collection>(_ word: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in word { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return hash ^ (hash >> 29)
+    }
+
+    func contains(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: Self.hash(word)) & mask
+        while true {
+            let number = Int(slots[slot])
+            if number < 0 { return false }
+            let start = Int(starts[number]), end = Int(starts[number + 1])
+            if end - start == word.count {
+                var same = true
+                for index in 0..<word.count where bytes[start + index] != word[index] {
+                    same = false
+                    break
+                }
+                if same { return true }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
 }
