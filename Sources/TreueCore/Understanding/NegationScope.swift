@@ -211,12 +211,18 @@ public enum NegationScope {
         while end < words.count, end - index <= maximumWords + 2 {
             if breaks(between: words[end - 1], and: words[end], folded) || contrasts(at: end, words)
                 || startsWanting(at: end, words) {
-                return end > opener ? end : nil
+                return end > opener && !reportsFailure(words[opener..<end]) ? end : nil
             }
             end += 1
         }
         // "Which level am I on? Never mind my points total.": dropped after the question.
-        return end == words.count && index > 0 && end > opener ? end : nil
+        return end == words.count && index > 0 && end > opener && !reportsFailure(words[opener..<end]) ? end : nil
+    }
+
+    /// "forget password klappt nicht!!", "scratch card isn't working, help": a clause that
+    /// says its thing fails is the complaint, not a thing dropped.
+    private static func reportsFailure(_ clause: ArraySlice<MessageWord>) -> Bool {
+        clause.contains { FunctionWords.negators.contains($0.text) || contractions.contains($0.text) }
     }
 
     /// "Mir geht's weniger um die Versandkosten, mehr um die Dauer", "less about the price,
