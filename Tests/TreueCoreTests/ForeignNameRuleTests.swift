@@ -207,4 +207,13 @@ struct ForeignNameRuleTests {
         #expect(!(result.outOfScopeRule ?? "").contains("unknown name"))
         #expect(Self.intent(of: result) == expected)
     }
+
+    /// An order number: six to ten digits of any script, nothing else.
+    @Test(arguments: [
+        ("123456", true), ("1234567890", true), ("12345", false), ("12345678901", false), ("1234a67", false), ("", false),
+        ("١٢٣٤٥٦", true), ("１２３４５６７", true), ("123456٧", true), ("12345٦x", false), ("12-3456", false),
+    ])
+    func anOrderNumberIsSixToTenDigitsOfAnyScript(_ text: String, _ expected: Bool) {
+        #expect(ForeignNameRule.isOrderNumber(text) == expected)
+    }
 }

@@ -140,7 +140,8 @@ public struct ForeignNameRule: Sendable {
               !words.contains(where: { Self.shopWords.contains($0.text) || Self.isOrderNumber($0.text) }) else { return nil }
         let bytes = Array(folded.utf8)
         for (index, word) in words.enumerated() {
-            guard let language = Self.serviceWords[word.text] else { continue }
+            // The set first: it turns most words away without hashing them.
+            guard Self.serviceWordSet.contains(word.text), let language = Self.serviceWords[word.text] else { continue }
             // "Hetzner Rechnung", "Hetzner-Rechnung"
             if index > 0, Self.adjacent(words[index - 1], word, in: bytes) {
                 if isName(words[index - 1], in: bytes, isOurs: isOurs) {
@@ -163,7 +164,7 @@ public struct ForeignNameRule: Sendable {
         // "with", the service word elsewhere in the same message.
         for index in words.indices.dropFirst() where Self.placeWords.contains(words[index - 1].text) {
             guard isName(words[index], in: bytes, isOurs: isOurs),
-                  let service = words.first(where: { Self.serviceWords[$0.text] != nil }) else { continue }
+                  let service = words.first(where: { Self.serviceWordSet.contains($0.text) }) else { continue }
             return Finding(name: words[index].text, serviceWord: service.text, language: Self.serviceWords[service.text] ?? nil)
         }
         return nil
@@ -317,6 +318,17 @@ public struct ForeignNameRule: Sendable {
     }
 
     static func isOrderNumber(_ text: String) -> Bool {
-        (6...10).contains(text.count) && text.unicodeScalars.allSatisfy { $0.properties.numericType != nil }
+        // Asked of every word: an ASCII byte other than a digit decides at once, and ASCII
+        // digits need no count of characters (the only ASCII scalars with a numeric type).
+        var ascii = true
+        for byte in text.utf8 {
+            if byte < 0x80 {
+                if byte < 0x30 || byte > 0x39 { return false }
+            } else {
+                ascii = false
+            }
+        }
+        if ascii { return (6...10).contains(text.utf8.count) }
+        return (6...10).contains(text.count) && text.unicodeScalars.allSatisfy { $0.properties.numericType != nil }
     }
 }

@@ -211,17 +211,17 @@ public enum NegationScope {
         while end < words.count, end - index <= maximumWords + 2 {
             if breaks(between: words[end - 1], and: words[end], folded) || contrasts(at: end, words)
                 || startsWanting(at: end, words) {
-                return end > opener && !reportsFailure(words[opener..<end]) ? end : nil
+                return end > opener && !saysItFails(words[opener..<end]) ? end : nil
             }
             end += 1
         }
         // "Which level am I on? Never mind my points total.": dropped after the question.
-        return end == words.count && index > 0 && end > opener && !reportsFailure(words[opener..<end]) ? end : nil
+        return end == words.count && index > 0 && end > opener && !saysItFails(words[opener..<end]) ? end : nil
     }
 
     /// "forget password klappt nicht!!", "scratch card isn't working, help": a clause that
     /// says its thing fails is the complaint, not a thing dropped.
-    private static func reportsFailure(_ clause: ArraySlice<MessageWord>) -> Bool {
+    private static func saysItFails(_ clause: ArraySlice<MessageWord>) -> Bool {
         clause.contains { FunctionWords.negators.contains($0.text) || contractions.contains($0.text) }
     }
 
@@ -720,9 +720,13 @@ public enum NegationScope {
 
     private static func reportsDelivery(_ words: [MessageWord]) -> Bool { words.contains { deliveryVerbs.contains($0.text) } }
 
+    /// The first words of `FunctionWords.wanting`: most words open none, and for them the
+    /// two words are never joined into a new string.
+    private static let wantingOpeners = WordSet(FunctionWords.wanting.map { String($0.prefix { $0 != " " }) })
+
     static func startsWanting(at index: Int, _ words: [MessageWord]) -> Bool {
         guard index + 1 < words.count else { return false }
-        if FunctionWords.wanting.contains(words[index].text + " " + words[index + 1].text) { return true }
+        if wantingOpeners.contains(words[index].text), FunctionWords.wanting.contains(words[index].text + " " + words[index + 1].text) { return true }
         // "keine Geschenkkarte, ich hab einen Rabattcode": having a thing turns to it, having
         // done something ("ich habe am 3. bestellt") does not.
         return index + 2 < words.count && words[index].text == "ich" && ["hab", "habe"].contains(words[index + 1].text)
