@@ -46,7 +46,7 @@ public enum MessageWords {
                         }
                     } else {
                         width = min(byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2, bytes.count - offset)
-                        if let scalar = Self.scalar(in: bytes, at: offset, width: width),
+                        if let decoded = UTF8Scalar.decode(bytes, at: offset), let scalar = Unicode.Scalar(decoded.value),
                            scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
                             isWord = true
                             ascii = false
@@ -81,19 +81,6 @@ public enum MessageWords {
             }
             return words
         }
-    }
-
-    /// The scalar of a multi-byte sequence, decoded in place (the text is valid UTF-8).
-    private static func scalar(in bytes: UnsafeBufferPointer<UInt8>, at offset: Int, width: Int) -> Unicode.Scalar? {
-        let lead = UInt32(bytes[offset])
-        var value: UInt32
-        switch width {
-        case 2: value = lead & 0x1F
-        case 3: value = lead & 0x0F
-        default: value = lead & 0x07
-        }
-        for index in (offset + 1)..<(offset + width) { value = value << 6 | UInt32(bytes[index] & 0x3F) }
-        return Unicode.Scalar(value)
     }
 
     /// Every word of an example or a text written by an author, folded first.
