@@ -15,42 +15,51 @@ public struct Template: Sendable {
     /// start a sentence when that segment drops out.
     let startsOptional: Bool
 
+    /// Scans the UTF-8 bytes: every delimiter is ASCII, and a loop over characters cost more
+    /// than the rest of loading an answer.
     public init(_ source: String) {
+        let bytes = Array(source.utf8)
         var segments: [Segment] = []
         var optional: [Segment]?
-        var text = ""
-        var index = source.startIndex
-        func flush() {
-            guard !text.isEmpty else { return }
-            if optional != nil { optional!.append(.text(text)) } else { segments.append(.text(text)) }
-            text = ""
+        var runStart = 0
+        var index = 0
+        func add(_ segment: Segment) {
+            if optional != nil { optional!.append(segment) } else { segments.append(segment) }
         }
-        while index < source.endIndex {
-            let rest = source[index...]
-            if optional == nil, rest.hasPrefix("[["), rest.dropFirst(2).contains("]") {
+        func flush() {
+            if runStart < index { add(.text(String(decoding: bytes[runStart..<index], as: UTF8.self))) }
+        }
+        func opens(_ byte: UInt8, twiceAt at: Int) -> Bool {
+            at + 1 < bytes.count && bytes[at] == byte && bytes[at + 1] == byte
+        }
+        while index < bytes.count {
+            if optional == nil, opens(UInt8(ascii: "["), twiceAt: index),
+               bytes[(index + 2)...].contains(UInt8(ascii: "]")) {
                 flush()
                 optional = []
-                index = source.index(index, offsetBy: 2)
+                index += 2
+                runStart = index
                 continue
             }
-            if optional != nil, rest.hasPrefix("]]") {
+            if optional != nil, opens(UInt8(ascii: "]"), twiceAt: index) {
                 flush()
                 segments.append(.optional(optional!))
                 optional = nil
-                index = source.index(index, offsetBy: 2)
+                index += 2
+                runStart = index
                 continue
             }
-            if source[index] == "{", let close = rest.firstIndex(of: "}") {
+            if bytes[index] == UInt8(ascii: "{"), let close = bytes[index...].firstIndex(of: UInt8(ascii: "}")) {
                 flush()
-                let body = source[source.index(after: index)..<close]
-                let parts = body.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
-                let field = Segment.field(name: String(parts[0]).trimmingCharacters(in: .whitespaces), fallback: parts.count > 1 ? String(parts[1]) : nil)
-                if optional != nil { optional!.append(field) } else { segments.append(field) }
-                index = source.index(after: close)
+                let body = bytes[(index + 1)..<close]
+                let bar = body.firstIndex(of: UInt8(ascii: "|"))
+                let name = String(decoding: body[..<(bar ?? close)], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                add(.field(name: name, fallback: bar.map { String(decoding: body[($0 + 1)...], as: UTF8.self) }))
+                index = close + 1
+                runStart = index
                 continue
             }
-            text.append(source[index])
-            index = source.index(after: index)
+            index += 1
         }
         flush()
         if let unfinished = optional { segments.append(.text("[[")); segments += unfinished }

@@ -36,28 +36,39 @@ public final class KnowledgeBase: Sendable {
     public func intent(id: String) -> Intent? { indexByID[id].map { content.intents[$0] } }
     public func intentIndex(id: String) -> Int? { indexByID[id] }
 
+    /// The parts that need only the content, built while the matcher's index is.
+    struct ContentTables: Sendable {
+        let foreignNames: ForeignNameRule
+        let templates: [TemplateKey: Template]
+
+        init(_ content: KnowledgeBaseContent) {
+            foreignNames = ForeignNameRule(content: content)
+            var templates: [TemplateKey: Template] = [:]
+            func add(_ text: String) { if templates[TemplateKey(text)] == nil { templates[TemplateKey(text)] = Template(text) } }
+            for intent in content.intents {
+                for byLanguage in intent.answers.variants.values { for variants in byLanguage.values { variants.forEach(add) } }
+                for slot in intent.slots { slot.prompt.byLanguage.values.forEach(add) }
+            }
+            for answers in content.orderAnswers.values {
+                for byLanguage in answers.variants.values { for variants in byLanguage.values { variants.forEach(add) } }
+            }
+            for rule in content.proactiveRules { rule.text.byLanguage.values.forEach(add) }
+            for byLanguage in content.fallbackAnswers.variants.values { for variants in byLanguage.values { variants.forEach(add) } }
+            for byLanguage in content.messages.values { byLanguage.values.forEach(add) }
+            for byLanguage in SystemMessages.builtIn.values { byLanguage.values.forEach(add) }
+            self.templates = templates
+        }
+    }
+
     init(content: KnowledgeBaseContent, matcher: IntentMatcher, slotPatterns: [Int: [String: CompiledPattern]],
-         understanding: Understanding, directory: String?) {
+         understanding: Understanding, tables: ContentTables, directory: String?) {
         self.content = content
         self.understanding = understanding
-        self.foreignNames = ForeignNameRule(content: content)
+        self.foreignNames = tables.foreignNames
         self.matcher = matcher
         self.slotPatterns = slotPatterns
         self.directory = directory
-        var templates: [TemplateKey: Template] = [:]
-        func add(_ text: String) { if templates[TemplateKey(text)] == nil { templates[TemplateKey(text)] = Template(text) } }
-        for intent in content.intents {
-            for byLanguage in intent.answers.variants.values { for variants in byLanguage.values { variants.forEach(add) } }
-            for slot in intent.slots { slot.prompt.byLanguage.values.forEach(add) }
-        }
-        for answers in content.orderAnswers.values {
-            for byLanguage in answers.variants.values { for variants in byLanguage.values { variants.forEach(add) } }
-        }
-        for rule in content.proactiveRules { rule.text.byLanguage.values.forEach(add) }
-        for byLanguage in content.fallbackAnswers.variants.values { for variants in byLanguage.values { variants.forEach(add) } }
-        for byLanguage in content.messages.values { byLanguage.values.forEach(add) }
-        for byLanguage in SystemMessages.builtIn.values { byLanguage.values.forEach(add) }
-        self.templates = templates
+        self.templates = tables.templates
         patternPlaces = matcher.patterns.map { Conversation.relative($0.source.location, to: directory).description }
         var index: [String: Int] = [:]
         for (number, intent) in content.intents.enumerated() where index[intent.id] == nil { index[intent.id] = number }
@@ -102,7 +113,7 @@ private extension CompiledPattern {
 /// normalizes every non-ASCII answer to NFC on each lookup, which cost more than rendering
 /// it; the texts looked up are the very strings the table was built from, so a text that
 /// is equal only after normalization is merely parsed afresh.
-private struct TemplateKey: Hashable {
+struct TemplateKey: Hashable, Sendable {
     let text: String
 
     init(_ text: String) { self.text = text }

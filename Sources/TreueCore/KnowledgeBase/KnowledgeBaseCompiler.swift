@@ -23,10 +23,13 @@ enum KnowledgeBaseCompiler {
             if !part.slotPatterns.isEmpty { slotPatterns[intentIndex] = part.slotPatterns }
             diagnostics += part.diagnostics
         }
+        // One core is free while the matcher's index is built.
+        let tables = BackgroundBuild { KnowledgeBase.ContentTables(content) }
         let priorities = content.intents.map(\.priority)
         let matcher = IntentMatcher(patterns: compiled, priorities: priorities, limits: limits)
         let understood = understanding.value()
         return (KnowledgeBase(content: content, matcher: matcher, slotPatterns: slotPatterns, understanding: understood,
+                              tables: tables.value(),
                               directory: directory), diagnostics)
     }
 
@@ -54,7 +57,7 @@ enum KnowledgeBaseCompiler {
                 pattern.groupNames.map(\.name).filter { !vocabulary.names.contains($0) }.sorted()
             }
             // A vocabulary entry with (*ACCEPT) can end the caller's match early too.
-            let accepts = vocabulary.closure(of: folded).contains { vocabulary.entries[$0]!.pattern.contains("(*ACCEPT") }
+            let accepts = vocabulary.closure(of: folded).contains { vocabulary.entries[$0]!.pattern.containsBytes("(*ACCEPT") }
             let info = accepts ? .anything : RequiredLiterals.analyse(folded) { vocabulary.info($0) }
             var search = compiled
             var messageGuard: CompiledIntentPattern.CompiledGuard?

@@ -27,8 +27,8 @@ public struct YAMLSizeLimits: Sendable {
 
     /// A diagnostic when `root` is over a limit, nil when it is within them.
     func check(_ root: Node, file: String) -> Diagnostic? {
-        struct Place: Hashable { let line: Int; let column: Int; let kind: Int }
-        var seen = Set<Place>()
+        // A place packed in one word: the walk visits every node of the file.
+        var seen = Set<UInt64>(minimumCapacity: 1024)
         var nodes = 0
         var aliased = 0
         var stack = [root]
@@ -40,10 +40,10 @@ public struct YAMLSizeLimits: Sendable {
             case .sequence: 1
             case .scalar, .alias: 2
             }
-            if let mark, !seen.insert(Place(line: mark.line, column: mark.column, kind: kind)).inserted {
+            if let mark, !seen.insert(UInt64(truncatingIfNeeded: mark.line) << 34 | UInt64(truncatingIfNeeded: mark.column) << 2 | UInt64(kind)).inserted {
                 aliased += 1
             }
-            let location = SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+            var location: SourceLocation { SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1) }
             if aliased > maxAliasedNodes {
                 return Diagnostic(.error, "yaml", "aliases (*name) expand to more than \(maxAliasedNodes) nodes; "
                                   + "write the shared entries out or use a vocabulary entry instead", at: location)

@@ -18,24 +18,44 @@ struct CandidateIndex: Sendable {
     private let fullyCovered: Set<Int32>
 
     private struct LiteralKeys: Sendable {
-        let literal: String
+        /// Each key once, in the order found: among keys equally rare the first is chosen.
         let keys: [Key]
+        /// The literal's hash without boundary markers, as a whole-word key of it would be.
+        let wholeHash: UInt64
+
+        init(literal: String) {
+            let all = CandidateIndex.keys(for: literal)
+            var seen = Set<Key>(minimumCapacity: all.count)
+            keys = all.filter { seen.insert($0).inserted }
+            let text = literal.utf8.filter { $0 != 1 }
+            wholeHash = CandidateIndex.hash(text, 0, text.count)
+        }
     }
 
     private enum Key: Hashable, Sendable {
         case words(UInt64, isPair: Bool)
         case gram(UInt32)
+
+        var isWords: Bool { if case .words = self { true } else { false } }
+
+        /// One word: loads hash every key of every literal of the knowledge base.
+        func hash(into hasher: inout Hasher) {
+            switch self {
+            case let .words(hash, isPair): hasher.combine(hash &+ (isPair ? 1 : 0))
+            case let .gram(gram): hasher.combine(UInt64(gram) | 1 << 63)
+            }
+        }
     }
 
     /// - Parameter requirements: per pattern, the literals one of which a match contains
     ///   (lower-cased, `\b` as U+0001), or nil when it has none.
     init(requirements: [Set<String>?]) {
         let candidates: [[LiteralKeys]?] = requirements.concurrentMap { literals in
-            literals.map { $0.map { LiteralKeys(literal: $0, keys: Self.keys(for: $0)) } }
+            literals.map { $0.map(LiteralKeys.init(literal:)) }
         }
         var frequency: [Key: Int] = [:]
         for literals in candidates.compactMap({ $0 }) {
-            for item in literals { for key in Set(item.keys) { frequency[key, default: 0] += 1 } }
+            for item in literals { for key in item.keys { frequency[key, default: 0] += 1 } }
         }
         var wordPostings: [UInt64: [Int32]] = [:]
         var gramPostings: [UInt32: [Int32]] = [:]
@@ -51,15 +71,17 @@ struct CandidateIndex: Sendable {
             var chosen = Set<Key>()
             var covered = true
             for item in literals {
-                let (literal, keys) = (item.literal, item.keys)
                 // Words say far more about a message than letter pieces do, so any word key
                 // beats any piece; among equals the rarest in the knowledge base wins.
-                let words = keys.filter { if case .words = $0 { return true }; return false }
-                let pool = words.isEmpty ? keys : words
-                let key = pool.min { frequency[$0, default: 0] < frequency[$1, default: 0] }!
+                var best: (key: Key, count: Int)?
+                for key in item.keys {
+                    let count = frequency[key]!
+                    guard let chosen = best else { best = (key, count); continue }
+                    if key.isWords != chosen.key.isWords ? key.isWords : count < chosen.count { best = (key, count) }
+                }
+                let key = best!.key
                 chosen.insert(key)
-                let text = literal.utf8.filter { $0 != 1 }
-                if case let .words(hash, _) = key, hash == Self.hash(text, 0, text.count) {} else { covered = false }
+                if case let .words(hash, _) = key, hash == item.wholeHash {} else { covered = false }
             }
             if covered { fullyCovered.insert(Int32(number)) }
             for key in chosen {

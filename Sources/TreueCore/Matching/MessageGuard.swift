@@ -45,7 +45,7 @@ struct MessageGuard: Sendable, Equatable {
                 let body = String(inner.dropFirst(opening.count))
                 // `.*+` and `.*{` are other quantifiers; (*ACCEPT) and \K would end or move the
                 // match the search reports; a back reference counts groups outside it.
-                if let first = body.first, !"+?*{".contains(first), !body.contains("(*"), !Self.refersBack(body),
+                if let first = body.first, !"+?*{".contains(first), !body.containsBytes("(*"), !Self.refersBack(body),
                    Vocabulary.topLevelAlternatives(inner).count == 1 {
                     self.init(source: Self.gathered(body), searchesAnywhere: true, mustMatch: mustMatch)
                     return
@@ -66,7 +66,7 @@ struct MessageGuard: Sendable, Equatable {
 
         private static func refersBack(_ body: String) -> Bool {
             let bytes = Array(body.utf8)
-            return body.contains("(?P=") || zip(bytes, bytes.dropFirst()).contains { first, second in
+            return body.containsBytes("(?P=") || zip(bytes, bytes.dropFirst()).contains { first, second in
                 first == UInt8(ascii: "\\") && (second == UInt8(ascii: "K") || second == UInt8(ascii: "g") || second == UInt8(ascii: "k")
                     || (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(second))
             }
@@ -85,7 +85,7 @@ struct MessageGuard: Sendable, Equatable {
     /// Splits `folded`, or nil when it does not open with an anchored guard.
     static func split(_ folded: String, vocabulary: Vocabulary) -> MessageGuard? {
         // A top-level `|` would take the guard away from the other branches.
-        guard !folded.contains("\\K"), !folded.contains("(*"), Vocabulary.topLevelAlternatives(folded).count == 1 else { return nil }
+        guard !folded.containsBytes("\\K"), !folded.containsBytes("(*"), Vocabulary.topLevelAlternatives(folded).count == 1 else { return nil }
         var scalars = Substring(folded).unicodeScalars[...]
         var guardSource = "^"
         var conditions: [Condition] = []

@@ -39,7 +39,7 @@ struct RequiredLiterals {
     /// - Parameter vocabulary: the analysis of a `(?&name)` call's target.
     static func analyse(_ pattern: String, vocabulary: (String) -> Info? = { _ in nil }) -> Info {
         // (*ACCEPT) ends a match early: nothing after it is required. Rare enough to give up.
-        if pattern.contains("(*ACCEPT") { return .anything }
+        if pattern.containsBytes("(*ACCEPT") { return .anything }
         return withoutActuallyEscaping(vocabulary) { lookup in
             var parser = RequiredLiterals(scalars: Array(pattern.unicodeScalars), vocabulary: lookup)
             guard let info = try? parser.parseAlternation(), parser.position >= parser.scalars.count else {
@@ -158,15 +158,27 @@ struct RequiredLiterals {
     private mutating func plainRun() -> String {
         var text = String.UnicodeScalarView()
         while let scalar = current, Self.isPlain(scalar) {
-            if position + 1 < scalars.count, "?*+{".unicodeScalars.contains(scalars[position + 1]) { break }
+            if position + 1 < scalars.count, Self.isQuantifier(scalars[position + 1]) { break }
             text.append(scalar)
             position += 1
         }
         return String(text)
     }
 
+    // Switches, not a search of a string literal's scalars: they run for every character
+    // of every pattern at load.
     private static func isPlain(_ scalar: Unicode.Scalar) -> Bool {
-        !"\\.^$[()|*+?{".unicodeScalars.contains(scalar)
+        switch scalar {
+        case "\\", ".", "^", "$", "[", "(", ")", "|", "*", "+", "?", "{": false
+        default: true
+        }
+    }
+
+    private static func isQuantifier(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "?", "*", "+", "{": true
+        default: false
+        }
     }
 
     static func isEmptyMatchPossible(_ set: Set<String>) -> Bool {
@@ -285,7 +297,7 @@ struct RequiredLiterals {
                 position += 1
             }
             // A quantifier after \E applies to the last character only: give up precision.
-            if let next = current, "?*+{".unicodeScalars.contains(next) { return .anything }
+            if let next = current, Self.isQuantifier(next) { return .anything }
             return literal.isEmpty ? .empty : .literal(CaselessText.lowercased(literal))
         default:
             if scalar.properties.numericType == .decimal { return .anything }

@@ -100,7 +100,7 @@ struct Vocabulary: Sendable {
                 var name = ""
                 while end < scalars.count, scalars[end] != ")" { name.unicodeScalars.append(scalars[end]); end += 1 }
                 // Verbs like (*ACCEPT) end a call, but would end an inlined copy's whole match.
-                guard let entry = entries[name], !visiting.contains(name), !entry.pattern.contains("(*"),
+                guard let entry = entries[name], !visiting.contains(name), !entry.pattern.containsBytes("(*"),
                       let body = inline(entry.pattern, visiting: visiting.union([name]), budget: budget) else { return nil }
                 result += "(?:" + Self.factored(body) + ")"
                 guard result.utf8.count <= budget else { return nil }
@@ -136,7 +136,7 @@ struct Vocabulary: Sendable {
     /// boundary forty times at every position. Done for guard searches only: in the
     /// vocabulary's entries it made the short server message dearer.
     static func factored(_ pattern: String, gatheringBoundaries: Bool = false) -> String {
-        guard !pattern.contains("\\Q"), !pattern.contains("(?#") else { return pattern }
+        guard !pattern.containsBytes("\\Q"), !pattern.containsBytes("(?#") else { return pattern }
         let alternatives = topLevelAlternatives(pattern)
         guard alternatives.count >= minimumFactoredAlternatives else { return pattern }
         var result: [String] = []
@@ -231,7 +231,7 @@ struct Vocabulary: Sendable {
             if next > index + 2, next < scalars.count, scalars[next] == ")" || scalars[next] == ":" { return true }
             if scalars[index + 2].properties.numericType != nil || scalars[index + 2] == "+" || scalars[index + 2] == "-" { return true }
         }
-        return pattern.contains("\\Q") || pattern.contains("\\g") || pattern.contains("\\k") || pattern.contains("(?|")
+        return pattern.containsBytes("\\Q") || pattern.containsBytes("\\g") || pattern.containsBytes("\\k") || pattern.containsBytes("(?|")
     }
 
     func unknownCalls(in pattern: String) -> [String] {

@@ -16,3 +16,10 @@ enum UTF8Scalar {
         return (value, width)
     }
 }
+
+extension Unicode.Scalar {
+    /// The Alphabetic property, answered for ASCII without the property table: loading a
+    /// knowledge base asks it for every letter of every pattern and phrasing.
+    @inline(__always)
+    var isAlphabetic: Bool { isASCII ? (value | 0x20) &- 0x61 < 26 : properties.isAlphabetic }
+}

@@ -13,7 +13,7 @@ public struct MessageWord: Sendable, Equatable {
     init(text: String, range: Range<Int>, isAlphabetic: Bool? = nil) {
         self.text = text
         self.range = range
-        self.isAlphabetic = isAlphabetic ?? text.unicodeScalars.allSatisfy { $0.properties.isAlphabetic }
+        self.isAlphabetic = isAlphabetic ?? text.unicodeScalars.allSatisfy(\.isAlphabetic)
     }
 }
 

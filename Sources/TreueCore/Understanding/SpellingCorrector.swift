@@ -57,7 +57,7 @@ public final class SpellingCorrector: Sendable {
         self.dictionary = dictionary
         self.forms = forms
         var frequency: [String: Int] = [:]
-        for word in words where word.count >= 2 && word.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic }) {
+        for word in words where word.count >= 2 && word.unicodeScalars.allSatisfy(\.isAlphabetic) {
             frequency[word, default: 0] += 1
         }
         for word in FunctionWords.all { frequency[word, default: 0] += 1 }

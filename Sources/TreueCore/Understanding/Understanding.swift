@@ -115,16 +115,37 @@ public struct Understanding: Sendable {
     /// alternations like `zur(ue|u)e?ck` add nothing.
     static func literalWords(of pattern: String, minimumLength: Int = 5) -> [String] {
         var words: [String] = []
-        var current = ""
-        var escaped = false
-        for scalar in TextFolder.foldLiteral(pattern).unicodeScalars {
-            if escaped { escaped = false; current = ""; continue }
-            if scalar == "\\" { escaped = true; if current.count >= minimumLength { words.append(current.lowercased()) }; current = ""; continue }
-            if scalar.properties.isAlphabetic { current.unicodeScalars.append(scalar); continue }
-            if current.count >= minimumLength { words.append(current.lowercased()) }
-            current = ""
+        let scalars = TextFolder.foldLiteral(pattern).unicodeScalars
+        // A run of letters is cut out of the text at its end, not built scalar by scalar:
+        // loading a large knowledge base reads every pattern twice through here.
+        var runStart: String.UnicodeScalarView.Index?
+        var runLength = 0
+        func endRun(at end: String.UnicodeScalarView.Index) {
+            if let start = runStart, runLength >= minimumLength {
+                let word = String(scalars[start..<end])
+                if word.count >= minimumLength { words.append(word.lowercased()) }
+            }
+            runStart = nil
+            runLength = 0
         }
-        if current.count >= minimumLength { words.append(current.lowercased()) }
+        var escaped = false
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            if escaped {
+                escaped = false
+            } else if scalar == "\\" {
+                endRun(at: index)
+                escaped = true
+            } else if scalar.isAlphabetic {
+                if runStart == nil { runStart = index }
+                runLength += 1
+            } else {
+                endRun(at: index)
+            }
+            index = scalars.index(after: index)
+        }
+        endRun(at: scalars.endIndex)
         return words
     }
 }
