@@ -199,6 +199,10 @@ struct UnderstandingTests {
         ("nich umtauschen, will die jacke einfach zurueckgebn", ["nich umtauschen"]),
         ("mein punktestand interessiert mich gerade nicht, ich will wissen wie das programm geht", ["mein punktestand interessiert mich gerade nicht"]),
         ("das zurueckschicken hat geklappt, darum geht's nicht - wann kommt das geld", ["das zurueckschicken hat geklappt darum geht s nicht"]),
+        // What does not matter to the customer is not the question.
+        ("auf die lieferzeit kommt es mir nicht an, was kostet der versand auf eine insel", ["auf die lieferzeit kommt es mir nicht an"]),
+        ("was kostet express? auf einen tag kommt es uns nicht so an.", ["auf einen tag kommt es uns nicht so an"]),
+        ("darauf kommt es nicht an, ich will nur wissen wo mein paket ist", ["darauf kommt es nicht an"]),
         ("keine beschwerde diesmal, im gegenteil - euer service war top", ["keine beschwerde diesmal"]),
         ("ist kein garantiefall, die pfanne war beim auspacken verbogen", ["kein garantiefall"]),
         // "sondern" reaches back across commas; a question turned down; a thing dropped.
@@ -291,6 +295,8 @@ struct UnderstandingTests {
 
     @Test(arguments: [
         "mein paket ist nicht angekommen",
+        "das paket kommt nicht an, was soll ich tun",
+        "warum kommt es nicht an, ich warte seit zwei wochen",
         "login geht nicht",
         "statt der schwarzen schuhe kamen braune",
         "you sent me a size 10 instead of 8",

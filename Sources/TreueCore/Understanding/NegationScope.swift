@@ -427,6 +427,9 @@ public enum NegationScope {
                 // "My tier doesn't interest me much, …", "Unsubscribing isn't enough for me – …":
                 // the thing named before is not what is asked for.
                 (knowing, end) = (false, last)
+            } else if text == "kommt" || text == "kommts", let last = mattersNotEnd(after: verb, words, folded) {
+                // "Auf die Lieferzeit kommt es mir nicht an, …": what does not matter is not the question.
+                (knowing, end) = (false, last)
             } else if text.utf8.count <= 7, keepingAuxiliaries.contains(text), let last = keepingEnd(after: verb, words) {
                 // "Mein Spar-Abo soll weiterlaufen, nur …": what stays is not the request.
                 (knowing, end) = (false, last)
@@ -485,6 +488,31 @@ public enum NegationScope {
             found.append(start..<end)
         }
         return found
+    }
+
+    /// The "an" of "(auf X) kommt es (mir) (dabei) nicht (so) an" after the verb at `verb`;
+    /// nil for anything else. "Das Paket kommt nicht an" is the complaint itself, so the
+    /// clause must say to whom it does not matter or open with "auf" / "darauf".
+    private static func mattersNotEnd(after verb: Int, _ words: [MessageWord], _ folded: String) -> Int? {
+        var index = verb + 1
+        func skip(_ choices: [String]) -> Bool {
+            guard index < words.count, choices.contains(words[index].text) else { return false }
+            index += 1
+            return true
+        }
+        if words[verb].text == "kommt" { _ = skip(["es", "s"]) }
+        var speaksOfWhom = skip(["mir", "uns", "einem"])
+        _ = skip(["dabei", "da", "hier", "gar", "ueberhaupt"])
+        guard index < words.count, FunctionWords.negators.contains(words[index].text) else { return nil }
+        index += 1
+        _ = skip(["so", "wirklich", "unbedingt", "sehr"])
+        guard index < words.count, words[index].text == "an" else { return nil }
+        var before = verb
+        while !speaksOfWhom, before > 0, verb - before < 6, !breaks(between: words[before - 1], and: words[before], folded) {
+            before -= 1
+            speaksOfWhom = ["auf", "darauf", "drauf"].contains(words[before].text)
+        }
+        return speaksOfWhom ? index : nil
     }
 
     /// English verbs before "n't" or "not" that wave the thing before them aside.
