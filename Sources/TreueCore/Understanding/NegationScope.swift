@@ -417,8 +417,8 @@ public enum NegationScope {
                 // "Umtausch wegen Nichtgefallen ist es nicht. …", "Kaputt ist nichts, aber …",
                 // "Verspätet ist da noch gar nichts, …": nothing of the kind in the clause before.
                 (knowing, end) = (false, last)
-            } else if text == "interessiert", words[verb + 1].text == "mich" {
-                // "Mein Punktestand interessiert mich gerade nicht, …"
+            } else if text == "interessiert" || text == "interessieren", words[verb + 1].text == "mich" {
+                // "Mein Punktestand interessiert mich gerade nicht, …", "Die Lieferzeiten interessieren mich nicht."
                 end = verb + 2
                 while end < min(words.count - 1, verb + 4), !FunctionWords.negators.contains(words[end].text) { end += 1 }
                 guard FunctionWords.negators.contains(words[end].text) else { continue }
@@ -470,7 +470,7 @@ public enum NegationScope {
             guard closesMessage || breaks(between: words[end - 1], and: words[end], folded) || contrasts(at: end, words)
                     || startsWanting(at: end, words) else { continue }
             // "…, weiß ich" and "…, ist mir egal" name the thing in the clause before.
-            var crossings = settled.contains(text) || text == "nicht" || text == "interessiert" || (knowing && end == verb + 2) ? 1 : 0
+            var crossings = settled.contains(text) || text == "nicht" || text == "interessiert" || text == "interessieren" || (knowing && end == verb + 2) ? 1 : 0
             if (text == "ist" || text == "isch" || text == "war" || dismissingAuxiliaries.contains(text)) && !knowing { crossings = 0 }
             var start = verb
             while start > 0, verb - start < 7, !contrasts(at: start - 1, words) {
