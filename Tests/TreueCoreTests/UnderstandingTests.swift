@@ -296,6 +296,7 @@ struct UnderstandingTests {
 
     @Test(arguments: [
         "mein paket ist nicht angekommen",
+        "no more promotional mail to my inbox, please, just the order confirmations",
         "das paket kommt nicht an, was soll ich tun",
         "warum kommt es nicht an, ich warte seit zwei wochen",
         "login geht nicht",

@@ -136,6 +136,11 @@ public enum NegationScope {
                 index += 1
                 continue
             }
+            // "No more promotional mail, please": a wish to stop something, as "keine Werbung mehr".
+            if words[index].text == "no", index + 1 < words.count, words[index + 1].text == "more" {
+                index += 1
+                continue
+            }
             // "bitte nicht mehr losschicken", "please don't ship it": asking that an order not
             // go out is the request itself, a cancellation ("don't send it back" is not).
             if negation, words[index..<min(end, index + 4)].contains(where: { haltedShipping.contains($0.text) }),
