@@ -90,6 +90,7 @@ public final class Redactor: Sendable {
     ]
 
     private let rules: [(Rule, CompiledPattern)]
+    private let gates: [Rule.Gate]
     /// Normalised forms (lower case, letters, digits, `@` and `+` only) of contact data
     /// the shop publishes itself.
     private let kept: Set<String>
@@ -98,11 +99,13 @@ public final class Redactor: Sendable {
         var compiled: [(Rule, CompiledPattern)] = []
         for rule in rules { compiled.append((rule, try CompiledPattern(rule.pattern))) }
         self.rules = compiled
+        gates = rules.map(\.gate)
         kept = []
     }
 
     private init(rules: [(Rule, CompiledPattern)], kept: Set<String>) {
         self.rules = rules
+        gates = rules.map { $0.0.gate }
         self.kept = kept
     }
 
@@ -143,7 +146,10 @@ public final class Redactor: Sendable {
         var result = text
         for _ in 0..<16 {
             var pass = result
-            for (rule, pattern) in rules where signals.admits(rule.gate) {
+            // By index, with the gates apart: copying each (rule, pattern) pair out of the
+            // array only to read its gate cost more than the gate saved.
+            for index in gates.indices where signals.admits(gates[index]) {
+                let (rule, pattern) = rules[index]
                 pass = replaceAll(in: pass, rule: rule, pattern: pattern, scratch: scratch)
             }
             if pass == result { break }
