@@ -123,6 +123,9 @@ public final class ChatSessionHandler: ChannelDuplexHandler {
 
     private func handle(_ input: ChatInput, context: ChannelHandlerContext) {
         guard var conversation, !conversation.isClosed else { return }
+        // The local copy is the only one while the core works on it: with the stored one
+        // alive too, its first change of each dictionary and array would copy it whole.
+        self.conversation = nil
         let kb = services.store.knowledgeBase
         let step: ConversationStep
         switch input {
@@ -330,6 +333,9 @@ public final class ChatSessionHandler: ChannelDuplexHandler {
     /// An agent's action, on this session's loop: recorded first, then shown, like a reply.
     private func fromAgent(_ action: AgentAction, context: ChannelHandlerContext) {
         guard var conversation, !conversation.isClosed else { return }
+        // The local copy is the only one while the core works on it: with the stored one
+        // alive too, its first change of each dictionary and array would copy it whole.
+        self.conversation = nil
         let kb = services.store.knowledgeBase
         let step: ConversationStep
         switch action {
