@@ -56,6 +56,8 @@ struct ForeignNameRuleTests {
         "Question subscription",
         "Bei Maestro wird die Karte abgelehnt",              // "bei" a word of ours
         "Bei Euch komm ich nicht ins Konto",                 // "bei" us
+        "change the surname on my account from Hollis to Varga",   // the customer's own name changes
+        "Name im Konto von Meier auf Schulz ändern",
     ])
     func ourWordsAndOurOrdersAreNoName(_ message: String) {
         #expect(found(message) == nil)

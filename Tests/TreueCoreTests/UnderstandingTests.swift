@@ -266,6 +266,14 @@ struct UnderstandingTests {
         ("it's not overdue yet, i'd just like to know where it is", ["not overdue yet"]),
         ("nichts ist verspaetet, ich will nur wissen wo das paket gerade ist", ["nichts ist verspaetet"]),
         ("verspaetet ist da noch gar nichts, die frist laeuft bis freitag - ist es schon unterwegs", ["verspaetet ist da noch gar nichts"]),
+        // What can wait is not the question now; what there is nothing of is not either.
+        ("spending them at checkout can wait. i just want to know how many points i have", ["spending them at checkout can wait"]),
+        ("das umtauschen kann ruhig warten, wo bleibt mein geld", ["das umtauschen kann ruhig warten"]),
+        ("die rechnung hat noch zeit, wann kommt mein paket", ["die rechnung hat noch zeit"]),
+        ("zu reklamieren gibt es nichts, ich moechte einfach mal loben", ["zu reklamieren gibt es nichts"]),
+        ("how long can i wait before i send it back", []),
+        ("wie lange kann ich warten, bis ich zuruecksenden muss", []),
+        ("bei euch gibt es nichts in meiner groesse", []),
     ])
     func negatedSpans(_ text: String, _ expected: [String]) {
         let spans = NegationScope.spans(in: text, words: MessageWords.scan(text))

@@ -155,7 +155,10 @@ public struct ForeignNameRule: Sendable {
                 }
             }
             // "Rechnung von Hetzner"
+            // "… on my account from Hollis to Varga", "Konto von Meier auf Schulz": a change
+            // of the customer's own name, not a company.
             if index + 2 < words.count, Self.linkWords.contains(words[index + 1].text),
+               index + 3 >= words.count || !Self.changeWords.contains(words[index + 3].text),
                isName(words[index + 2], in: bytes, isOurs: isOurs) {
                 return Finding(name: words[index + 2].text, serviceWord: word.text, language: language)
             }
@@ -169,6 +172,9 @@ public struct ForeignNameRule: Sendable {
         }
         return nil
     }
+
+    /// What follows the old value in "from X to Y", "von X auf/zu/in Y".
+    static let changeWords: WordSet = ["to", "into", "auf", "zu", "in"]
 
     /// Words before a company's name that place the customer's business with it.
     static let placeWords: WordSet = ["bei", "beim", "at", "with"]

@@ -31,7 +31,7 @@ public enum NegationScope {
     /// "know". A new shape adds its words here, or the gate test fails.
     static let triggers: WordSet = FunctionWords.negators.union(contractions).union(FunctionWords.insteadOf).union(settled)
         .union(keepingAuxiliaries).union(knowingVerbs).union(ruleOutVerbs)
-        .union(["know", "weniger", "less", "ohne", "without", "nee", "nein", "no", "nope", "noe", "isn", "never", "nothing"])
+        .union(["know", "weniger", "less", "ohne", "without", "nee", "nein", "no", "nope", "noe", "isn", "never", "nothing", "wait", "zeit"])
 
     /// - Parameter gated: off only for the test that proves the gate changes nothing.
     public static func spans(in folded: String, words: [MessageWord], gated: Bool = true) -> [Span] {
@@ -422,6 +422,13 @@ public enum NegationScope {
                 // "Umtausch wegen Nichtgefallen ist es nicht. …", "Kaputt ist nichts, aber …",
                 // "Verspätet ist da noch gar nichts, …": nothing of the kind in the clause before.
                 (knowing, end) = (false, last)
+            } else if deferring(at: verb, words) {
+                // "Spending them at checkout can wait. I just want …", "Das Umtauschen kann
+                // warten, …": what can wait is not the question now.
+                (knowing, end) = (false, verb)
+            } else if text == "gibt" || text == "gibts", let last = nothingThereEnd(after: verb, words) {
+                // "Zu reklamieren gibt es nichts, ich möchte loben": nothing of the kind.
+                (knowing, end) = (false, last)
             } else if text == "interessiert" || text == "interessieren", words[verb + 1].text == "mich" {
                 // "Mein Punktestand interessiert mich gerade nicht, …", "Die Lieferzeiten interessieren mich nicht."
                 end = verb + 2
@@ -493,6 +500,36 @@ public enum NegationScope {
             found.append(start..<end)
         }
         return found
+    }
+
+    /// "can wait", "kann/können (auch/ruhig) warten", "hat (noch) Zeit" ending at `verb`.
+    private static func deferring(at verb: Int, _ words: [MessageWord]) -> Bool {
+        switch words[verb].text {
+        case "wait":
+            return words[verb - 1].text == "can"
+        case "warten":
+            var before = verb - 1
+            if before > 0, ["auch", "ruhig", "noch", "gern", "gerne"].contains(words[before].text) { before -= 1 }
+            return words[before].text == "kann" || words[before].text == "koennen"
+        case "zeit":
+            var before = verb - 1
+            if before > 0, words[before].text == "noch" { before -= 1 }
+            return words[before].text == "hat" || words[before].text == "haben"
+        default:
+            return false
+        }
+    }
+
+    /// The last word of "gibt es (hier) nichts/nix" or "gibts nichts" after `verb`.
+    private static func nothingThereEnd(after verb: Int, _ words: [MessageWord]) -> Int? {
+        var index = verb + 1
+        if words[verb].text == "gibt" {
+            guard index < words.count, words[index].text == "es" || words[index].text == "s" else { return nil }
+            index += 1
+        }
+        if index < words.count, ["hier", "da", "gar", "eigentlich", "wirklich"].contains(words[index].text) { index += 1 }
+        guard index < words.count, words[index].text == "nichts" || words[index].text == "nix" else { return nil }
+        return index
     }
 
     /// The "an" of "(auf X) kommt es (mir) (dabei) nicht (so) an" after the verb at `verb`;
