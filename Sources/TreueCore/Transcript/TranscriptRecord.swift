@@ -237,22 +237,28 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
 
     /// The record for a conversation event; free text goes through `redact`.
     public init(event: TranscriptEvent, ts: String, session: String, seq: Int, instance: String?, redact: (String) -> String) {
+        // Fields set in place: delegating to `init(ts:…)` first built a whole record and
+        // copied it, thirty optional fields at a time, for every record the server writes.
+        self.ts = ts
+        self.session = session
+        self.seq = seq
+        self.instance = instance
         switch event {
         case let .sessionOpened(phase, language):
-            self.init(ts: ts, session: session, seq: seq, type: .sessionOpen, instance: instance)
+            type = .sessionOpen
             self.phase = phase
             self.lang = language
         case let .sessionClosed(reason):
-            self.init(ts: ts, session: session, seq: seq, type: .sessionClose, instance: instance)
+            type = .sessionClose
             self.reason = reason
         case let .message(text):
-            self.init(ts: ts, session: session, seq: seq, type: .message, instance: instance)
+            type = .message
             self.text = redact(text)
         case let .command(name):
-            self.init(ts: ts, session: session, seq: seq, type: .command, instance: instance)
+            type = .command
             self.name = name
         case let .reply(reply):
-            self.init(ts: ts, session: session, seq: seq, type: .reply, instance: instance)
+            type = .reply
             text = reply.insertedValues.map { Self.redacting($0, in: reply.text, redact) } ?? redact(reply.text)
             intent = reply.intent
             phase = reply.phase
@@ -264,99 +270,99 @@ public struct TranscriptRecord: Codable, Sendable, Equatable {
             evidence = reply.evidence.map(redact)
             variant = reply.variant
         case let .phaseChanged(from, to, reason):
-            self.init(ts: ts, session: session, seq: seq, type: .phaseChange, instance: instance)
+            type = .phaseChange
             self.from = from
             self.to = to
             self.reason = reason
         case let .slotPrompt(intent, slot):
-            self.init(ts: ts, session: session, seq: seq, type: .slotPrompt, instance: instance)
+            type = .slotPrompt
             self.intent = intent
             self.slot = slot
         case let .fallback(count, phase):
-            self.init(ts: ts, session: session, seq: seq, type: .fallback, instance: instance)
+            type = .fallback
             self.count = count
             self.phase = phase
         case let .handoff(ticket, reason, intent):
-            self.init(ts: ts, session: session, seq: seq, type: .handoff, instance: instance)
+            type = .handoff
             self.ticket = ticket
             self.reason = reason
             self.intent = intent
         case let .rating(helpful, intent, variant):
-            self.init(ts: ts, session: session, seq: seq, type: .rating, instance: instance)
+            type = .rating
             self.helpful = helpful
             self.intent = intent
             self.variant = variant
         case let .feedback(score, comment):
-            self.init(ts: ts, session: session, seq: seq, type: .feedback, instance: instance)
+            type = .feedback
             self.score = score
             self.comment = comment.map(redact)
         case let .login(customer, verified, phase, tier, segment):
-            self.init(ts: ts, session: session, seq: seq, type: .login, instance: instance)
+            type = .login
             self.customer = customer
             self.verified = verified
             self.phase = phase
             self.tier = tier
             self.segment = segment
         case let .error(code, detail):
-            self.init(ts: ts, session: session, seq: seq, type: .error, instance: instance)
+            type = .error
             self.code = code
             self.detail = redact(detail)
         case let .patternLimit(intent, pattern):
-            self.init(ts: ts, session: session, seq: seq, type: .patternLimit, instance: instance)
+            type = .patternLimit
             self.intent = intent
             self.pattern = pattern
         case let .clarify(options):
-            self.init(ts: ts, session: session, seq: seq, type: .clarify, instance: instance)
+            type = .clarify
             self.options = options
         case let .orderLookup(number, outcome, status, latencyMs):
-            self.init(ts: ts, session: session, seq: seq, type: .orderLookup, instance: instance)
+            type = .orderLookup
             self.order = number
             self.outcome = outcome
             self.status = status
             self.latencyMs = latencyMs
         case let .proactive(rule, text, suggestions, intents):
-            self.init(ts: ts, session: session, seq: seq, type: .proactive, instance: instance)
+            type = .proactive
             self.rule = rule
             self.text = redact(text)
             self.suggestions = suggestions
             self.intents = intents
         case let .queued(ticket, position, reason):
-            self.init(ts: ts, session: session, seq: seq, type: .queued, instance: instance)
+            type = .queued
             self.ticket = ticket
             self.position = position
             self.reason = reason
         case let .agentJoined(ticket, agent):
-            self.init(ts: ts, session: session, seq: seq, type: .agentJoined, instance: instance)
+            type = .agentJoined
             self.ticket = ticket
             self.agent = agent
         case let .agentMessage(ticket, agent, text):
-            self.init(ts: ts, session: session, seq: seq, type: .agentMessage, instance: instance)
+            type = .agentMessage
             self.ticket = ticket
             self.agent = agent
             self.text = redact(text)
         case let .handoffMessage(ticket, text):
-            self.init(ts: ts, session: session, seq: seq, type: .handoffMessage, instance: instance)
+            type = .handoffMessage
             self.ticket = ticket
             self.text = redact(text)
         case let .handoffNote(ticket, agent, text):
-            self.init(ts: ts, session: session, seq: seq, type: .note, instance: instance)
+            type = .note
             self.ticket = ticket
             self.agent = agent
             self.text = redact(text)
         case let .backToBot(ticket, agent):
-            self.init(ts: ts, session: session, seq: seq, type: .backToBot, instance: instance)
+            type = .backToBot
             self.ticket = ticket
             self.agent = agent
         case let .handoffClosed(ticket, agent):
-            self.init(ts: ts, session: session, seq: seq, type: .handoffClosed, instance: instance)
+            type = .handoffClosed
             self.ticket = ticket
             self.agent = agent
         case let .leftWaiting(ticket):
-            self.init(ts: ts, session: session, seq: seq, type: .leftWaiting, instance: instance)
+            type = .leftWaiting
             self.ticket = ticket
         case let .callback(ticket, kind, contact):
             // Not redacted: the service team needs it to call back, and no other record holds it.
-            self.init(ts: ts, session: session, seq: seq, type: .callback, instance: instance)
+            type = .callback
             self.ticket = ticket
             self.reason = kind
             self.contact = contact

@@ -122,10 +122,9 @@ public final class ChatSessionHandler: ChannelDuplexHandler {
     }
 
     private func handle(_ input: ChatInput, context: ChannelHandlerContext) {
-        guard var conversation, !conversation.isClosed else { return }
-        // The local copy is the only one while the core works on it: with the stored one
-        // alive too, its first change of each dictionary and array would copy it whole.
-        self.conversation = nil
+        // Taken out, not copied: with the stored value alive too, the core's first change of
+        // each of its dictionaries and arrays would copy it whole.
+        guard self.conversation?.isClosed == false, var conversation = self.conversation.take() else { return }
         let kb = services.store.knowledgeBase
         let step: ConversationStep
         switch input {
@@ -146,7 +145,7 @@ public final class ChatSessionHandler: ChannelDuplexHandler {
                 metrics.count(step)
             }
         }
-        self.conversation = conversation
+        self.conversation = consume conversation
         for case let .patternLimit(intent, pattern) in step.events where loggedPatternLimits.insert(pattern).inserted {
             logger.warning("pattern hit the match limit and was skipped; rewrite it (treue check reports it)",
                            metadata: ["intent": "\(intent)", "pattern": "\(pattern)"])
@@ -332,10 +331,9 @@ public final class ChatSessionHandler: ChannelDuplexHandler {
 
     /// An agent's action, on this session's loop: recorded first, then shown, like a reply.
     private func fromAgent(_ action: AgentAction, context: ChannelHandlerContext) {
-        guard var conversation, !conversation.isClosed else { return }
-        // The local copy is the only one while the core works on it: with the stored one
-        // alive too, its first change of each dictionary and array would copy it whole.
-        self.conversation = nil
+        // Taken out, not copied: with the stored value alive too, the core's first change of
+        // each of its dictionaries and arrays would copy it whole.
+        guard self.conversation?.isClosed == false, var conversation = self.conversation.take() else { return }
         let kb = services.store.knowledgeBase
         let step: ConversationStep
         switch action {
@@ -432,7 +430,7 @@ public final class ChatSessionHandler: ChannelDuplexHandler {
     /// Writes records and queues them for this loop's next write; `completion` runs on
     /// the loop once they are stored.
     private func store(_ events: [TranscriptEvent], on eventLoop: any EventLoop, completion: TranscriptTickBuffer.Completion?) {
-        guard let conversation else { completion?(.success(())); return }
+        guard let session = conversation?.sessionID else { completion?(.success(())); return }
         let ts = services.clock.timestamp(Date())
         var stamped = events.map { ($0, ts) }
         if let opening = unsavedOpening {
@@ -442,7 +440,7 @@ public final class ChatSessionHandler: ChannelDuplexHandler {
         var lines = JSONLineWriter(capacity: stamped.count * 256)
         for (event, stamp) in stamped {
             sequence += 1
-            let record = TranscriptRecord(event: event, ts: stamp, session: conversation.sessionID, seq: sequence,
+            let record = TranscriptRecord(event: event, ts: stamp, session: session, seq: sequence,
                                           instance: services.configuration.instance, redact: services.redaction.redact)
             record.write(to: &lines)
         }
