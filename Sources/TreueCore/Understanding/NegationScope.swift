@@ -422,11 +422,11 @@ public enum NegationScope {
                 // "Umtausch wegen Nichtgefallen ist es nicht. …", "Kaputt ist nichts, aber …",
                 // "Verspätet ist da noch gar nichts, …": nothing of the kind in the clause before.
                 (knowing, end) = (false, last)
-            } else if deferring(at: verb, words) {
+            } else if deferringWords.contains(text), deferring(at: verb, words) {
                 // "Spending them at checkout can wait. I just want …", "Das Umtauschen kann
                 // warten, …": what can wait is not the question now.
                 (knowing, end) = (false, verb)
-            } else if text == "gibt" || text == "gibts", let last = nothingThereEnd(after: verb, words) {
+            } else if thereIsWords.contains(text), let last = nothingThereEnd(after: verb, words) {
                 // "Zu reklamieren gibt es nichts, ich möchte loben": nothing of the kind.
                 (knowing, end) = (false, last)
             } else if text == "interessiert" || text == "interessieren", words[verb + 1].text == "mich" {
@@ -501,6 +501,11 @@ public enum NegationScope {
         }
         return found
     }
+
+    /// Sets, not comparisons: these are asked of every word of a message the gate lets in,
+    /// and the bit tests turn nearly all of them away.
+    private static let deferringWords: WordSet = ["wait", "warten", "zeit"]
+    private static let thereIsWords: WordSet = ["gibt", "gibts"]
 
     /// "can wait", "kann/können (auch/ruhig) warten", "hat (noch) Zeit" ending at `verb`.
     private static func deferring(at verb: Int, _ words: [MessageWord]) -> Bool {
