@@ -24,6 +24,24 @@ struct WordSetTests {
         #expect(set.contains(word) == Set(Self.members).contains(word))
     }
 
+    /// The stages ask with the scanned word and the key the scan made; the answer must be
+    /// the one for its text.
+    @Test(arguments: [
+        "Nicht STATT, instead: don't e-mail 123 x1 zurück Größe ÜBER ß",
+        "Nichz NICH nichts kain nox zuruck zurueck uber groesse ss I A",
+        String(repeating: "A", count: 70) + " " + String(repeating: "b", count: 63) + " " + String(repeating: "a", count: 300),
+        "ñ 日本 u\u{308}ber über",
+    ])
+    func aScannedWordIsInTheSetExactlyWhenItsTextIs(_ message: String) {
+        let set = WordSet(Self.members + [String(repeating: "a", count: 300)])
+        let plain = Set(Self.members + [String(repeating: "a", count: 300)])
+        let words = MessageWords.scan(TextFolder.fold(message).folded)
+        #expect(words.count >= 3)
+        for word in words {
+            #expect(set.contains(word) == plain.contains(word.text), "\(word.text)")
+        }
+    }
+
     @Test func manyWordsSharingLengthsAndInitialsAreAllFoundAndNoOthers() {
         // Two thousand four-letter words crowd the table's probes; their neighbours are not in it.
         let letters = Array("abcdefghijklmnopqrstuvwxyz")

@@ -37,12 +37,37 @@ struct WordSet: Sendable, Sequence, ExpressibleByArrayLiteral {
         let decided = word.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
             guard let first = bytes.first, first < 0x80 else { return nil }
             for byte in bytes where byte >= 0x80 { return nil }
-            let row = first < 64 ? initials.0 : initials.1
-            if lengths & (1 << UInt64(Swift.min(bytes.count, 63))) == 0 || row & (1 << UInt64(first & 63)) == 0 { return false }
-            return ascii.contains(bytes)
+            if !passes(first: first, count: bytes.count) { return false }
+            return ascii.contains(bytes, key: Self.key(of: bytes))
         }
         if let decided, let answer = decided { return answer }
         return members.contains(word)
+    }
+
+    /// The same answer as `contains(word.text)`, from the key the scan already made.
+    func contains(_ word: MessageWord) -> Bool {
+        let key = word.asciiKey
+        guard key != 0 else { return members.contains(word.text) }
+        guard passes(first: UInt8(truncatingIfNeeded: key), count: Int((key >> 8) & 0xFF)) else { return false }
+        return word.text.utf8.withContiguousStorageIfAvailable { ascii.contains($0, key: key) }
+            ?? members.contains(word.text)
+    }
+
+    @inline(__always)
+    private func passes(first: UInt8, count: Int) -> Bool {
+        let row = first < 64 ? initials.0 : initials.1
+        return lengths & (1 << UInt64(Swift.min(count, 63))) != 0 && row & (1 << UInt64(first & 63)) != 0
+    }
+
+    /// An ASCII word in one integer, never 0: its first byte, its length (255 for longer
+    /// words) and 48 bits of its FNV-1a hash, from which the table's slot is taken.
+    static let hashBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always) static func hashStep(_ hash: UInt64, _ byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+    @inline(__always) static func key(hash: UInt64, first: UInt8, count: Int) -> UInt64 {
+        ((hash ^ (hash >> 29)) & ~0xFFFF) | UInt64(Swift.min(count, 255)) << 8 | UInt64(first)
+    }
+    static func key<Bytes: Collection>(of word: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+        key(hash: word.reduce(hashBasis, hashStep), first: word.first ?? 0, count: word.count)
     }
 
     func union<Words: Sequence>(_ other: Words) -> WordSet where Words.Element == String { WordSet(members.union(other)) }
@@ -56,6 +81,8 @@ struct WordSet: Sendable, Sequence, ExpressibleByArrayLiteral {
 private struct ASCIIWords: Sendable {
     /// Index into `starts` per slot, -1 when empty; a power of two, at most half full.
     private let slots: [Int32]
+    /// Each word's key, compared before its bytes: a probe that meets another word ends there.
+    private let keys: [UInt64]
     private let starts: [Int32]
     private let bytes: [UInt8]
 
@@ -63,35 +90,33 @@ private struct ASCIIWords: Sendable {
         var capacity = 8
         while capacity < 2 * words.count { capacity *= 2 }
         var slots = [Int32](repeating: -1, count: capacity)
+        var keys: [UInt64] = []
         var starts: [Int32] = [0]
         var bytes: [UInt8] = []
         for word in words {
             let number = Int32(starts.count - 1)
+            let key = WordSet.key(of: Array(word.utf8))
+            keys.append(key)
             bytes.append(contentsOf: word.utf8)
             starts.append(Int32(bytes.count))
-            var slot = Int(truncatingIfNeeded: Self.hash(Array(word.utf8))) & (capacity - 1)
+            var slot = Int(truncatingIfNeeded: key >> 16) & (capacity - 1)
             while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
             slots[slot] = number
         }
         self.slots = slots
+        self.keys = keys
         self.starts = starts
         self.bytes = bytes
     }
 
-    static func hash<Bytes: Collection>(_ word: Bytes) -> UInt64 where Bytes.Element == UInt8 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in word { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        return hash ^ (hash >> 29)
-    }
-
-    func contains(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+    func contains(_ word: UnsafeBufferPointer<UInt8>, key: UInt64) -> Bool {
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: Self.hash(word)) & mask
+        var slot = Int(truncatingIfNeeded: key >> 16) & mask
         while true {
             let number = Int(slots[slot])
             if number < 0 { return false }
             let start = Int(starts[number]), end = Int(starts[number + 1])
-            if end - start == word.count {
+            if keys[number] == key, end - start == word.count {
                 var same = true
                 for index in 0..<word.count where bytes[start + index] != word[index] {
                     same = false

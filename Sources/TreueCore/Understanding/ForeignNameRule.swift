@@ -136,12 +136,12 @@ public struct ForeignNameRule: Sendable {
         let isOurs = { (word: String) in self.isOurs(word, corrector: corrector) }
         if let agent = findAgent(in: folded, words: words, isOurs: isOurs) { return agent }
         if let provider = findProvider(in: folded, words: words, isOurs: isOurs) { return provider }
-        guard words.contains(where: { Self.serviceWordSet.contains($0.text) }),
-              !words.contains(where: { Self.shopWords.contains($0.text) || Self.isOrderNumber($0.text) }) else { return nil }
+        guard words.contains(where: { Self.serviceWordSet.contains($0) }),
+              !words.contains(where: { Self.shopWords.contains($0) || Self.isOrderNumber($0.text) }) else { return nil }
         let bytes = Array(folded.utf8)
         for (index, word) in words.enumerated() {
             // The set first: it turns most words away without hashing them.
-            guard Self.serviceWordSet.contains(word.text), let language = Self.serviceWords[word.text] else { continue }
+            guard Self.serviceWordSet.contains(word), let language = Self.serviceWords[word.text] else { continue }
             // "Hetzner Rechnung", "Hetzner-Rechnung"
             if index > 0, Self.adjacent(words[index - 1], word, in: bytes) {
                 if isName(words[index - 1], in: bytes, isOurs: isOurs) {
@@ -157,17 +157,17 @@ public struct ForeignNameRule: Sendable {
             // "Rechnung von Hetzner"
             // "… on my account from Hollis to Varga", "Konto von Meier auf Schulz": a change
             // of the customer's own name, not a company.
-            if index + 2 < words.count, Self.linkWords.contains(words[index + 1].text),
-               index + 3 >= words.count || !Self.changeWords.contains(words[index + 3].text),
+            if index + 2 < words.count, Self.linkWords.contains(words[index + 1]),
+               index + 3 >= words.count || !Self.changeWords.contains(words[index + 3]),
                isName(words[index + 2], in: bytes, isOurs: isOurs) {
                 return Finding(name: words[index + 2].text, serviceWord: word.text, language: language)
             }
         }
         // "Bei Doctolib komm ich nicht mehr in mein Konto": the name after "bei", "at" or
         // "with", the service word elsewhere in the same message.
-        for index in words.indices.dropFirst() where Self.placeWords.contains(words[index - 1].text) {
+        for index in words.indices.dropFirst() where Self.placeWords.contains(words[index - 1]) {
             guard isName(words[index], in: bytes, isOurs: isOurs),
-                  let service = words.first(where: { Self.serviceWordSet.contains($0.text) }) else { continue }
+                  let service = words.first(where: { Self.serviceWordSet.contains($0) }) else { continue }
             return Finding(name: words[index].text, serviceWord: service.text, language: Self.serviceWords[service.text] ?? nil)
         }
         return nil
@@ -185,9 +185,9 @@ public struct ForeignNameRule: Sendable {
         // The verb first: it rules out nearly every message for one lookup.
         guard words.count >= 3 else { return nil }
         let verb: String
-        if Self.agentVerbs.contains(words[1].text) {
+        if Self.agentVerbs.contains(words[1]) {
             verb = words[1].text
-        } else if words[2].text == "t", Self.agentNegations.contains(words[1].text) {
+        } else if words[2].text == "t", Self.agentNegations.contains(words[1]) {
             verb = words[1].text + "'t"
         } else {
             return nil
@@ -195,8 +195,8 @@ public struct ForeignNameRule: Sendable {
         let bytes = Array(folded.utf8)
         // A code ("SPRING20 keeps saying expired") or an opener ("Eish, sent …") is no agent.
         guard bytes[..<words[0].range.lowerBound].allSatisfy({ $0 == 0x20 }), Self.adjacent(words[0], words[1], in: bytes),
-              words[0].text.unicodeScalars.allSatisfy(\.properties.isAlphabetic), !Self.people.contains(words[0].text),
-              !words.contains(where: { Self.speaksToUs.contains($0.text) || Self.isOrderNumber($0.text) }),
+              words[0].text.unicodeScalars.allSatisfy(\.properties.isAlphabetic), !Self.people.contains(words[0]),
+              !words.contains(where: { Self.speaksToUs.contains($0) || Self.isOrderNumber($0.text) }),
               isName(words[0], in: bytes, isOurs: isOurs) else { return nil }
         return Finding(name: words[0].text, serviceWord: verb, language: "en")
     }
@@ -254,7 +254,7 @@ public struct ForeignNameRule: Sendable {
         // One noun or two; the last before the verb names the business. The verb first: it
         // rules out nearly every message in one lookup per place.
         for head in start...(start + 1) where head + 2 < words.count {
-            guard Self.providerWords.contains(words[head + 1].text),
+            guard Self.providerWords.contains(words[head + 1]),
                   let (acts, language) = providerAct(after: head, words, determiner: determiner) else { continue }
             let bytes = Array(folded.utf8)
             guard bytes[..<words[0].range.lowerBound].allSatisfy({ $0 == 0x20 }) else { return nil }
@@ -267,7 +267,7 @@ public struct ForeignNameRule: Sendable {
                           && !Self.people.contains(noun.text) && !Self.germanPeople.contains(noun.text)
                           && !FunctionWords.all.contains(noun.text) && !FunctionWords.negators.contains(noun.text)
                   }),
-                  !words.contains(where: { Self.speaksToUs.contains($0.text) || Self.isOrderNumber($0.text) }) else { return nil }
+                  !words.contains(where: { Self.speaksToUs.contains($0) || Self.isOrderNumber($0.text) }) else { return nil }
             let name = words[head].text
             let unknown = name.count >= 4 && !isOurs(name)
                 || head > start && Self.businessHeads.contains(name) && !isOurs(words[head - 1].text)
@@ -283,7 +283,7 @@ public struct ForeignNameRule: Sendable {
     /// What the business right before `head + 1` did, and the language that says so.
     private func providerAct(after head: Int, _ words: [MessageWord], determiner: String?) -> (String, String)? {
         var verb = head + 1
-        if determiner != "de", Self.providerAuxiliaries.contains(words[verb].text), verb + 1 < words.count { verb += 1 }
+        if determiner != "de", Self.providerAuxiliaries.contains(words[verb]), verb + 1 < words.count { verb += 1 }
         let text = words[verb].text
         // Without an article the first word may be a product ("Charger sent was the wrong
         // one"): then the business must have done it to the customer ("sent me").
@@ -294,7 +294,7 @@ public struct ForeignNameRule: Sendable {
         guard determiner != "en" else { return nil }
         if Self.providerVerbsGerman.contains(text) { return (text, "de") }
         guard Self.germanAuxiliaries.contains(text), verb + 1 < words.count,
-              let participle = words[(verb + 1)...].prefix(10).first(where: { Self.providerParticiples.contains($0.text) }) else { return nil }
+              let participle = words[(verb + 1)...].prefix(10).first(where: { Self.providerParticiples.contains($0) }) else { return nil }
         return (participle.text, "de")
     }
 

@@ -45,9 +45,19 @@ enum FunctionWords {
     /// the model otherwise takes the language of the nearest example, which may share a
     /// single word with the message and be written in the other language.
     static func language(of words: [String]) -> String? {
+        verdict(words.lazy.map { onlyGerman.contains($0) ? 1 : onlyEnglish.contains($0) ? 2 : 0 })
+    }
+
+    /// The same, from the keys the scan made (no word hashed twice).
+    static func language(of words: [MessageWord]) -> String? {
+        verdict(words.lazy.map { onlyGerman.contains($0) ? 1 : onlyEnglish.contains($0) ? 2 : 0 })
+    }
+
+    /// 1 for a German function word, 2 for an English one.
+    private static func verdict<Marks: Sequence<Int>>(_ marks: Marks) -> String? {
         var german = 0, english = 0
-        for word in words {
-            if onlyGerman.contains(word) { german += 1 } else if onlyEnglish.contains(word) { english += 1 }
+        for mark in marks {
+            if mark == 1 { german += 1 } else if mark == 2 { english += 1 }
         }
         if german >= 2, german >= 2 * english { return "de" }
         if english >= 2, english >= 2 * german { return "en" }

@@ -109,13 +109,13 @@ public struct MessageInterpreter: Sendable {
     public init(stages: UnderstandingStages = .all) { self.stages = stages }
 
     public func interpret(_ message: String, kb: KnowledgeBase, scratch: MatcherScratch) -> Interpretation {
-        var words: [String] = []
+        var words: [MessageWord] = []
         var result = interpretStages(message, kb: kb, scratch: scratch, activeWords: &words)
         answerInSpokenLanguage(&result, words: words, kb: kb)
         return result
     }
 
-    private func interpretStages(_ message: String, kb: KnowledgeBase, scratch: MatcherScratch, activeWords spoken: inout [String]) -> Interpretation {
+    private func interpretStages(_ message: String, kb: KnowledgeBase, scratch: MatcherScratch, activeWords spoken: inout [MessageWord]) -> Interpretation {
         var folded = TextFolder.fold(message)
         var words = MessageWords.scan(folded.folded)
         // Umlauts left out ("Ruckerstattung") and double letters typed single ("Erstatung")
@@ -138,7 +138,7 @@ public struct MessageInterpreter: Sendable {
         // Without a negated span the words are shared as they are: filtering them grew a new array word by word.
         let active = negated.isEmpty ? words : words.filter { word in !negated.contains { $0.range.contains(word.range.lowerBound) } }
         let activeWords = active.map(\.text)
-        spoken = activeWords
+        spoken = active
         if decideByForeignName(&result, folded: working.folded, words: active, kb: kb) { return result }
         if decideByPattern(&result, kb) {
             // Both read the examples' scores of the same words: they are ranked once.
@@ -295,8 +295,8 @@ public struct MessageInterpreter: Sendable {
     /// message ("How do I join your loyalty programme?" names the programme as both do); an
     /// example shares a word or two: the customer is answered in the language they clearly
     /// wrote in, whatever decided.
-    private func answerInSpokenLanguage(_ result: inout Interpretation, words: [String], kb: KnowledgeBase) {
-        guard let spoken = spokenLanguage(words, kb) else { return }
+    private func answerInSpokenLanguage(_ result: inout Interpretation, words: [MessageWord], kb: KnowledgeBase) {
+        guard let spoken = FunctionWords.language(of: words), kb.languages.contains(spoken) else { return }
         result.language = spoken
     }
 

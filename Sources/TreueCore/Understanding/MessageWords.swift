@@ -7,13 +7,20 @@ public struct MessageWord: Sendable, Equatable {
     /// Letters only: numbers, codes and mixed tokens are never corrected or stemmed.
     public let isAlphabetic: Bool
 
+    /// An ASCII word's `WordSet.key`, made while the scan lower-cases it: the stages ask
+    /// dozens of `WordSet`s about each word, and hashing it anew for each question cost
+    /// more than the question. 0 for any other word. One integer, not an optional struct:
+    /// that made each copy of a word a call.
+    let asciiKey: UInt64
+
     /// `isAlphabetic` known from the scan (an ASCII word without a digit), or looked up
     /// scalar by scalar: the stages ask it of every word, and a property lookup per letter
     /// cost more than the question was worth.
-    init(text: String, range: Range<Int>, isAlphabetic: Bool? = nil) {
+    init(text: String, range: Range<Int>, isAlphabetic: Bool? = nil, asciiKey: UInt64 = 0) {
         self.text = text
         self.range = range
         self.isAlphabetic = isAlphabetic ?? text.unicodeScalars.allSatisfy(\.isAlphabetic)
+        self.asciiKey = asciiKey
     }
 }
 
@@ -62,14 +69,18 @@ public enum MessageWords {
                     // lower-cased straight into the new string; the rest by Unicode.
                     let piece = UnsafeBufferPointer(rebasing: bytes[start..<offset])
                     if ascii {
+                        var hash = WordSet.hashBasis
                         let text = String(unsafeUninitializedCapacity: piece.count) { target in
                             for index in piece.indices {
                                 let byte = piece[index]
-                                target[index] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                                let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                                target[index] = lower
+                                hash = WordSet.hashStep(hash, lower)
                             }
                             return piece.count
                         }
-                        words.append(MessageWord(text: text, range: start..<offset, isAlphabetic: !digits))
+                        let key = WordSet.key(hash: hash, first: piece[0] | (piece[0] >= 0x41 && piece[0] <= 0x5A ? 0x20 : 0), count: piece.count)
+                        words.append(MessageWord(text: text, range: start..<offset, isAlphabetic: !digits, asciiKey: key))
                     } else {
                         words.append(MessageWord(text: String(decoding: piece, as: UTF8.self).lowercased(), range: start..<offset))
                     }

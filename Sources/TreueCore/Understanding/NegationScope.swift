@@ -37,9 +37,9 @@ public enum NegationScope {
     public static func spans(in folded: String, words: [MessageWord], gated: Bool = true) -> [Span] {
         guard words.count > 2 else { return [] }
         // Every shape below opens at one of these words; most messages have none of them.
-        guard !gated || words.contains(where: { triggers.contains($0.text) }) else { return [] }
+        guard !gated || words.contains(where: { triggers.contains($0) }) else { return [] }
         var spans: [Span] = []
-        let refusals = refusalsAfterTheThing(words, folded)
+        let refusals = refusalsAfterTheThing(words, folded, gated: gated)
         var index = 0
         while index < words.count {
             if let refusal = refusals.first(where: { $0.lowerBound == index }) {
@@ -77,7 +77,7 @@ public enum NegationScope {
             // "…? I'm not asking about opening times.", "I'm not trying to log in": wherever
             // it stands, a negated asking or seeking verb turns its object down, to the end
             // of the message too. ("not interested in the newsletter" is a wish: left out.)
-            let declined = negation && !contrasted && index + 1 < words.count && declineVerbs.contains(words[index + 1].text)
+            let declined = negation && !contrasted && index + 1 < words.count && declineVerbs.contains(words[index + 1])
             let refused = wish || opening || declined
             guard wanted || contrasted || refused else {
                 index += 1
@@ -95,12 +95,12 @@ public enum NegationScope {
             // bitte tauschen" keeps its verb. "instead of" and "rather than" take two words
             // to open, and an article before the thing.
             var limit = maximumWords
-            let asking = !replacement && index + 1 < words.count && askingVerbs.contains(words[index + 1].text)
+            let asking = !replacement && index + 1 < words.count && askingVerbs.contains(words[index + 1])
             var crossedIntoQuestion = false
             if replacement {
                 let word = words[index].text
                 let replaced = index + (word == "statt" || word == "anstatt" ? 1 : 2)
-                if replaced < words.count, questionWords.contains(words[replaced].text) {
+                if replaced < words.count, questionWords.contains(words[replaced]) {
                     // "rather than how fast it ships, …": the question replaced runs to its clause's end.
                     limit = 2 * maximumWords
                 } else if word == "statt" || word == "anstatt" {
@@ -121,18 +121,18 @@ public enum NegationScope {
                 if breaks(between: words[end - 1], and: words[end], folded) {
                     // "nicht wissen, wie lange ihr braucht – …": the question turned down
                     // follows its verb after a comma.
-                    guard asking, !crossedIntoQuestion, end == index + 2, questionWords.contains(words[end].text),
+                    guard asking, !crossedIntoQuestion, end == index + 2, questionWords.contains(words[end]),
                           !endsSentence(between: words[end - 1], and: words[end], folded) else { break }
                     crossedIntoQuestion = true
                 }
                 if contrasts(at: end, words) && !(replacement && end == index + 1) { break }
                 if startsWanting(at: end, words) { break }
-                if replacement, politeness.contains(words[end].text) { break }
+                if replacement, politeness.contains(words[end]) { break }
                 end += 1
             }
             if refused, !declined && !(end < words.count && breaks(between: words[end - 1], and: words[end], folded))
-                || words[index..<end].contains(where: { cessation.contains($0.text) || keepVerbs.contains($0.text) })
-                || opening && words[index..<end].contains(where: { reportsFailure.contains($0.text) || reportsAbsence.contains($0.text) }) {
+                || words[index..<end].contains(where: { cessation.contains($0) || keepVerbs.contains($0) })
+                || opening && words[index..<end].contains(where: { reportsFailure.contains($0) || reportsAbsence.contains($0) }) {
                 index += 1
                 continue
             }
@@ -143,7 +143,7 @@ public enum NegationScope {
             }
             // "bitte nicht mehr losschicken", "please don't ship it": asking that an order not
             // go out is the request itself, a cancellation ("don't send it back" is not).
-            if negation, words[index..<min(end, index + 4)].contains(where: { haltedShipping.contains($0.text) }),
+            if negation, words[index..<min(end, index + 4)].contains(where: { haltedShipping.contains($0) }),
                !words[index..<end].contains(where: { $0.text == "back" || $0.text == "zurueck" }) {
                 index += 1
                 continue
@@ -210,7 +210,7 @@ public enum NegationScope {
             // "vergessen Sie das", not "ich habe mein Passwort vergessen".
             if word == "vergessen" { guard opener < words.count, words[opener].text == "sie" else { return nil }; opener += 1 }
         }
-        guard index == 0 || breaks(between: words[index - 1], and: words[index], folded) || clauseOpeners.contains(words[index - 1].text)
+        guard index == 0 || breaks(between: words[index - 1], and: words[index], folded) || clauseOpeners.contains(words[index - 1])
         else { return nil }
         var end = opener
         while end < words.count, end - index <= maximumWords + 2 {
@@ -227,7 +227,7 @@ public enum NegationScope {
     /// "forget password klappt nicht!!", "scratch card isn't working, help": a clause that
     /// says its thing fails is the complaint, not a thing dropped.
     private static func saysItFails(_ clause: ArraySlice<MessageWord>) -> Bool {
-        clause.contains { FunctionWords.negators.contains($0.text) || contractions.contains($0.text) }
+        clause.contains { FunctionWords.negators.contains($0) || contractions.contains($0) }
     }
 
     /// "Mir geht's weniger um die Versandkosten, mehr um die Dauer", "less about the price,
@@ -376,7 +376,7 @@ public enum NegationScope {
     /// The index of "nichts" at `start` or after up to three fillers, else nil.
     private static func nothingAfterFillers(_ start: Int, _ words: [MessageWord]) -> Int? {
         var index = start
-        while index < words.count, index < start + 3, fillers.contains(words[index].text) { index += 1 }
+        while index < words.count, index < start + 3, fillers.contains(words[index]) { index += 1 }
         return index < words.count && ["nichts", "nix"].contains(words[index].text) ? index : nil
     }
 
@@ -393,11 +393,12 @@ public enum NegationScope {
     /// "X will ich nicht, …", "Löschen will ich das Konto nicht, …", "die Nummer hab ich
     /// schon, …", "wie viele Punkte ich habe, weiß ich – …", "wann ihr offen habt, ist mir
     /// egal – …": word ranges from the clause's start to the refusal, when a new clause follows.
-    private static func refusalsAfterTheThing(_ words: [MessageWord], _ folded: String) -> [Range<Int>] {
+    private static func refusalsAfterTheThing(_ words: [MessageWord], _ folded: String, gated: Bool) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var verb = 1
         while verb + 1 < words.count {
             defer { verb += 1 }
+            guard !gated || refusalVerbs.contains(words[verb]) else { continue }
             let text = words[verb].text
             var end: Int
             let knowing: Bool
@@ -405,7 +406,7 @@ public enum NegationScope {
                 // "Mein Punktestand ist mir klar – bis wann …", "Das Abo hab ich gekündigt, das
                 // ist erledigt. …": known or done, so not the question.
                 (knowing, end) = (false, verb)
-            } else if text == "muss" || text == "braucht", FunctionWords.negators.contains(words[verb + 1].text) {
+            } else if text == "muss" || text == "braucht", FunctionWords.negators.contains(words[verb + 1]) {
                 // "stornieren muss nicht sein, …", "Meine E-Mail-Adresse muss nicht geändert
                 // werden, …": up to two words close the clause.
                 end = verb + 1
@@ -417,7 +418,7 @@ public enum NegationScope {
                 (knowing, end) = (false, verb)
             } else if let first = text.utf8.first, first == UInt8(ascii: "i") || first == UInt8(ascii: "w"),
                       text == "ist" || text == "isch" || text == "war",
-                      let last = words[verb + 1].text == "es" && verb + 2 < words.count && FunctionWords.negators.contains(words[verb + 2].text)
+                      let last = words[verb + 1].text == "es" && verb + 2 < words.count && FunctionWords.negators.contains(words[verb + 2])
                         ? verb + 2 : nothingAfterFillers(verb + 1, words) {
                 // "Umtausch wegen Nichtgefallen ist es nicht. …", "Kaputt ist nichts, aber …",
                 // "Verspätet ist da noch gar nichts, …": nothing of the kind in the clause before.
@@ -432,8 +433,8 @@ public enum NegationScope {
             } else if text == "interessiert" || text == "interessieren", words[verb + 1].text == "mich" {
                 // "Mein Punktestand interessiert mich gerade nicht, …", "Die Lieferzeiten interessieren mich nicht."
                 end = verb + 2
-                while end < min(words.count - 1, verb + 4), !FunctionWords.negators.contains(words[end].text) { end += 1 }
-                guard FunctionWords.negators.contains(words[end].text) else { continue }
+                while end < min(words.count - 1, verb + 4), !FunctionWords.negators.contains(words[end]) { end += 1 }
+                guard FunctionWords.negators.contains(words[end]) else { continue }
                 knowing = false
             } else if text.utf8.count <= 5, dismissingAuxiliaries.contains(text), let last = dismissalEnd(after: verb, words) {
                 // "My tier doesn't interest me much, …", "Unsubscribing isn't enough for me – …":
@@ -451,15 +452,15 @@ public enum NegationScope {
                 end = verb + 2
                 if refusingVerbs.contains(text) {
                     // up to three words of the thing between ("will ich die Punkte noch nicht")
-                    while end < min(words.count - 1, verb + 5), !FunctionWords.negators.contains(words[end].text),
+                    while end < min(words.count - 1, verb + 5), !FunctionWords.negators.contains(words[end]),
                           !breaks(between: words[end], and: words[end + 1], folded) {
                         end += 1
                     }
-                    guard FunctionWords.negators.contains(words[end].text) else { continue }
+                    guard FunctionWords.negators.contains(words[end]) else { continue }
                     // "Meinen Punktestand will ich gar nicht wissen, …"
                     end = closingVerb(after: end, words, folded, endings: ["en"])
                     // "Den Pullover möchte ich nicht behalten": not keeping it is the wish to return it.
-                    guard !keepVerbs.contains(words[end].text) else { continue }
+                    guard !keepVerbs.contains(words[end]) else { continue }
                     knowing = false
                 } else if knowingVerbs.contains(text) {
                     if ["schon", "bereits", "ja"].contains(words[end].text) {
@@ -496,11 +497,18 @@ public enum NegationScope {
             guard start < verb, found.last.map({ $0.upperBound <= start }) ?? true else { continue }
             if closesMessage, start == 0 || !breaks(between: words[start - 1], and: words[start], folded) { continue }
             // "bezahlt hab ich schon, …" reports a step taken; only a named thing is known.
-            if knowing, text == "hab" || text == "habe", !articles.contains(words[start].text) { continue }
+            if knowing, text == "hab" || text == "habe", !articles.contains(words[start]) { continue }
             found.append(start..<end)
         }
         return found
     }
+
+    /// Every word a shape of `refusalsAfterTheThing` turns on: one set test turns the
+    /// other words away before the shapes' string comparisons. A new shape adds its word
+    /// here, or the gate test fails.
+    private static let refusalVerbs: WordSet = settled.union(deferringWords).union(thereIsWords).union(dismissingAuxiliaries)
+        .union(keepingAuxiliaries).union(refusingVerbs).union(knowingVerbs)
+        .union(["muss", "braucht", "nicht", "ist", "isch", "war", "interessiert", "interessieren", "kommt", "kommts"])
 
     /// Sets, not comparisons: these are asked of every word of a message the gate lets in,
     /// and the bit tests turn nearly all of them away.
@@ -550,7 +558,7 @@ public enum NegationScope {
         if words[verb].text == "kommt" { _ = skip(["es", "s"]) }
         var speaksOfWhom = skip(["mir", "uns", "einem"])
         _ = skip(["dabei", "da", "hier", "gar", "ueberhaupt"])
-        guard index < words.count, FunctionWords.negators.contains(words[index].text) else { return nil }
+        guard index < words.count, FunctionWords.negators.contains(words[index]) else { return nil }
         index += 1
         _ = skip(["so", "wirklich", "unbedingt", "sehr"])
         guard index < words.count, words[index].text == "an" else { return nil }
@@ -774,7 +782,7 @@ public enum NegationScope {
     /// A word that turns to what is wanted. "nur noch" and "only just" report a state
     /// ("da steht nur noch: Zugang gesperrt") and turn to nothing.
     static func contrasts(at index: Int, _ words: [MessageWord]) -> Bool {
-        guard FunctionWords.contrast.contains(words[index].text) else { return false }
+        guard FunctionWords.contrast.contains(words[index]) else { return false }
         guard index + 1 < words.count else { return true }
         let next = words[index + 1].text
         return !(next == "noch" && words[index].text == "nur" || next == "just" && words[index].text == "only")
@@ -793,7 +801,7 @@ public enum NegationScope {
         "sent", "got", "received", "came", "arrived", "delivered", "shipped", "was", "were",
     ]
 
-    private static func reportsDelivery(_ words: [MessageWord]) -> Bool { words.contains { deliveryVerbs.contains($0.text) } }
+    private static func reportsDelivery(_ words: [MessageWord]) -> Bool { words.contains { deliveryVerbs.contains($0) } }
 
     /// The first words of `FunctionWords.wanting`: most words open none, and for them the
     /// two words are never joined into a new string.
@@ -801,7 +809,7 @@ public enum NegationScope {
 
     static func startsWanting(at index: Int, _ words: [MessageWord]) -> Bool {
         guard index + 1 < words.count else { return false }
-        if wantingOpeners.contains(words[index].text), FunctionWords.wanting.contains(words[index].text + " " + words[index + 1].text) { return true }
+        if wantingOpeners.contains(words[index]), FunctionWords.wanting.contains(words[index].text + " " + words[index + 1].text) { return true }
         // "keine Geschenkkarte, ich hab einen Rabattcode": having a thing turns to it, having
         // done something ("ich habe am 3. bestellt") does not.
         return index + 2 < words.count && words[index].text == "ich" && ["hab", "habe"].contains(words[index + 1].text)
