@@ -200,6 +200,10 @@ struct UnderstandingTests {
         ("mein punktestand interessiert mich gerade nicht, ich will wissen wie das programm geht", ["mein punktestand interessiert mich gerade nicht"]),
         ("die versandkosten interessieren mich nicht. wann kommt mein paket", ["die versandkosten interessieren mich nicht"]),
         ("das zurueckschicken hat geklappt, darum geht's nicht - wann kommt das geld", ["das zurueckschicken hat geklappt darum geht s nicht"]),
+        ("einloggen klappt problemlos, das ist nicht mein anliegen. aber im kundenkonto steht eine alte handynummer",
+         ["einloggen klappt problemlos das ist nicht mein anliegen"]),
+        ("the login works fine, that's not the issue - my phone number on the account is wrong", ["the login works fine that s not the issue"]),
+        ("das ist nicht die frage", []),
         // What does not matter to the customer is not the question.
         ("auf die lieferzeit kommt es mir nicht an, was kostet der versand auf eine insel", ["auf die lieferzeit kommt es mir nicht an"]),
         ("was kostet express? auf einen tag kommt es uns nicht so an.", ["auf einen tag kommt es uns nicht so an"]),

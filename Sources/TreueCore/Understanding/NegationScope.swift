@@ -416,6 +416,10 @@ public enum NegationScope {
                       ["geht", "gehts"].contains(words[verb - 2].text) {
                 // "Das Zurückschicken hat geklappt, darum geht's nicht – …": the clause before.
                 (knowing, end) = (false, verb)
+            } else if let last = notTheConcernEnd(at: verb, words) {
+                // "Einloggen klappt problemlos, das ist nicht mein Anliegen. …", "Login works,
+                // that's not the issue": the clause before is not the question.
+                (knowing, end) = (false, last)
             } else if let first = text.utf8.first, first == UInt8(ascii: "i") || first == UInt8(ascii: "w"),
                       text == "ist" || text == "isch" || text == "war",
                       let last = words[verb + 1].text == "es" && verb + 2 < words.count && FunctionWords.negators.contains(words[verb + 2])
@@ -483,7 +487,7 @@ public enum NegationScope {
             guard closesMessage || breaks(between: words[end - 1], and: words[end], folded) || contrasts(at: end, words)
                     || startsWanting(at: end, words) else { continue }
             // "…, weiß ich" and "…, ist mir egal" name the thing in the clause before.
-            var crossings = settled.contains(text) || text == "nicht" || text == "interessiert" || text == "interessieren" || (knowing && end == verb + 2) ? 1 : 0
+            var crossings = settled.contains(text) || text == "nicht" || text == "not" || text == "interessiert" || text == "interessieren" || (knowing && end == verb + 2) ? 1 : 0
             if (text == "ist" || text == "isch" || text == "war" || dismissingAuxiliaries.contains(text)) && !knowing { crossings = 0 }
             var start = verb
             while start > 0, verb - start < 7, !contrasts(at: start - 1, words) {
@@ -508,7 +512,21 @@ public enum NegationScope {
     /// here, or the gate test fails.
     private static let refusalVerbs: WordSet = settled.union(deferringWords).union(thereIsWords).union(dismissingAuxiliaries)
         .union(keepingAuxiliaries).union(refusingVerbs).union(knowingVerbs)
-        .union(["muss", "braucht", "nicht", "ist", "isch", "war", "interessiert", "interessieren", "kommt", "kommts"])
+        .union(["muss", "braucht", "nicht", "not", "ist", "isch", "war", "interessiert", "interessieren", "kommt", "kommts"])
+
+    /// "das ist nicht mein Anliegen", "that's not the issue" with `verb` at the negator: the
+    /// index of the noun.
+    private static func notTheConcernEnd(at verb: Int, _ words: [MessageWord]) -> Int? {
+        guard verb >= 2, verb + 2 < words.count, words[verb].text == "nicht" || words[verb].text == "not",
+              ["ist", "isch", "s", "is"].contains(words[verb - 1].text), ["das", "des", "es", "dies", "that", "it", "this"].contains(words[verb - 2].text),
+              ["mein", "meine", "das", "die", "der", "my", "the"].contains(words[verb + 1].text),
+              concernNouns.contains(words[verb + 2]) else { return nil }
+        return verb + 2
+    }
+
+    private static let concernNouns: WordSet = [
+        "anliegen", "problem", "thema", "frage", "punkt", "grund", "issue", "question", "point", "concern", "reason",
+    ]
 
     /// Sets, not comparisons: these are asked of every word of a message the gate lets in,
     /// and the bit tests turn nearly all of them away.
