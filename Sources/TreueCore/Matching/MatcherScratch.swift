@@ -98,7 +98,7 @@ public final class MatcherScratch {
     /// What each word is read as before the patterns (`SpellingCorrector.restoration`), by
     /// the same rule: the rules read a word alone, and customers repeat their words. An
     /// empty string stands for "as typed".
-    private var restorations: [String: String] = [:]
+    private var restorations = WordReadingCache()
     private var restorationsOwner: (kb: ObjectIdentifier, spelling: Bool, wordForms: Bool)?
 
     func restoration(of word: MessageWord, kb: KnowledgeBase, spelling: Bool, wordForms: Bool) -> String? {
@@ -106,11 +106,10 @@ public final class MatcherScratch {
             restorations.removeAll()
             restorationsOwner = (ObjectIdentifier(kb), spelling, wordForms)
         }
-        if let cached = restorations[word.text] { return cached.isEmpty ? nil : cached }
+        if let cached = restorations.reading(of: word) { return cached.isEmpty ? nil : cached }
         let meant = kb.understanding.corrector.restoration(of: word, spelling: spelling, wordForms: wordForms,
                                                            suggest: { suggestion(for: $0, kb: kb) })
-        if restorations.count >= Self.wordTermsLimit { restorations.removeAll(keepingCapacity: true) }
-        restorations[word.text] = meant ?? ""
+        restorations.store(meant ?? "", for: word)
         return meant
     }
 
