@@ -34,11 +34,14 @@ struct RequiredLiteralsTests {
         let names = Set((0..<300).map { "brand\($0)q" })
         let prefilter = LiteralPrefilter(requirements: [names])
         var table = [UInt8](repeating: 0, count: LiteralPrefilter.tableSize)
+        var bits = [UInt64](repeating: 0, count: LiteralPrefilter.maskWords)
         let lacking = Array("wo ist mein paket".utf8), having = Array("mein brand17q abo".utf8)
         LiteralPrefilter.mark(lacking, in: &table, generation: 1)
-        #expect(!prefilter.admits(table, generation: 1, text: lacking))
+        LiteralPrefilter.markBits(lacking, in: &bits)
+        #expect(!prefilter.admits(table, bits: bits, generation: 1, text: lacking))
         LiteralPrefilter.mark(having, in: &table, generation: 2)
-        #expect(prefilter.admits(table, generation: 2, text: having))
+        LiteralPrefilter.markBits(having, in: &bits)
+        #expect(prefilter.admits(table, bits: bits, generation: 2, text: having))
     }
 
     /// A long set is looked up by the message's bytes and pairs, a short one walked: both
@@ -49,6 +52,7 @@ struct RequiredLiteralsTests {
         let walked = names.map { LiteralPrefilter(requirements: [[$0]]) }
         #expect(names.count >= LiteralPrefilter.bucketedSetSize)
         var table = [UInt8](repeating: 0, count: LiteralPrefilter.tableSize)
+        var bits = [UInt64](repeating: 0, count: LiteralPrefilter.maskWords)
         var generation: UInt8 = 0
         let texts = ["wo ist mein paket", "shop77zy abo", "abo bei shop1393zy gekündigt", "shop14z y", "ab cd", "abcd",
                      "quatsch", "xylophon", "sho p7zy", "mein shop700zy", ""]
@@ -56,8 +60,9 @@ struct RequiredLiteralsTests {
             generation &+= 1
             let bytes = Array(text.utf8)
             LiteralPrefilter.mark(bytes, in: &table, generation: generation)
-            let expected = walked.contains { $0.admits(table, generation: generation, text: bytes) }
-            #expect(long.admits(table, generation: generation, text: bytes) == expected, "\(text)")
+            LiteralPrefilter.markBits(bytes, in: &bits)
+            let expected = walked.contains { $0.admits(table, bits: bits, generation: generation, text: bytes) }
+            #expect(long.admits(table, bits: bits, generation: generation, text: bytes) == expected, "\(text)")
             #expect(expected == names.contains { text.contains($0) }, "\(text)")
         }
     }
@@ -92,8 +97,10 @@ struct RequiredLiteralsTests {
         let filter = LiteralPrefilter(requirements: [["wo", "wann"], ["paket", "sendung"]])
         func admits(_ text: String) -> Bool {
             var table = [UInt8](repeating: 0, count: LiteralPrefilter.tableSize)
-                LiteralPrefilter.mark(Array(text.utf8), in: &table, generation: 1)
-            return filter.admits(table, generation: 1, text: Array(text.utf8))
+            var bits = [UInt64](repeating: 0, count: LiteralPrefilter.maskWords)
+            LiteralPrefilter.mark(Array(text.utf8), in: &table, generation: 1)
+            LiteralPrefilter.markBits(Array(text.utf8), in: &bits)
+            return filter.admits(table, bits: bits, generation: 1, text: Array(text.utf8))
         }
         #expect(admits("wo ist mein paket"))
         #expect(admits("wann kommt die sendung"))
@@ -108,10 +115,13 @@ struct RequiredLiteralsTests {
         let filter = LiteralPrefilter(requirements: [["\u{1}paket\u{1}"]])
         let text = Array("papa akte kette wetter: wo ist mein pa ket".utf8)
         var table = [UInt8](repeating: 0, count: LiteralPrefilter.tableSize)
+        var bits = [UInt64](repeating: 0, count: LiteralPrefilter.maskWords)
         LiteralPrefilter.mark(text, in: &table, generation: 1)
-        #expect(!filter.admits(table, generation: 1, text: text))
+        LiteralPrefilter.markBits(text, in: &bits)
+        #expect(!filter.admits(table, bits: bits, generation: 1, text: text))
         let spelled = Array("papa akte kette wetter: wo ist mein paket".utf8)
         LiteralPrefilter.mark(spelled, in: &table, generation: 2)
-        #expect(filter.admits(table, generation: 2, text: spelled))
+        LiteralPrefilter.markBits(spelled, in: &bits)
+        #expect(filter.admits(table, bits: bits, generation: 2, text: spelled))
     }
 }

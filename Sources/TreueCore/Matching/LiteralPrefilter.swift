@@ -28,6 +28,15 @@ final class LiteralPrefilter: Sendable {
     private let bucketBase: [Int]
     private let bucketStarts: [Int32]
     private let bucketMembers: [Int32]
+    /// Per long set, `maskWords` words from `maskBase[set]`: bit s set when the bucket of
+    /// slot s has a member. ANDed with the message's marked slots (`mark`'s `bits`), only
+    /// the buckets both have are read; walking the message byte by byte read every one of
+    /// its buckets, most of them empty, and a message without any of the set's strings
+    /// paid that in full. (The same test in front of the sets walked string by string cost
+    /// more than it spared: 207,844 → 209,944 instructions a server round trip.)
+    private let bucketMasks: [UInt64]
+    private let maskBase: [Int]
+    static let maskWords = tableSize / 64
     static let bucketedSetSize = 64
 
     /// Sets with more strings than this cost more to test than they save. A list of a few
@@ -67,11 +76,17 @@ final class LiteralPrefilter: Sendable {
         var bucketBase: [Int] = []
         var bucketStarts: [Int32] = []
         var bucketMembers: [Int32] = []
+        var bucketMasks: [UInt64] = []
+        var maskBase: [Int] = []
         for (number, end) in setEnds.enumerated() {
             let start = number == 0 ? 0 : setEnds[number - 1]
-            guard end - start >= Self.bucketedSetSize else { bucketBase.append(-1); continue }
+            guard end - start >= Self.bucketedSetSize else { bucketBase.append(-1); maskBase.append(-1); continue }
             bucketBase.append(bucketStarts.count)
             let firstSlot = { (index: Int) -> Int in Int(keys[index] & 0xFFFF) }
+            maskBase.append(bucketMasks.count)
+            var mask = [UInt64](repeating: 0, count: Self.maskWords)
+            for index in start..<end { mask[firstSlot(index) / 64] |= 1 << UInt64(firstSlot(index) % 64) }
+            bucketMasks += mask
             let members: [Int] = (start..<end).sorted { (firstSlot($0), $0) < (firstSlot($1), $1) }
             var next = 0
             for slot in 0...Self.tableSize {
@@ -85,6 +100,8 @@ final class LiteralPrefilter: Sendable {
         self.bucketBase = bucketBase
         self.bucketStarts = bucketStarts
         self.bucketMembers = bucketMembers
+        self.bucketMasks = bucketMasks
+        self.maskBase = maskBase
     }
 
     /// The slots of the string's two pairs least likely to be in a message: letters ranked
@@ -118,27 +135,50 @@ final class LiteralPrefilter: Sendable {
         }
     }
 
+    /// The same slots as bits (`maskWords` words, cleared here), for the long sets; made
+    /// only for a message that meets a prefilter with one (`readsBits`).
+    static func markBits(_ text: [UInt8], in bits: inout [UInt64]) {
+        precondition(bits.count == maskWords)
+        bits.withUnsafeMutableBufferPointer { bits in
+            text.withUnsafeBufferPointer { text in
+                bits.update(repeating: 0)
+                var previous: UInt8 = 0
+                for (position, byte) in text.enumerated() {
+                    bits[Int(byte) >> 6] |= 1 << UInt64(byte & 63)
+                    if position > 0 {
+                        let pair = slot(previous, byte)
+                        bits[pair >> 6] |= 1 << UInt64(pair & 63)
+                    }
+                    previous = byte
+                }
+            }
+        }
+    }
+
+    /// Whether `admits` reads the message's `markBits`.
+    var readsBits: Bool { !bucketMasks.isEmpty }
+
     /// False only when the message marked in `table` cannot match. A string whose pairs
     /// are all there is then looked for in `text` itself: in a long message most pairs
     /// are marked, and a pattern run costs a hundred times the search.
-    func admits(_ table: [UInt8], generation: UInt8, text: [UInt8]) -> Bool {
+    func admits(_ table: [UInt8], bits: [UInt64], generation: UInt8, text: [UInt8]) -> Bool {
         var start = 0
         for number in setEnds.indices {
             let end = setEnds[number]
             var found = false
             let base = bucketBase[number]
             if base >= 0 {
-                // The buckets of the message's own bytes and pairs, in the order it has
-                // them; a pair it has twice reads its bucket twice, which costs less than
-                // listing each once.
-                var previous: UInt8 = 0
-                for (position, byte) in text.enumerated() {
-                    if bucket(base + Int(byte), set: number, from: start, table, generation, text)
-                        || (position > 0 && bucket(base + Self.slot(previous, byte), set: number, from: start, table, generation, text)) {
-                        found = true
-                        break
+                // The buckets that have members and whose slot the message has.
+                let maskStart = maskBase[number]
+                scan: for word in 0..<Self.maskWords {
+                    var common = bits[word] & bucketMasks[maskStart + word]
+                    while common != 0 {
+                        if bucket(base + word << 6 + common.trailingZeroBitCount, set: number, from: start, table, generation, text) {
+                            found = true
+                            break scan
+                        }
+                        common &= common &- 1
                     }
-                    previous = byte
                 }
             } else {
                 var index = start

@@ -13,6 +13,10 @@ public final class MatcherScratch {
     /// The message's bytes and byte pairs, stamped with `pairGeneration` (see
     /// `LiteralPrefilter`); one byte per slot, cleared when the stamp wraps.
     var pairs = [UInt8](repeating: 0, count: LiteralPrefilter.tableSize)
+    /// The same slots as bits, for the prefilter's long sets; stale until a prefilter
+    /// with one asks for this message.
+    var pairBits = [UInt64](repeating: 0, count: LiteralPrefilter.maskWords)
+    private var pairBitsFresh = false
     private var pairGeneration: UInt8 = 0
     /// The example terms of words this thread has seen, for the knowledge base named by
     /// `wordTermsOwner`: customers repeat their words, and stemming a word costs more
@@ -58,6 +62,7 @@ public final class MatcherScratch {
             pairGeneration = 1
         }
         LiteralPrefilter.mark(lowered, in: &pairs, generation: pairGeneration)
+        pairBitsFresh = false
     }
 
     func terms(of words: [String], kb: KnowledgeBase) -> ExampleScorer.Terms {
@@ -113,5 +118,11 @@ public final class MatcherScratch {
         return meant
     }
 
-    func admits(_ prefilter: LiteralPrefilter) -> Bool { prefilter.admits(pairs, generation: pairGeneration, text: lowered) }
+    func admits(_ prefilter: LiteralPrefilter) -> Bool {
+        if prefilter.readsBits, !pairBitsFresh {
+            LiteralPrefilter.markBits(lowered, in: &pairBits)
+            pairBitsFresh = true
+        }
+        return prefilter.admits(pairs, bits: pairBits, generation: pairGeneration, text: lowered)
+    }
 }
