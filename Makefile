@@ -59,7 +59,7 @@ web: build
 ## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-32.tsv,
 ## written without sight of Intents/). Intents/labelled/tuning-4.tsv to tuning-131.tsv and tuning-134.tsv were
 ## written the same way but are tuned on, and the learned stage trains on them;
-## Tests/eval/tuning-135.tsv to tuning-139.tsv are tuned on but not trained on.
+## Tests/eval/tuning-135.tsv to tuning-140.tsv are tuned on but not trained on.
 ## Add EVAL_FLAGS=--misses to see every miss and why
 ## on the sets that may be looked at. --nearest: how often the nearest intent `treue review`
 ## shows for a gap is the right one (top-1, top-3); --clusters: purity and completeness of
@@ -202,6 +202,7 @@ eval: build
 	.build/debug/treue check --eval Tests/eval/tuning-137.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/tuning-138.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/tuning-139.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Tests/eval/tuning-140.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-3.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-4.tsv --nearest
