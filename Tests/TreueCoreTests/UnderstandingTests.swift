@@ -449,6 +449,44 @@ struct UnderstandingTests {
         #expect(understood(text).0 == "-")
     }
 
+    /// A story told before a question that stands on its own is background: the question is
+    /// answered (the shape of tuning set 142, where stories of sports clubs, vets and
+    /// schools turned a third of such messages away).
+    @Test(arguments: [
+        ("Meine Tochter hat beim Schwimmverein ihr erstes Abzeichen gemacht. Zu meiner Frage: Kann ich die rote Jacke gegen eine blaue umtauschen?", "exchange_item"),
+        ("The vet kept our cat in overnight after the operation. Unrelated question: when does my points balance expire?", "points_expiry"),
+    ])
+    func aStoryBeforeAQuestionThatStandsAloneIsBackground(_ text: String, _ expected: String) {
+        let (id, result) = understood(text)
+        #expect(id == expected)
+        #expect(result.evidence(Self.shipped).hasPrefix("background: '"))
+        #expect(understood(text, without: .background).0 == "-")
+    }
+
+    /// The question alone would be answered, but it asks about the story's business: it
+    /// points back ("dort", "there") or neither turns to a new matter nor speaks to us.
+    @Test(arguments: [
+        ("The dentist charged me twice for one filling. Can I get my money back there?", "Can I get my money back there?"),
+        ("Mein Fitnessstudio will 40 Euro Bearbeitungsgebühr für die Kündigung. Wie werde ich das Abo dort los?", "Wie werde ich das Abo dort los?"),
+        ("My dentist charged me twice for one filling. How do I get a refund?", "How do I get a refund?"),
+    ])
+    func aQuestionAboutTheStorysBusinessStaysTurnedAway(_ text: String, _ question: String) {
+        #expect(understood(question).0 != "-")
+        #expect(understood(text).0 == "-")
+    }
+
+    @Test(arguments: [
+        ("Unser Verein hat gewonnen. Zu meiner Frage: wo ist mein Paket?", ["Zu meiner Frage: wo ist mein Paket?", "wo ist mein Paket?"]),
+        ("Lieferung z. B. per DHL, ca. 3 Tage. Nr. 5 fehlt", ["Nr. 5 fehlt"]),
+        ("first line\nsecond line!! third", ["second line!! third", "third"]),
+        ("am 3. Mai bestellt, e.g. the blue one", []),
+        ("Wo ist es?Keine Ahnung", []),
+    ])
+    func sentencesStartAfterTheirEnd(_ text: String, _ tails: [String]) {
+        let utf8 = Array(text.utf8)
+        #expect(BackgroundSentences.starts(in: text).map { String(decoding: utf8[$0...], as: UTF8.self) } == tails)
+    }
+
     /// Measured on blind sets: two intents' patterns matched and the examples chose.
     @Test(arguments: [
         ("Login bei euch geht nicht, es kommt immer E-Mail oder Passwort falsch", "account_login"),

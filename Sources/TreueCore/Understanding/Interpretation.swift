@@ -43,6 +43,8 @@ public struct Interpretation: Sendable {
     public var outOfScopeRule: String?
     /// The out-of-scope layer's examples decided (not its patterns or the foreign-name rule).
     public var rejectedByExamples = false
+    /// The sentences set aside as background before the question that was answered.
+    public var background: String?
 
     /// The stage that decided, as transcripts and `--explain` name it.
     public var stage: String {
@@ -58,6 +60,7 @@ public struct Interpretation: Sendable {
     /// One line for `/why`, `--explain` and the reply record.
     public func evidence(_ kb: KnowledgeBase) -> String {
         var parts: [String] = []
+        if let background { parts.append("background: '\(background)'") }
         if !negated.isEmpty { parts.append("negated: " + negated.map { "'\($0.words.joined(separator: " "))'" }.joined(separator: ", ")) }
         if !corrections.isEmpty { parts.append("corrected: " + corrections.map { "\($0.from)→\($0.to)" }.joined(separator: ", ")) }
         switch decision {

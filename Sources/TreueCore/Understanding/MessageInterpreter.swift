@@ -26,6 +26,8 @@
 ///    a pattern's answer only when it is all but certain of other business and the message neither speaks to us nor names an
 ///    order. It never overrules the out-of-scope layer's patterns or the foreign-name rule,
 ///    and the layer's examples only when it is certain beyond doubt.
+/// 6. Background: a message turned away whose later sentences ask something of their own
+///    ("Our vet vaccinated the cat today. Anyway, where is my order?") is answered from them.
 public struct MessageInterpreter: Sendable {
     /// Share of the message's weight the best intent must explain.
     public var minimumCoverage = 0.6
@@ -111,8 +113,35 @@ public struct MessageInterpreter: Sendable {
     public func interpret(_ message: String, kb: KnowledgeBase, scratch: MatcherScratch) -> Interpretation {
         var words: [MessageWord] = []
         var result = interpretStages(message, kb: kb, scratch: scratch, activeWords: &words)
+        if result.decision == .outOfScope, stages.isSuperset(of: [.background, .outOfScope]) {
+            answerAfterBackground(&result, message: message, words: &words, kb: kb, scratch: scratch)
+        }
         answerInSpokenLanguage(&result, words: words, kb: kb)
         return result
+    }
+
+    /// Stage 6: a message turned away as other business is read again without its first
+    /// sentence, then its first two, and so on. When what is left is no longer other
+    /// business and gets an answer, the sentences before were background ("Our team won
+    /// on Saturday. Separate thing: please take me off your mailing list"). A question that
+    /// falls back on its own ("How do I return it?") leaves the message turned away.
+    private func answerAfterBackground(_ result: inout Interpretation, message: String, words: inout [MessageWord], kb: KnowledgeBase, scratch: MatcherScratch) {
+        let utf8 = Array(message.utf8)
+        for start in BackgroundSentences.starts(in: message) {
+            var questionWords: [MessageWord] = []
+            var question = interpretStages(String(decoding: utf8[start...], as: UTF8.self), kb: kb, scratch: scratch, activeWords: &questionWords)
+            if question.decision == .outOfScope { continue }
+            guard question.decision == .pattern || question.decision == .examples,
+                  let intent = question.intentIndex, kb.intents[intent].action != .outOfScope else { return }
+            // "Zu meiner Frage:" may be a sentence of its own: the question after it is tried next.
+            guard Self.standsAlone(questionWords, after: MessageWords.scan(TextFolder.fold(String(decoding: utf8[..<start], as: UTF8.self)).folded)) else { continue }
+            var end = start
+            while end > 0, utf8[end - 1] == 0x20 || utf8[end - 1] == 0x0A || utf8[end - 1] == 0x0D { end -= 1 }
+            question.background = String(decoding: utf8[..<end], as: UTF8.self)
+            result = question
+            words = questionWords
+            return
+        }
     }
 
     private func interpretStages(_ message: String, kb: KnowledgeBase, scratch: MatcherScratch, activeWords spoken: inout [MessageWord]) -> Interpretation {
@@ -350,6 +379,36 @@ public struct MessageInterpreter: Sendable {
     /// Words that name an order with us, beside an order number: the layer's examples do not
     /// turn such a message away.
     static let ourOrderWords: WordSet = ["bestellung", "ordered"]
+
+    /// Whether a question after a story is a new matter: it turns to it ("Separate thing:",
+    /// "Zu meiner Frage:", "Anyway, …") or speaks to us or of an order, and it does not point
+    /// back at the story's business ("Wie werde ich das Abo dort los?", "Does their repair
+    /// come with a warranty?").
+    static func standsAlone(_ question: [MessageWord], after story: [MessageWord]) -> Bool {
+        // "Is there a limit …" points nowhere.
+        let pointsBack = question.indices.contains { index in
+            backReferences.contains(question[index]) && !(question[index].text == "there" && index > 0 && beforeThere.contains(question[index - 1]))
+        }
+        guard !pointsBack else { return false }
+        if question.prefix(3).contains(where: { turnWords.contains($0) }) || story.suffix(5).contains(where: { turnWords.contains($0) }) { return true }
+        return question.contains { orderNouns.contains($0) || ForeignNameRule.addressWords.contains($0) || youWords.contains($0) || ForeignNameRule.isOrderNumber($0.text) }
+    }
+
+    /// "you" but not German "ihr", which is as often "her".
+    static let youWords: WordSet = ["you", "u", "ya"]
+
+    /// Nouns of an order with a shop; verbs ("zahlen", "return") are as much the story's.
+    static let orderNouns: WordSet = [
+        "bestellung", "bestellungen", "bestellnummer", "lieferung", "retoure", "ruecksendung", "warenkorb", "kundenkonto",
+        "order", "orders", "delivery", "checkout", "cart",
+    ]
+
+    static let turnWords: WordSet = [
+        "frage", "problem", "anliegen", "thema", "sache", "uebrigens", "apropos", "jedenfalls", "egal", "anderes",
+        "question", "matter", "thing", "topic", "anyway", "anyways", "anyhow", "unrelated", "separately", "moving", "btw",
+    ]
+    static let backReferences: WordSet = ["dort", "dorthin", "deren", "denen", "dessen", "sowas", "there", "them", "their", "theirs"]
+    static let beforeThere: WordSet = ["is", "are", "was", "were", "s", "be"]
 
     /// The restored word, capitalised when the customer capitalised it (a capital tells
     /// the foreign-name rule a name from a noun; patterns match without case).

@@ -34,9 +34,13 @@ public struct UnderstandingStages: OptionSet, Sendable {
     /// undecided, and overrules them when it is all but certain.
     public static let learned = UnderstandingStages(rawValue: 1 << 9)
 
-    public static let all: UnderstandingStages = [.negation, .spelling, .examples, .clarify, .outOfScope, .crossCheck, .foreignNames, .wordForms, .arbitration, .learned]
+    /// Other business named only in sentences before a question that stands on its own is
+    /// background: the question is answered.
+    public static let background = UnderstandingStages(rawValue: 1 << 10)
+
+    public static let all: UnderstandingStages = [.negation, .spelling, .examples, .clarify, .outOfScope, .crossCheck, .foreignNames, .wordForms, .arbitration, .learned, .background]
 
     public static let names: [(String, UnderstandingStages)] = [
-        ("negation", .negation), ("spelling", .spelling), ("examples", .examples), ("clarify", .clarify), ("out-of-scope", .outOfScope), ("cross-check", .crossCheck), ("foreign-names", .foreignNames), ("word-forms", .wordForms), ("arbitration", .arbitration), ("learned", .learned),
+        ("negation", .negation), ("spelling", .spelling), ("examples", .examples), ("clarify", .clarify), ("out-of-scope", .outOfScope), ("cross-check", .crossCheck), ("foreign-names", .foreignNames), ("word-forms", .wordForms), ("arbitration", .arbitration), ("learned", .learned), ("background", .background),
     ]
 }
