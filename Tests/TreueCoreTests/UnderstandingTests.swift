@@ -208,6 +208,11 @@ struct UnderstandingTests {
         ("auf die lieferzeit kommt es mir nicht an, was kostet der versand auf eine insel", ["auf die lieferzeit kommt es mir nicht an"]),
         ("was kostet express? auf einen tag kommt es uns nicht so an.", ["auf einen tag kommt es uns nicht so an"]),
         ("darauf kommt es nicht an, ich will nur wissen wo mein paket ist", ["darauf kommt es nicht an"]),
+        // What is out of the question is not the request either.
+        ("stornieren kommt fuer mich nicht in frage, wo ist das paket gerade", ["stornieren kommt fuer mich nicht in frage"]),
+        ("cancelling isn't on the table, where is my order right now", ["cancelling isn t on the table"]),
+        ("a refund is not an option, can i swap it for the blue one", ["a refund is not an option"]),
+        ("das paket kommt nicht an, wo bleibt es", []),
         ("keine beschwerde diesmal, im gegenteil - euer service war top", ["keine beschwerde diesmal"]),
         ("ist kein garantiefall, die pfanne war beim auspacken verbogen", ["kein garantiefall"]),
         // "sondern" reaches back across commas; a question turned down; a thing dropped.

@@ -575,9 +575,12 @@ public enum NegationScope {
         }
         if words[verb].text == "kommt" { _ = skip(["es", "s"]) }
         var speaksOfWhom = skip(["mir", "uns", "einem"])
+        if skip(["fuer"]) { _ = skip(["mich", "uns"]) }
         _ = skip(["dabei", "da", "hier", "gar", "ueberhaupt"])
         guard index < words.count, FunctionWords.negators.contains(words[index]) else { return nil }
         index += 1
+        // "Stornieren kommt nicht in Frage, …": what is out of the question is not the request.
+        if index + 1 < words.count, words[index].text == "in", words[index + 1].text == "frage" { return index + 1 }
         _ = skip(["so", "wirklich", "unbedingt", "sehr"])
         guard index < words.count, words[index].text == "an" else { return nil }
         var before = verb
@@ -593,7 +596,7 @@ public enum NegationScope {
 
     /// The last word of "doesn't interest me (much, at all)", "doesn't matter (to me)",
     /// "isn't enough (for me)", "isn't the problem/issue/point", "isn't what I want/need/mean",
-    /// after the auxiliary at `verb`; nil for anything else.
+    /// "isn't on the table", "isn't an option", after the auxiliary at `verb`; nil for anything else.
     private static func dismissalEnd(after verb: Int, _ words: [MessageWord]) -> Int? {
         let auxiliary = words[verb].text
         let negated = auxiliary.hasSuffix("n") ? words[verb + 1].text == "t" : words[verb + 1].text == "not"
@@ -615,6 +618,11 @@ public enum NegationScope {
             end = first + 1
         } else if word(first) == "what", word(first + 1) == "i", let verb = word(first + 2), ["want", "need", "mean", "meant"].contains(verb) {
             end = first + 2
+        } else if word(first) == "on", word(first + 1) == "the", word(first + 2) == "table" {
+            // "Cancelling isn't on the table, …"
+            end = first + 2
+        } else if word(first) == "an", word(first + 1) == "option" {
+            end = first + 1
         } else {
             return nil
         }
