@@ -194,14 +194,19 @@ public struct JSONLineWriter: Sendable {
     }
 
     /// Copies runs of bytes that need no escape in one call each; a Swift string is valid
-    /// UTF-8, so only ASCII escapes and the three-byte U+2028/U+2029 need a look. Eight
-    /// bytes at a time are tested at once (most text has nothing to escape: this was 7 %
+    /// UTF-8, so only ASCII escapes and the three-byte U+2028/U+2029 need a look. Sixteen,
+    /// then eight bytes at a time are tested at once (most text has nothing to escape: this was 7 %
     /// of the server's instructions byte by byte).
     private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         let count = utf8.count
         var runStart = 0
         var index = 0
         while index < count {
+            if index + 16 <= count, let base = utf8.baseAddress,
+               !Self.mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: SIMD2<UInt64>.self)) {
+                index += 16
+                continue
+            }
             if index + 8 <= count, let base = utf8.baseAddress,
                !Self.mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
                 index += 8
@@ -245,6 +250,21 @@ public struct JSONLineWriter: Sendable {
             }
         }
         appendRun(utf8, from: runStart, to: count)
+    }
+
+    /// The same test on sixteen bytes, two words side by side in one vector register: the
+    /// eight-byte test cost six instructions a byte of answer text.
+    @inline(__always)
+    private static func mayNeedEscape(_ words: SIMD2<UInt64>) -> Bool {
+        let ones = SIMD2<UInt64>(repeating: 0x0101_0101_0101_0101)
+        let highs = SIMD2<UInt64>(repeating: 0x8080_8080_8080_8080)
+        let spaces = SIMD2<UInt64>(repeating: 0x2020_2020_2020_2020)
+        let quotes = SIMD2<UInt64>(repeating: 0x2222_2222_2222_2222)
+        let backslashes = SIMD2<UInt64>(repeating: 0x5C5C_5C5C_5C5C_5C5C)
+        let leads = SIMD2<UInt64>(repeating: 0xE2E2_E2E2_E2E2_E2E2)
+        func zeroBytes(_ value: SIMD2<UInt64>) -> SIMD2<UInt64> { (value &- ones) & ~value & highs }
+        let flagged = ((words &- spaces) & ~words & highs) | zeroBytes(words ^ quotes) | zeroBytes(words ^ backslashes) | zeroBytes(words ^ leads)
+        return flagged[0] | flagged[1] != 0
     }
 
     /// Whether any of eight bytes is a control character, a quote, a backslash or 0xE2 (the lead
