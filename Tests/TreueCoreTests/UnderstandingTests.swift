@@ -212,6 +212,9 @@ struct UnderstandingTests {
         ("stornieren kommt fuer mich nicht in frage, wo ist das paket gerade", ["stornieren kommt fuer mich nicht in frage"]),
         ("cancelling isn't on the table, where is my order right now", ["cancelling isn t on the table"]),
         ("a refund is not an option, can i swap it for the blue one", ["a refund is not an option"]),
+        // What there is no need for is not the request.
+        ("no need to pass me on to anyone. thanks a lot", ["no need to pass me on to anyone"]),
+        ("no need to cancel, just change the address", ["no need to cancel"]),
         ("das paket kommt nicht an, wo bleibt es", []),
         ("keine beschwerde diesmal, im gegenteil - euer service war top", ["keine beschwerde diesmal"]),
         ("ist kein garantiefall, die pfanne war beim auspacken verbogen", ["kein garantiefall"]),

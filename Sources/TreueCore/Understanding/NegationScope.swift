@@ -346,6 +346,8 @@ public enum NegationScope {
         if word == "don" { return ["i", "we"].contains(text(index - 1)) && text(index + 1) == "t" && wish.contains(text(index + 2)) }
         if word == "not" || word == "nicht", askingVerbs.contains(text(index + 1)) { return true }
         if word == "not" { return text(index - 1) == "do" && ["i", "we"].contains(text(index - 2)) && wish.contains(text(index + 1)) }
+        // "No need to pass me on to anyone. Thanks!"
+        if word == "no" { return text(index + 1) == "need" && text(index + 2) == "to" }
         return false
     }
 
