@@ -162,45 +162,53 @@ final class LiteralPrefilter: Sendable {
     /// are all there is then looked for in `text` itself: in a long message most pairs
     /// are marked, and a pattern run costs a hundred times the search.
     func admits(_ table: [UInt8], bits: [UInt64], generation: UInt8, text: [UInt8]) -> Bool {
-        var start = 0
-        for number in setEnds.indices {
-            let end = setEnds[number]
-            var found = false
-            let base = bucketBase[number]
-            if base >= 0 {
-                // The buckets that have members and whose slot the message has.
-                let maskStart = maskBase[number]
-                scan: for word in 0..<Self.maskWords {
-                    var common = bits[word] & bucketMasks[maskStart + word]
-                    while common != 0 {
-                        if bucket(base + word << 6 + common.trailingZeroBitCount, set: number, from: start, table, generation, text) {
-                            found = true
-                            break scan
+        // Unchecked reads: every slot is below `tableSize` by construction, and this loop
+        // runs some forty times a message, where the bounds checks were a third of it.
+        precondition(table.count == Self.tableSize)
+        return table.withUnsafeBufferPointer { table in
+            keys.withUnsafeBufferPointer { keys in
+                var start = 0
+                for number in setEnds.indices {
+                    let end = setEnds[number]
+                    var found = false
+                    let base = bucketBase[number]
+                    if base >= 0 {
+                        // The buckets that have members and whose slot the message has.
+                        let maskStart = maskBase[number]
+                        scan: for word in 0..<Self.maskWords {
+                            var common = bits[word] & bucketMasks[maskStart + word]
+                            while common != 0 {
+                                if bucket(base + word << 6 + common.trailingZeroBitCount, set: number, from: start, keys, table, generation, text) {
+                                    found = true
+                                    break scan
+                                }
+                                common &= common &- 1
+                            }
                         }
-                        common &= common &- 1
+                    } else {
+                        var index = start
+                        while index < end {
+                            let key = keys[index]
+                            if table[Int(key & 0xFFFF)] == generation, table[Int(key >> 16)] == generation,
+                               holds(number, index - start, table, generation, text) {
+                                found = true
+                                break
+                            }
+                            index += 1
+                        }
                     }
+                    if !found { return false }
+                    start = end
                 }
-            } else {
-                var index = start
-                while index < end {
-                    let key = keys[index]
-                    if table[Int(key & 0xFFFF)] == generation, table[Int(key >> 16)] == generation,
-                       holds(number, index - start, table, generation, text) {
-                        found = true
-                        break
-                    }
-                    index += 1
-                }
+                return true
             }
-            if !found { return false }
-            start = end
         }
-        return true
     }
 
     /// Whether a string of the bucket at `slot` (offset by its set's base) holds.
     @inline(__always)
-    private func bucket(_ slot: Int, set: Int, from start: Int, _ table: [UInt8], _ generation: UInt8, _ text: [UInt8]) -> Bool {
+    private func bucket(_ slot: Int, set: Int, from start: Int, _ keys: UnsafeBufferPointer<UInt32>,
+                        _ table: UnsafeBufferPointer<UInt8>, _ generation: UInt8, _ text: [UInt8]) -> Bool {
         var member = Int(bucketStarts[slot])
         let stop = Int(bucketStarts[slot + 1])
         while member < stop {
@@ -213,7 +221,7 @@ final class LiteralPrefilter: Sendable {
 
     /// Every pair of the string is marked, and its pieces are in the text.
     @inline(__always)
-    private func holds(_ set: Int, _ string: Int, _ table: [UInt8], _ generation: UInt8, _ text: [UInt8]) -> Bool {
+    private func holds(_ set: Int, _ string: Int, _ table: UnsafeBufferPointer<UInt8>, _ generation: UInt8, _ text: [UInt8]) -> Bool {
         sets[set][string].allSatisfy({ table[Int($0)] == generation }) && Self.contains(text, all: pieces[set][string])
     }
 
