@@ -215,6 +215,10 @@ struct UnderstandingTests {
         // What there is no need for is not the request.
         ("no need to pass me on to anyone. thanks a lot", ["no need to pass me on to anyone"]),
         ("no need to cancel, just change the address", ["no need to cancel"]),
+        ("zurueckschicken werde ich die floete nicht, aber ich will eine bewertung schreiben", ["zurueckschicken werde ich die floete nicht"]),
+        ("einen rabatt suche ich nicht, gibt es eine praemie fuer empfehlungen", ["einen rabatt suche ich nicht"]),
+        ("membership levels don't interest me much. when do my points run out", ["membership levels don t interest me much"]),
+        ("tiers are not the issue, how many points do i have", ["tiers are not the issue"]),
         ("das paket kommt nicht an, wo bleibt es", []),
         ("keine beschwerde diesmal, im gegenteil - euer service war top", ["keine beschwerde diesmal"]),
         ("ist kein garantiefall, die pfanne war beim auspacken verbogen", ["kein garantiefall"]),

@@ -385,6 +385,7 @@ public enum NegationScope {
     /// Verbs of wanting that German puts before "ich nicht": "Umtauschen will ich nicht".
     private static let refusingVerbs: WordSet = [
         "will", "moechte", "mochte", "moecht", "mag", "brauch", "brauche", "wollte", "wuerde", "brauchen", "frage", "frag", "meine", "mein",
+        "werde", "werd", "suche", "such", "denke", "denk",
     ]
     /// Verbs of knowing before "ich schon": "die Nummer kenn ich schon".
     private static let knowingVerbs: WordSet = ["kenn", "kenne", "weiss", "hab", "habe"]
@@ -594,7 +595,7 @@ public enum NegationScope {
     }
 
     /// English verbs before "n't" or "not" that wave the thing before them aside.
-    private static let dismissingAuxiliaries: WordSet = ["doesn", "does", "isn", "is"]
+    private static let dismissingAuxiliaries: WordSet = ["doesn", "does", "isn", "is", "don", "do", "aren", "are"]
 
     /// The last word of "doesn't interest me (much, at all)", "doesn't matter (to me)",
     /// "isn't enough (for me)", "isn't the problem/issue/point", "isn't what I want/need/mean",
@@ -606,7 +607,7 @@ public enum NegationScope {
         guard negated, first < words.count else { return nil }
         func word(_ index: Int) -> String? { index < words.count ? words[index].text : nil }
         var end: Int
-        if auxiliary.hasPrefix("does") {
+        if auxiliary.hasPrefix("do") {
             if word(first) == "interest", word(first + 1) == "me" {
                 end = first + 1
             } else if word(first) == "matter" {
