@@ -432,18 +432,20 @@ public final class ChatSessionHandler: ChannelDuplexHandler {
     private func store(_ events: [TranscriptEvent], on eventLoop: any EventLoop, completion: TranscriptTickBuffer.Completion?) {
         guard let session = conversation?.sessionID else { completion?(.success(())); return }
         let ts = services.clock.timestamp(Date())
-        var stamped = events.map { ($0, ts) }
+        var lines = JSONLineWriter(capacity: (events.count + (unsavedOpening?.events.count ?? 0)) * 256)
+        // Each record is written where it is made: a list of stamped events copied every
+        // event once more, the whole record type's worth of fields for a reply.
+        func write(_ event: TranscriptEvent, _ stamp: String) {
+            sequence += 1
+            TranscriptRecord(event: event, ts: stamp, session: session, seq: sequence,
+                             instance: services.configuration.instance, redact: services.redaction.redact).write(to: &lines)
+        }
         if let opening = unsavedOpening {
-            stamped = opening.events.map { ($0, services.clock.timestamp(opening.at)) } + stamped
+            let stamp = services.clock.timestamp(opening.at)
+            for event in opening.events { write(event, stamp) }
             unsavedOpening = nil
         }
-        var lines = JSONLineWriter(capacity: stamped.count * 256)
-        for (event, stamp) in stamped {
-            sequence += 1
-            let record = TranscriptRecord(event: event, ts: stamp, session: session, seq: sequence,
-                                          instance: services.configuration.instance, redact: services.redaction.redact)
-            record.write(to: &lines)
-        }
+        for event in events { write(event, ts) }
         let day = String(TranscriptClock.day(ofTimestamp: ts))
         services.transcripts.add(lines.take(), day: day, on: eventLoop, completion: completion)
     }
