@@ -200,6 +200,8 @@ struct UnderstandingTests {
         ("mein punktestand interessiert mich gerade nicht, ich will wissen wie das programm geht", ["mein punktestand interessiert mich gerade nicht"]),
         ("die versandkosten interessieren mich nicht. wann kommt mein paket", ["die versandkosten interessieren mich nicht"]),
         ("das zurueckschicken hat geklappt, darum geht's nicht - wann kommt das geld", ["das zurueckschicken hat geklappt darum geht s nicht"]),
+        ("wo das paket gerade ist, sehe ich in der app, darum geht es nicht. die adresse soll sich aendern",
+         ["das paket gerade ist sehe ich in der app darum geht es nicht"]),
         ("einloggen klappt problemlos, das ist nicht mein anliegen. aber im kundenkonto steht eine alte handynummer",
          ["einloggen klappt problemlos das ist nicht mein anliegen"]),
         ("the login works fine, that's not the issue - my phone number on the account is wrong", ["the login works fine that s not the issue"]),

@@ -492,8 +492,12 @@ public enum NegationScope {
             // "…, weiß ich" and "…, ist mir egal" name the thing in the clause before.
             var crossings = settled.contains(text) || text == "nicht" || text == "not" || text == "interessiert" || text == "interessieren" || (knowing && end == verb + 2) ? 1 : 0
             if (text == "ist" || text == "isch" || text == "war" || dismissingAuxiliaries.contains(text)) && !knowing { crossings = 0 }
+            // "Wo das Paket ist, sehe ich in der App, darum geht es nicht": the thing seen is
+            // two clauses back.
+            let reach = text == "nicht" && verb >= 3 && ["darum", "daran", "dadrum"].contains(words[verb - 3].text) ? 12 : 7
+            if reach == 12 { crossings = 2 }
             var start = verb
-            while start > 0, verb - start < 7, !contrasts(at: start - 1, words) {
+            while start > 0, verb - start < reach, !contrasts(at: start - 1, words) {
                 if breaks(between: words[start - 1], and: words[start], folded) {
                     // A comma may be crossed back to the thing named, a sentence end never.
                     guard crossings > 0, !endsSentence(between: words[start - 1], and: words[start], folded) else { break }
