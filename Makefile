@@ -207,6 +207,8 @@ eval: build
 	.build/debug/treue check --eval Tests/eval/tuning-142.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/tuning-143.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/tuning-144.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Tests/eval/tuning-145.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Tests/eval/tuning-146.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-3.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-4.tsv --nearest
