@@ -116,6 +116,9 @@ public enum NegationScope {
                 // "not asking how long shipping takes in general, …": the question turned
                 // down runs to the end of its clause.
                 limit = 2 * maximumWords
+            } else if wish, words[index].text == "no" {
+                // "no need to pass me on to anyone": "need to" takes two words to open.
+                limit = maximumWords + 2
             }
             while end < words.count, end - index < limit + (replacement ? 0 : 1) {
                 if breaks(between: words[end - 1], and: words[end], folded) {
