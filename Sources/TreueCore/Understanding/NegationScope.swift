@@ -31,6 +31,7 @@ public enum NegationScope {
     /// "know". A new shape adds its words here, or the gate test fails.
     static let triggers: WordSet = FunctionWords.negators.union(contractions).union(FunctionWords.insteadOf).union(settled)
         .union(keepingAuxiliaries).union(knowingVerbs).union(ruleOutVerbs)
+        .union(deferrals).union(handlingVerbs)
         .union(["know", "weniger", "less", "ohne", "without", "nee", "nein", "no", "nope", "noe", "isn", "never", "nothing", "wait", "zeit"])
 
     /// - Parameter gated: off only for the test that proves the gate changes nothing.
@@ -52,7 +53,7 @@ public enum NegationScope {
                 index = end
                 continue
             }
-            if let end = rejectedLabelEnd(at: index, words, folded) ?? ruledOutEnd(at: index, words, folded)
+            if let end = setAsideEnd(at: index, words, folded) ?? rejectedLabelEnd(at: index, words, folded) ?? ruledOutEnd(at: index, words, folded)
                 ?? notJustEnd(at: index, words, folded) ?? lessThanEnd(at: index, words, folded) ?? withoutEnd(at: index, words, folded) {
                 spans.append(span(index..<end, words))
                 index = end
@@ -693,6 +694,52 @@ public enum NegationScope {
             end += 1
         }
         return nil
+    }
+
+    /// Words that put a matter off: "I'll review it separately", "I'll write later".
+    private static let deferrals: WordSet = ["later", "separately"]
+    /// Verbs of someone else taking a matter on: "die Rücksendung übernimmt meine Tochter".
+    private static let handlingVerbs: WordSet = [
+        "uebernimmt", "erledigt", "kuemmert", "regelt", "klaert", "handling", "handles", "sorting", "dealing",
+    ]
+    private static let otherPeople: WordSet = [
+        "mann", "frau", "tochter", "sohn", "partner", "partnerin", "freund", "freundin", "kollege", "kollegin", "mutter", "vater",
+        "schwester", "bruder", "nachbar", "nachbarin", "husband", "wife", "son", "daughter", "boyfriend", "girlfriend", "mum", "mom",
+        "dad", "sister", "brother", "colleague", "flatmate", "roommate", "neighbour", "neighbor",
+    ]
+    /// Words that make a clause report what happened, so its "later" is no deferral ("I'll
+    /// admit it came later than promised") and its helper no handover ("meine Tochter hat …").
+    private static let pastMarkers: WordSet = [
+        "habe", "hab", "hat", "haben", "hatte", "hatten", "war", "waren", "wurde", "wurden", "kam", "kamen", "ist", "sind", "did", "was", "were",
+        "had", "came", "sent", "arrived", "got",
+    ]
+
+    /// "I'll review the dish separately, but …", "Die Rücksendung übernimmt meine Tochter. …",
+    /// "my wife handles the orders, …": a clause that puts a matter off or hands it to
+    /// someone else sets it aside; what follows is what the customer asks. Only a clause
+    /// that another clause follows, read from its start.
+    private static func setAsideEnd(at index: Int, _ words: [MessageWord], _ folded: String) -> Int? {
+        guard index == 0 || breaks(between: words[index - 1], and: words[index], folded) else { return nil }
+        var end = index
+        var deferred = false, handled = false, person = false, past = false
+        while end < words.count, end - index <= 2 * maximumWords {
+            if end > index, breaks(between: words[end - 1], and: words[end], folded) || contrasts(at: end, words) { break }
+            let word = words[end]
+            // "will you be open till later": a time asked about, not a deferral.
+            if deferrals.contains(word), end == index || !["for", "till", "until"].contains(words[end - 1].text) { deferred = true }
+            if handlingVerbs.contains(word) { handled = true }
+            if otherPeople.contains(word), end > index, ["mein", "meine", "meiner", "my", "our", "unser", "unsere"].contains(words[end - 1].text) {
+                person = true
+            }
+            if pastMarkers.contains(word) { past = true }
+            end += 1
+        }
+        guard end < words.count, end - index > 2, !past else { return nil }
+        // Only the customer's own "I'll … later": a German "später" as often tells what happened
+        // or asks about a time, and setting it aside lost more answers than it won.
+        let own = (index..<(end - 1)).contains { words[$0].text == "i" && ["ll", "will"].contains(words[$0 + 1].text) }
+        guard deferred && own || handled && person else { return nil }
+        return end
     }
 
     /// "das ist kein Garantiefall, …", "it's not a warranty thing, …", "es geht nicht um …, …":
