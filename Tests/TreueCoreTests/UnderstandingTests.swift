@@ -296,6 +296,7 @@ struct UnderstandingTests {
         ("i'll review the mug separately, but your team deserves a mention", ["i ll review the mug separately"]),
         ("die ruecksendung uebernimmt meine tochter. mir geht es um die stornierung", ["die ruecksendung uebernimmt meine tochter"]),
         ("my husband is handling the refund, i just want to change my email", ["my husband is handling the refund"]),
+        ("den punktestand checkt mein freund, ich will die punkte einsetzen", ["den punktestand checkt mein freund"]),
         ("i'll admit the parcel came later than promised, but where is the invoice", []),
         ("my wife will pay later, can i use klarna", []),
         ("meine tochter hat die ruecksendung erledigt, wann kommt das geld", []),

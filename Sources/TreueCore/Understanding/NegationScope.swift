@@ -700,7 +700,7 @@ public enum NegationScope {
     private static let deferrals: WordSet = ["later", "separately"]
     /// Verbs of someone else taking a matter on: "die Rücksendung übernimmt meine Tochter".
     private static let handlingVerbs: WordSet = [
-        "uebernimmt", "erledigt", "kuemmert", "regelt", "klaert", "handling", "handles", "sorting", "dealing",
+        "uebernimmt", "erledigt", "kuemmert", "regelt", "klaert", "checkt", "prueft", "handling", "handles", "sorting", "dealing", "checks",
     ]
     private static let otherPeople: WordSet = [
         "mann", "frau", "tochter", "sohn", "partner", "partnerin", "freund", "freundin", "kollege", "kollegin", "mutter", "vater",
