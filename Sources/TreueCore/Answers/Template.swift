@@ -14,6 +14,8 @@ public struct Template: Sendable {
     /// Whether the template opens with an optional segment, so the text must be made to
     /// start a sentence when that segment drops out.
     let startsOptional: Bool
+    /// The bytes of the literal text: the rendered answer is made in one buffer of about this size.
+    let literalBytes: Int
 
     /// Scans the UTF-8 bytes: every delimiter is ASCII, and a loop over characters cost more
     /// than the rest of loading an answer.
@@ -65,11 +67,13 @@ public struct Template: Sendable {
         if let unfinished = optional { segments.append(.text("[[")); segments += unfinished }
         self.segments = segments
         startsOptional = source.hasPrefix("[[")
+        literalBytes = bytes.count
     }
 
     /// The rendered text, or nil when a field outside an optional segment is unknown.
     public func render(_ fields: (String) -> String?) -> String? {
         var output = ""
+        output.reserveCapacity(literalBytes + 64)
         var gaps = false
         for segment in segments {
             switch segment {

@@ -475,16 +475,28 @@ public struct Conversation: Sendable {
                                     kb: KnowledgeBase) -> (text: String, variant: String?) {
         let phase = phase ?? self.phase
         let lookup = fields(captures, kb: kb)
-        let turn = variantTurns[key, default: Int(Self.stableHash(sessionID + key) % 997)]
-        variantTurns[key] = turn + 1
-        let languages = [language] + kb.languages.filter { $0 != language }
-        for candidateLanguage in languages {
-            for phaseKey in [phase, AnswerSet.defaultKey] {
+        // One lookup reads and bumps the turn.
+        let turn: Int
+        if let index = variantTurns.index(forKey: key) {
+            turn = variantTurns.values[index]
+            variantTurns.values[index] = turn + 1
+        } else {
+            turn = Int(Self.stableHash(sessionID + key) % 997)
+            variantTurns[key] = turn + 1
+        }
+        // The customer's language first, then the others; the phase's own answers before
+        // `default`. Walked by index: the two lists were built anew for every answer.
+        let languages = kb.languages
+        for languageIndex in -1..<languages.count {
+            let candidateLanguage = languageIndex < 0 ? language : languages[languageIndex]
+            if languageIndex >= 0, candidateLanguage == language { continue }
+            for defaultPass in 0..<2 {
+                let phaseKey = defaultPass == 0 ? phase : AnswerSet.defaultKey
                 guard let variants = answers.variants[phaseKey]?[candidateLanguage], !variants.isEmpty else { continue }
                 for offset in 0..<variants.count {
                     let index = (turn + offset) % variants.count
                     if let text = kb.template(variants[index]).render(lookup) {
-                        return (text, "\(phaseKey)/\(candidateLanguage)/\(index + 1)")
+                        return (text, phaseKey + "/" + candidateLanguage + "/" + String(index + 1))
                     }
                 }
             }
