@@ -58,6 +58,7 @@ struct ForeignNameRuleTests {
         "Bei Euch komm ich nicht ins Konto",                 // "bei" us
         "change the surname on my account from Hollis to Varga",   // the customer's own name changes
         "Name im Konto von Meier auf Schulz ändern",
+        "Ich sitze auf einem Haufen Punkte",                 // an amount, capitalised as German nouns are
     ])
     func ourWordsAndOurOrdersAreNoName(_ message: String) {
         #expect(found(message) == nil)

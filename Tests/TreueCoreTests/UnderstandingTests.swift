@@ -297,6 +297,7 @@ struct UnderstandingTests {
         ("die ruecksendung uebernimmt meine tochter. mir geht es um die stornierung", ["die ruecksendung uebernimmt meine tochter"]),
         ("my husband is handling the refund, i just want to change my email", ["my husband is handling the refund"]),
         ("den punktestand checkt mein freund, ich will die punkte einsetzen", ["den punktestand checkt mein freund"]),
+        ("abmelden will ich mich keineswegs, im gegenteil: eure tipps sind klasse", ["abmelden will ich mich keineswegs"]),
         ("i'll admit the parcel came later than promised, but where is the invoice", []),
         ("my wife will pay later, can i use klarna", []),
         ("meine tochter hat die ruecksendung erledigt, wann kommt das geld", []),

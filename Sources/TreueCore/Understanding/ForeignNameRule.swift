@@ -119,13 +119,16 @@ public struct ForeignNameRule: Sendable {
     /// Whether the shop's texts use the word, an inflection of it, the word a misspelling
     /// stands for, or the word it ends in (German compounds).
     func isOurs(_ word: String, corrector: SpellingCorrector?) -> Bool {
-        if ourWords.contains(word) || ourStems.contains(WordStemmer.stem(word)) { return true }
+        // A German noun of amount ("einem Haufen Punkte") is capitalised but names no company.
+        if ourWords.contains(word) || ourStems.contains(WordStemmer.stem(word)) || Self.amountNouns.contains(word) { return true }
         if let meant = corrector?.suggestion(for: word), ourWords.contains(meant) { return true }
         let letters = Array(word)
         guard letters.count > 5 else { return false }
         for start in 2...(letters.count - 4) where ourWords.contains(String(letters[start...])) { return true }
         return false
     }
+
+    static let amountNouns: WordSet = ["haufen", "batzen", "stapel", "menge", "schwung", "ladung", "berg", "sack"]
 
     /// The first unknown name beside a service word, or nil.
     /// - Parameters:

@@ -66,7 +66,7 @@ enum FunctionWords {
 
     /// Words that open a negated span ("nicht stornieren, nur …").
     static let negators: WordSet = [
-        "nicht", "net", "ned", "nich", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nichts", "nix",
+        "nicht", "net", "ned", "nich", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nichts", "nix", "keineswegs",
         "not", "no", "dont", "didnt", "doesnt", "isnt", "wasnt", "never",
         // Scots: "this isnae about the address", "I dinnae want a refund".
         "isnae", "wasnae", "dinnae", "didnae", "disnae",
