@@ -492,6 +492,7 @@ struct UnderstandingTests {
         ("The dentist charged me twice for one filling. Can I get my money back there?", "Can I get my money back there?"),
         ("Mein Fitnessstudio will 40 Euro Bearbeitungsgebühr für die Kündigung. Wie werde ich das Abo dort los?", "Wie werde ich das Abo dort los?"),
         ("My dentist charged me twice for one filling. How do I get a refund?", "How do I get a refund?"),
+        ("I cancelled my TV licence when I moved. They took another payment anyway. Can I get that refunded?", "Can I get that refunded?"),
     ])
     func aQuestionAboutTheStorysBusinessStaysTurnedAway(_ text: String, _ question: String) {
         #expect(understood(question).0 != "-")

@@ -388,6 +388,8 @@ public struct MessageInterpreter: Sendable {
         // "Is there a limit …" points nowhere.
         let pointsBack = question.indices.contains { index in
             backReferences.contains(question[index]) && !(question[index].text == "there" && index > 0 && beforeThere.contains(question[index - 1]))
+                // "Can I get that refunded?", "Is that normal?": "that" standing for the story.
+                || question[index].text == "that" && (index + 1 == question.count || afterThat.contains(question[index + 1]))
         }
         guard !pointsBack else { return false }
         if question.prefix(3).contains(where: { turnWords.contains($0) }) || story.suffix(5).contains(where: { turnWords.contains($0) }) { return true }
@@ -409,6 +411,10 @@ public struct MessageInterpreter: Sendable {
     ]
     static let backReferences: WordSet = ["dort", "dorthin", "deren", "denen", "dessen", "sowas", "there", "them", "their", "theirs"]
     static let beforeThere: WordSet = ["is", "are", "was", "were", "s", "be"]
+    static let afterThat: WordSet = [
+        "refunded", "reimbursed", "back", "cancelled", "canceled", "sorted", "fixed", "covered", "returned", "changed", "undone",
+        "reversed", "possible", "normal", "legal", "allowed", "ok", "okay", "right", "fair",
+    ]
 
     /// The restored word, capitalised when the customer capitalised it (a capital tells
     /// the foreign-name rule a name from a noun; patterns match without case).
