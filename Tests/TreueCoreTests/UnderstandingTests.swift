@@ -271,6 +271,7 @@ struct UnderstandingTests {
         ("it's not that it stopped working after a while - the chair arrived broken", ["not that it stopped working after a while"]),
         ("welche nummer hat eure hotline? die oeffnungszeiten hab ich schon gefunden.", ["die oeffnungszeiten hab ich schon gefunden"]),
         ("wie viele punkte ich hab, interessiert mich gerade nicht. verfallen die irgendwann", ["wie viele punkte ich hab interessiert mich gerade nicht"]),
+        ("was du alles kannst, interessiert mich weniger. bist du eine ki", ["was du alles kannst interessiert mich weniger"]),
         ("mich interessiert weniger, was der versand kostet, als wie schnell es da ist", ["weniger was der versand kostet"]),
         ("meinen punktestand will ich gar nicht wissen, mich interessiert wie das programm funktioniert",
          ["meinen punktestand will ich gar nicht wissen"]),

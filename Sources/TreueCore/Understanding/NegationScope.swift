@@ -444,8 +444,10 @@ public enum NegationScope {
             } else if text == "interessiert" || text == "interessieren", words[verb + 1].text == "mich" {
                 // "Mein Punktestand interessiert mich gerade nicht, …", "Die Lieferzeiten interessieren mich nicht."
                 end = verb + 2
-                while end < min(words.count - 1, verb + 4), !FunctionWords.negators.contains(words[end]) { end += 1 }
-                guard FunctionWords.negators.contains(words[end]) else { continue }
+                // "… interessiert mich weniger": little interest is none.
+                let dismisses = { (word: MessageWord) in FunctionWords.negators.contains(word) || word.text == "weniger" || word.text == "kaum" }
+                while end < min(words.count - 1, verb + 4), !dismisses(words[end]) { end += 1 }
+                guard dismisses(words[end]) else { continue }
                 knowing = false
             } else if text.utf8.count <= 5, dismissingAuxiliaries.contains(text), let last = dismissalEnd(after: verb, words) {
                 // "My tier doesn't interest me much, …", "Unsubscribing isn't enough for me – …":
