@@ -59,7 +59,7 @@ web: build
 ## (Tests/eval/heldout.tsv, written after the patterns; heldout-2.tsv to heldout-36.tsv,
 ## written without sight of Intents/). Intents/labelled/tuning-4.tsv to tuning-131.tsv and tuning-134.tsv were
 ## written the same way but are tuned on, and the learned stage trains on them;
-## Tests/eval/tuning-135.tsv to tuning-150.tsv are tuned on but not trained on.
+## Tests/eval/tuning-135.tsv to tuning-152.tsv are tuned on but not trained on.
 ## Add EVAL_FLAGS=--misses to see every miss and why
 ## on the sets that may be looked at. --nearest: how often the nearest intent `treue review`
 ## shows for a gap is the right one (top-1, top-3); --clusters: purity and completeness of
@@ -213,6 +213,7 @@ eval: build
 	.build/debug/treue check --eval Tests/eval/tuning-148.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/tuning-149.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/tuning-150.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Tests/eval/tuning-152.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-3.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-4.tsv --nearest
