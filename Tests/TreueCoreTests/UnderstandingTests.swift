@@ -302,6 +302,10 @@ struct UnderstandingTests {
         ("i'll admit the parcel came later than promised, but where is the invoice", []),
         ("my wife will pay later, can i use klarna", []),
         ("meine tochter hat die ruecksendung erledigt, wann kommt das geld", []),
+        ("too late to cancel, it's already here. how do i send the loafers back", ["too late to cancel"]),
+        ("zum stornieren ist es zu spaet, wie schicke ich es zurueck", ["zum stornieren ist es zu spaet"]),
+        ("is it too late to cancel? ordered 20 minutes ago", []),
+        ("die pizza kam eine stunde zu spaet, wie reklamiere ich das", []),
     ])
     func negatedSpans(_ text: String, _ expected: [String]) {
         let spans = NegationScope.spans(in: text, words: MessageWords.scan(text))

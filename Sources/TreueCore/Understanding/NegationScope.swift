@@ -31,7 +31,7 @@ public enum NegationScope {
     /// "know". A new shape adds its words here, or the gate test fails.
     static let triggers: WordSet = FunctionWords.negators.union(contractions).union(FunctionWords.insteadOf).union(settled)
         .union(keepingAuxiliaries).union(knowingVerbs).union(ruleOutVerbs)
-        .union(deferrals).union(handlingVerbs)
+        .union(deferrals).union(handlingVerbs).union(["late", "spaet"])
         .union(["know", "weniger", "less", "ohne", "without", "nee", "nein", "no", "nope", "noe", "isn", "never", "nothing", "wait", "zeit"])
 
     /// - Parameter gated: off only for the test that proves the gate changes nothing.
@@ -717,13 +717,14 @@ public enum NegationScope {
     ]
 
     /// "I'll review the dish separately, but …", "Die Rücksendung übernimmt meine Tochter. …",
-    /// "my wife handles the orders, …": a clause that puts a matter off or hands it to
-    /// someone else sets it aside; what follows is what the customer asks. Only a clause
+    /// "my wife handles the orders, …", "too late to cancel, …": a clause that puts a matter
+    /// off, hands it to someone else or finds it too late sets it aside; what follows is what
+    /// the customer asks. Only a clause
     /// that another clause follows, read from its start.
     private static func setAsideEnd(at index: Int, _ words: [MessageWord], _ folded: String) -> Int? {
         guard index == 0 || breaks(between: words[index - 1], and: words[index], folded) else { return nil }
         var end = index
-        var deferred = false, handled = false, person = false, past = false
+        var deferred = false, handled = false, person = false, past = false, tooLate = false
         while end < words.count, end - index <= 2 * maximumWords {
             if end > index, breaks(between: words[end - 1], and: words[end], folded) || contrasts(at: end, words) { break }
             let word = words[end]
@@ -734,13 +735,27 @@ public enum NegationScope {
                 person = true
             }
             if pastMarkers.contains(word) { past = true }
+            // "Too late to cancel, …", "Zum Stornieren ist es zu spät, …": ruled out by the clock
+            // ("kam eine Stunde zu spät" reports a delay; "is it too late to cancel?" asks).
+            if word.text == "late", end > index, end + 1 < words.count, words[end - 1].text == "too",
+               ["to", "for"].contains(words[end + 1].text) {
+                tooLate = true
+            }
+            if word.text == "spaet", end > index, words[end - 1].text == "zu",
+               words[index..<end].contains(where: { ["zum", "zur", "fuer"].contains($0.text) }) {
+                tooLate = true
+            }
             end += 1
         }
-        guard end < words.count, end - index > 2, !past else { return nil }
+        guard end < words.count, end - index > 2, tooLate || !past else { return nil }
+        if tooLate, ["is", "ist", "isn", "am", "bin", "can", "kann"].contains(words[index].text)
+            || gap(between: words[end - 1], and: words[end], folded).contains(UInt8(ascii: "?")) {
+            return nil
+        }
         // Only the customer's own "I'll … later": a German "später" as often tells what happened
         // or asks about a time, and setting it aside lost more answers than it won.
         let own = (index..<(end - 1)).contains { words[$0].text == "i" && ["ll", "will"].contains(words[$0 + 1].text) }
-        guard deferred && own || handled && person else { return nil }
+        guard deferred && own || handled && person || tooLate else { return nil }
         return end
     }
 
