@@ -213,6 +213,7 @@ eval: build
 	.build/debug/treue check --eval Tests/eval/tuning-148.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/tuning-149.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/tuning-150.tsv $(EVAL_FLAGS)
+	.build/debug/treue check --eval Tests/eval/tuning-151.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/tuning-152.tsv $(EVAL_FLAGS)
 	.build/debug/treue check --eval Tests/eval/heldout-2.tsv --nearest
 	.build/debug/treue check --eval Tests/eval/heldout-3.tsv --nearest
